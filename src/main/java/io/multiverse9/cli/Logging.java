@@ -1,0 +1,32 @@
+package io.multiverse9.cli;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/** One line per log record on standard error; {@code -d} or {@code MV9_LOG=debug} shows our debug records. */
+final class Logging {
+
+  private Logging() {
+  }
+
+  static void configure(boolean debug) {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$-7s %3$s: %5$s%6$s%n");
+    }
+    boolean on = debug || "debug".equalsIgnoreCase(System.getenv("MV9_LOG"));
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return; // the operator configured logging
+    }
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    ConsoleHandler console = new ConsoleHandler();
+    console.setFormatter(new SimpleFormatter());
+    console.setLevel(on ? Level.FINE : Level.INFO);
+    root.addHandler(console);
+    root.setLevel(Level.INFO);
+    Logger.getLogger("io.multiverse9").setLevel(on ? Level.FINE : Level.INFO);
+  }
+}

@@ -1,0 +1,31 @@
+package io.multiverse9.cli;
+
+import io.vertx.launcher.application.VertxApplication;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The jar's entry point. Named commands ({@code run}, {@code setup}) are ours; anything else, such as
+ * {@code -conf settings.json -instances 2}, goes to the Vert.x application launcher with
+ * {@link io.multiverse9.node.NodeApplication} as the main verticle.
+ */
+@Command(name = "multiverse9", mixinStandardHelpOptions = true, versionProvider = Version.class,
+  description = "A network of storage nodes on Eclipse Vert.x and Redis.",
+  subcommands = {RunCommand.class, SetupCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  private static final Set<String> COMMANDS = Set.of("run", "setup", "help", "-h", "--help", "-V", "--version");
+
+  public static void main(String[] args) {
+    Logging.configure(false);
+    if (args.length > 0 && !COMMANDS.contains(args[0])) {
+      new VertxApplication(args).launch();
+      return;
+    }
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+}

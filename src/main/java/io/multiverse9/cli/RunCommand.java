@@ -1,0 +1,91 @@
+package io.multiverse9.cli;
+
+import io.multiverse9.config.SettingsException;
+import io.multiverse9.node.NodeApplication;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/** Runs a node in the foreground until SIGTERM or SIGINT, which drain in-flight requests and exit 0 (SPEC 5). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+  description = {"Run a node.", "Without -s it runs conf/node.json: an embedded-Redis node on 127.0.0.1:7001."})
+final class RunCommand implements Callable<Integer> {
+
+  @Option(names = {"-s", "--settings"}, defaultValue = "conf/node.json", paramLabel = "FILE",
+    description = "Settings file (default: ${DEFAULT-VALUE})")
+  Path settingsFile;
+
+  @Option(names = "--threads", paramLabel = "N",
+    description = "Node verticle instances serving the port (default: verticles.node, else the number of cores)")
+  Integer threads;
+
+  @Option(names = {"-d", "--debug"}, description = "Log at debug level (also MV9_LOG=debug)")
+  boolean debug;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Logging.configure(debug);
+    JsonObject settings;
+    try {
+      settings = readSettings();
+    } catch (SettingsException e) {
+      System.err.println("multiverse9: " + e.getMessage());
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      vertx.deployVerticle(new NodeApplication(), new DeploymentOptions().setConfig(settings))
+        .await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("multiverse9: cannot start the node: " + e.getMessage());
+      vertx.close();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    SignalHandler stop = signal -> vertx.close().onComplete(ar -> stopped.countDown());
+    // SIGTERM handled here rather than by a shutdown hook, so that a drained node exits 0, not 143
+    Signal.handle(new Signal("TERM"), stop);
+    Signal.handle(new Signal("INT"), stop);
+    stopped.await();
+    return 0;
+  }
+
+  private JsonObject readSettings() {
+    String text;
+    try {
+      text = Files.readString(settingsFile);
+    } catch (NoSuchFileException e) {
+      throw new SettingsException("settings file " + settingsFile + " does not exist; "
+        + "make one with ./launcher.sh setup --redis-uri=embedded > " + settingsFile);
+    } catch (IOException e) {
+      throw new SettingsException("cannot read settings file " + settingsFile + ": " + e.getMessage());
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new SettingsException(settingsFile + " is not a JSON object: "
+        + e.getMessage().replaceAll("\\s+", " "));
+    }
+    if (threads != null) {
+      if (threads < 1) {
+        throw new SettingsException("--threads must be 1 or more");
+      }
+      JsonObject verticles = json.getJsonObject("verticles", new JsonObject()).copy().put("node", threads);
+      json.put("verticles", verticles);
+    }
+    return json;
+  }
+}

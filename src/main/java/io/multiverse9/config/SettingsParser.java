@@ -1,0 +1,233 @@
+package io.multiverse9.config;
+
+import io.multiverse9.protocol.Address;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Validates a settings document (SPEC 4). The original multiverse9's file is accepted as it is: {@code name},
+ * {@code redis_uri}, {@code version}, {@code perms}, {@code addr} and {@code nodes} are required, every other field
+ * has a default. Unknown fields are reported as warnings, a bad value as a {@link SettingsException} naming it.
+ */
+public final class SettingsParser {
+
+  private static final Set<String> TOP = Set.of("name", "redis_uri", "version", "perms", "addr", "nodes",
+    "advertised_addr", "trust_loopback", "auth", "key_prefix", "data_dir", "limits", "verticles", "metrics",
+    "config_scan_ms");
+  private static final Set<String> PERMS = Set.of("open_metadata", "open_interactions");
+  private static final Set<String> LIMITS = Set.of("max_frame_bytes", "max_targets", "max_connections",
+    "idle_timeout_s", "peer_timeout_ms", "max_pipeline", "storage_timeout_ms");
+  private static final Set<String> VERTICLES = Set.of("node", "storage", "peer");
+  private static final Set<String> AUTH = Set.of("token");
+  private static final Set<String> METRICS = Set.of("addr");
+  private static final Set<String> NODE_ENTRY = Set.of("addr", "token");
+  /** Keys the Vert.x launcher or our own run command may add; not settings, so not warned about. */
+  private static final Set<String> INTERNAL = Set.of("settings_path");
+
+  private final Consumer<String> warnings;
+
+  public SettingsParser(Consumer<String> warnings) {
+    this.warnings = warnings;
+  }
+
+  public Settings parse(String text) {
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new SettingsException("the settings are not a JSON object: " + oneLine(e.getMessage()));
+    }
+    return parse(json);
+  }
+
+  public Settings parse(JsonObject json) {
+    warnUnknown("", json, TOP);
+    String name = requiredString(json, "name");
+    String redisUri = requiredString(json, "redis_uri");
+    if (!redisUri.equals(Settings.EMBEDDED) && !RedisUris.isSupported(redisUri)) {
+      throw new SettingsException("redis_uri", "expected \"embedded\" or a redis://, rediss:// or unix:// URI, got \""
+        + RedisUris.redact(redisUri) + "\"");
+    }
+    String version = requiredString(json, "version");
+    JsonObject permsJson = object(json, "perms", true);
+    warnUnknown("perms.", permsJson, PERMS);
+    Perms perms = new Perms(requiredBoolean(permsJson, "perms.", "open_metadata"),
+      requiredBoolean(permsJson, "perms.", "open_interactions"));
+    Address addr = address(requiredString(json, "addr"), "addr", true);
+    List<PeerEntry> nodes = nodes(json);
+    Address advertised = json.containsKey("advertised_addr")
+      ? address(string(json, "advertised_addr", null), "advertised_addr", false) : addr;
+    boolean trustLoopback = bool(json, "", "trust_loopback", true);
+    JsonObject auth = object(json, "auth", false);
+    warnUnknown("auth.", auth, AUTH);
+    String token = auth.containsKey("token") ? nonEmpty(auth.getValue("token"), "auth.token") : null;
+    String keyPrefix = string(json, "key_prefix", "mv9:");
+    String dataDir = string(json, "data_dir", "data");
+    if (dataDir.isEmpty()) {
+      throw new SettingsException("data_dir", "must not be empty");
+    }
+    Limits limits = limits(object(json, "limits", false));
+    Verticles verticles = verticles(object(json, "verticles", false));
+    JsonObject metrics = object(json, "metrics", false);
+    warnUnknown("metrics.", metrics, METRICS);
+    Address metricsAddr = metrics.containsKey("addr")
+      ? address(string(metrics, "addr", null), "metrics.addr", true) : null;
+    int scan = positiveInt(json, "", "config_scan_ms", 2000);
+    return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
+      dataDir, limits, verticles, metricsAddr, scan);
+  }
+
+  private List<PeerEntry> nodes(JsonObject json) {
+    Object value = json.getValue("nodes");
+    if (value == null) {
+      throw new SettingsException("nodes", "is missing (use [] for a node that acknowledges no peers)");
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new SettingsException("nodes", "must be a list of \"host:port\" or {\"addr\": ..., \"token\": ...}");
+    }
+    List<PeerEntry> nodes = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String field = "nodes[" + i + "]";
+      Object entry = array.getValue(i);
+      if (entry instanceof String s) {
+        nodes.add(new PeerEntry(address(s, field, false), null));
+      } else if (entry instanceof JsonObject o) {
+        warnUnknown(field + ".", o, NODE_ENTRY);
+        Object addr = o.getValue("addr");
+        if (!(addr instanceof String s)) {
+          throw new SettingsException(field + ".addr", "is missing or not a \"host:port\" string");
+        }
+        String token = o.containsKey("token") ? nonEmpty(o.getValue("token"), field + ".token") : null;
+        nodes.add(new PeerEntry(address(s, field + ".addr", false), token));
+      } else {
+        throw new SettingsException(field, "must be \"host:port\" or {\"addr\": \"host:port\", \"token\": \"...\"}");
+      }
+    }
+    return List.copyOf(nodes);
+  }
+
+  private Limits limits(JsonObject json) {
+    warnUnknown("limits.", json, LIMITS);
+    return new Limits(
+      positiveInt(json, "limits.", "max_frame_bytes", Limits.DEFAULT_MAX_FRAME_BYTES),
+      positiveInt(json, "limits.", "max_targets", Limits.DEFAULT_MAX_TARGETS),
+      positiveInt(json, "limits.", "max_connections", Limits.DEFAULT_MAX_CONNECTIONS),
+      positiveInt(json, "limits.", "idle_timeout_s", Limits.DEFAULT_IDLE_TIMEOUT_S),
+      positiveInt(json, "limits.", "peer_timeout_ms", Limits.DEFAULT_PEER_TIMEOUT_MS),
+      positiveInt(json, "limits.", "max_pipeline", Limits.DEFAULT_MAX_PIPELINE),
+      positiveInt(json, "limits.", "storage_timeout_ms", Limits.DEFAULT_STORAGE_TIMEOUT_MS));
+  }
+
+  private Verticles verticles(JsonObject json) {
+    warnUnknown("verticles.", json, VERTICLES);
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new Verticles(positiveInt(json, "verticles.", "node", cores),
+      positiveInt(json, "verticles.", "storage", cores),
+      positiveInt(json, "verticles.", "peer", 1));
+  }
+
+  // --- field readers: each names the field in its error ---
+
+  private static String requiredString(JsonObject json, String field) {
+    if (!json.containsKey(field) || json.getValue(field) == null) {
+      throw new SettingsException(field, "is missing");
+    }
+    return nonEmpty(json.getValue(field), field);
+  }
+
+  private static String nonEmpty(Object value, String field) {
+    if (!(value instanceof String s)) {
+      throw new SettingsException(field, "must be a string");
+    }
+    if (s.isBlank()) {
+      throw new SettingsException(field, "must not be empty");
+    }
+    return s;
+  }
+
+  private static String string(JsonObject json, String field, String defaultValue) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof String s)) {
+      throw new SettingsException(field, "must be a string");
+    }
+    return s;
+  }
+
+  private static JsonObject object(JsonObject json, String field, boolean required) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      if (required) {
+        throw new SettingsException(field, "is missing");
+      }
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw new SettingsException(field, "must be an object");
+    }
+    return o;
+  }
+
+  private static boolean requiredBoolean(JsonObject json, String prefix, String field) {
+    if (!json.containsKey(field)) {
+      throw new SettingsException(prefix + field, "is missing (true or false)");
+    }
+    return bool(json, prefix, field, false);
+  }
+
+  private static boolean bool(JsonObject json, String prefix, String field, boolean defaultValue) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw new SettingsException(prefix + field, "must be true or false");
+    }
+    return b;
+  }
+
+  private static int positiveInt(JsonObject json, String prefix, String field, int defaultValue) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new SettingsException(prefix + field, "must be a whole number");
+    }
+    if (n.longValue() < 1 || n.longValue() > Integer.MAX_VALUE) {
+      throw new SettingsException(prefix + field, "must be between 1 and " + Integer.MAX_VALUE + ", got " + n);
+    }
+    return n.intValue();
+  }
+
+  private static Address address(String text, String field, boolean allowAnyPort) {
+    if (text == null) {
+      throw new SettingsException(field, "must be a \"host:port\" string");
+    }
+    try {
+      return Address.parse(text, allowAnyPort);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(field, e.getMessage());
+    }
+  }
+
+  private void warnUnknown(String prefix, JsonObject json, Set<String> known) {
+    for (Map.Entry<String, Object> e : json) {
+      if (!known.contains(e.getKey()) && !(prefix.isEmpty() && INTERNAL.contains(e.getKey()))) {
+        warnings.accept("unknown setting " + prefix + e.getKey() + " is ignored");
+      }
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+  }
+}

@@ -1,0 +1,77 @@
+package io.multiverse9.node;
+
+import io.multiverse9.config.Settings;
+import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.ResponseEncoder;
+import io.multiverse9.protocol.Form;
+import io.multiverse9.protocol.Status;
+import io.multiverse9.storage.StorageClient;
+import io.multiverse9.storage.StorageVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves the wire protocol on the node's address (SPEC 1). Several instances share one port, each on its own
+ * event loop; they reach storage only over the event bus.
+ */
+public final class NodeVerticle extends VerticleBase {
+
+  /** How long a shutdown waits for in-flight requests before closing what is left. */
+  static final long DRAIN_TIMEOUT_MS = 10_000;
+
+  private final SettingsHolder settings;
+  private final ConnectionCounter connections;
+  private final long startedAtMs;
+  private final int port;
+  private NetServer server;
+  private RequestHandler handler;
+
+  /**
+   * @param port the port to listen on: the settings' port for the first instance (maybe 0), then the one it bound
+   */
+  NodeVerticle(SettingsHolder settings, ConnectionCounter connections, long startedAtMs, int port) {
+    this.settings = settings;
+    this.connections = connections;
+    this.startedAtMs = startedAtMs;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Settings now = settings.get();
+    StorageClient storage = new StorageClient(vertx, StorageVerticle.address(now),
+      now.limits().storageTimeoutMs());
+    handler = new RequestHandler(settings, storage, startedAtMs);
+    server = vertx.createNetServer(new NetServerOptions()
+        .setIdleTimeout(now.limits().idleTimeoutS())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setTcpNoDelay(true))
+      .connectHandler(this::onConnect);
+    return server.listen(port, now.addr().host());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  private void onConnect(NetSocket socket) {
+    Settings now = settings.get();
+    if (!connections.tryAcquire(now.limits().maxConnections())) {
+      socket.write(ResponseEncoder.encode(Reply.error(Status.BUSY, "this node has "
+        + now.limits().maxConnections() + " connections open (limits.max_connections); try again later"),
+        Form.BINARY));
+      socket.end();
+      return;
+    }
+    new Connection(socket, handler, now.limits()).start(context, connections::release);
+  }
+}

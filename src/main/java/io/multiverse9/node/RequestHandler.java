@@ -1,0 +1,206 @@
+package io.multiverse9.node;
+
+import io.multiverse9.config.PeerEntry;
+import io.multiverse9.config.Settings;
+import io.multiverse9.protocol.Address;
+import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.Keys;
+import io.multiverse9.protocol.Opcode;
+import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.Request;
+import io.multiverse9.protocol.Segments;
+import io.multiverse9.protocol.Status;
+import io.multiverse9.protocol.Target;
+import io.multiverse9.storage.StorageClient;
+import io.multiverse9.storage.StorageException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns one decoded request into its reply: validation, permissions (SPEC 3), then storage. Never fails its
+ * future: every outcome, storage failures included, is a {@link Reply} with a status and a message.
+ */
+final class RequestHandler {
+
+  static final int MAX_PING_BYTES = 1024;
+  private static final int MAX_TARGET_BYTES = 0xFFFF; // target_len is a u16 (SPEC 1.3)
+
+  private final SettingsHolder settings;
+  private final StorageClient storage;
+  private final long startedAtMs;
+
+  RequestHandler(SettingsHolder settings, StorageClient storage, long startedAtMs) {
+    this.settings = settings;
+    this.storage = storage;
+    this.startedAtMs = startedAtMs;
+  }
+
+  Future<Reply> handle(Request request, Session session) {
+    Settings now = settings.get();
+    Opcode opcode = request.opcode();
+    if (opcode == null) {
+      return done(Status.UNKNOWN_OPCODE, "unknown " + (request.form() == io.multiverse9.protocol.Form.TEXT
+        ? "command " : "opcode ") + request.command() + "; this node speaks CREATE, REMOVE, AGGREGATE, METADATA, "
+        + "PING and AUTH");
+    }
+    String denied = Access.deny(now, session, opcode);
+    if (denied != null) {
+      return done(Status.FORBIDDEN, denied);
+    }
+    Future<Reply> reply = switch (opcode) {
+      case CREATE -> create(request.payload());
+      case REMOVE -> remove(now, request.payload());
+      case AGGREGATE -> aggregate(now, request.payload());
+      case METADATA -> Future.succeededFuture(new Reply.Metadata(metadata(now)));
+      case PING -> ping(request.payload());
+      case AUTH -> auth(now, session, request.payload());
+    };
+    return reply.recover(e -> Future.succeededFuture(failure(e)));
+  }
+
+  private Future<Reply> create(Buffer value) {
+    if (value.length() == 0) {
+      return done(Status.BAD_REQUEST, "CREATE needs a value of at least one byte");
+    }
+    return storage.create(value).map(Reply.Created::new);
+  }
+
+  private Future<Reply> remove(Settings now, Buffer payload) {
+    List<Buffer> items = Segments.split(payload, now.limits().maxTargets());
+    if (items == null) {
+      return done(Status.BAD_REQUEST, "REMOVE takes at most " + now.limits().maxTargets()
+        + " keys (limits.max_targets)");
+    }
+    if (items.isEmpty()) {
+      return done(Status.BAD_REQUEST, "REMOVE needs at least one key");
+    }
+    List<String> keys = new ArrayList<>(items.size());
+    for (Buffer item : items) {
+      String text = item.toString(StandardCharsets.ISO_8859_1);
+      if (text.indexOf('@') >= 0) {
+        return done(Status.BAD_REQUEST, "remote removal is not supported: " + Keys.quote(text)
+          + "; send REMOVE to the node that holds the key");
+      }
+      String key = Keys.normalize(text);
+      if (key == null) {
+        return done(Status.BAD_REQUEST, "not a ULID key: " + Keys.quote(text) + "; nothing was removed");
+      }
+      keys.add(key);
+    }
+    return storage.remove(keys).map(Reply.Removed::new);
+  }
+
+  private Future<Reply> aggregate(Settings now, Buffer payload) {
+    List<Buffer> items = Segments.split(payload, now.limits().maxTargets());
+    if (items == null) {
+      return done(Status.BAD_REQUEST, "AGGREGATE takes at most " + now.limits().maxTargets()
+        + " targets (limits.max_targets)");
+    }
+    if (items.isEmpty()) {
+      return done(Status.BAD_REQUEST, "AGGREGATE needs at least one target");
+    }
+    AggregateEntry[] entries = new AggregateEntry[items.size()];
+    List<String> localKeys = new ArrayList<>();
+    List<Integer> localSlots = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Buffer raw = items.get(i);
+      if (raw.length() > MAX_TARGET_BYTES) {
+        return done(Status.BAD_REQUEST, "target " + (i + 1) + " is longer than " + MAX_TARGET_BYTES + " bytes");
+      }
+      Target target = Target.parse(raw);
+      if (!target.isValid()) {
+        entries[i] = AggregateEntry.failed(EntryStatus.INVALID_KEY, raw, target.error());
+      } else if (!target.isRemote() || isSelf(now, target.address())) {
+        localKeys.add(target.key());
+        localSlots.add(i);
+      } else if (!isAcknowledgedPeer(now, target.address())) {
+        entries[i] = AggregateEntry.failed(EntryStatus.FORBIDDEN, raw,
+          target.address() + " is not an acknowledged node");
+      } else {
+        // the PeerVerticle (federation) is not part of this build: answer honestly, touch nothing
+        entries[i] = AggregateEntry.failed(EntryStatus.UNAVAILABLE, raw,
+          "cross-node AGGREGATE is not available on this node yet");
+      }
+    }
+    return storage.fetch(localKeys)
+      .map(values -> {
+        for (int j = 0; j < localSlots.size(); j++) {
+          int slot = localSlots.get(j);
+          Buffer value = values.get(j);
+          Buffer raw = items.get(slot);
+          entries[slot] = value == null ? AggregateEntry.notFound(raw) : AggregateEntry.found(raw, value);
+        }
+        return (Reply) new Reply.Entries(Arrays.asList(entries));
+      })
+      .recover(e -> {
+        String message = e instanceof StorageException se ? se.getMessage() : "storage failed: " + e;
+        for (int slot : localSlots) {
+          entries[slot] = AggregateEntry.failed(EntryStatus.UNAVAILABLE, items.get(slot), message);
+        }
+        return Future.succeededFuture(new Reply.Entries(Arrays.asList(entries)));
+      });
+  }
+
+  private Future<Reply> ping(Buffer payload) {
+    if (payload.length() > MAX_PING_BYTES) {
+      return done(Status.BAD_REQUEST, "PING carries at most " + MAX_PING_BYTES + " bytes");
+    }
+    return Future.succeededFuture(new Reply.Pong(payload));
+  }
+
+  private Future<Reply> auth(Settings now, Session session, Buffer payload) {
+    if (now.authToken() == null) {
+      return done(Status.FORBIDDEN, "this node has no auth.token, so AUTH cannot succeed");
+    }
+    boolean ok = Access.tokenMatches(now.authToken(), payload.toString(StandardCharsets.UTF_8));
+    session.authenticated(ok);
+    return ok ? Future.succeededFuture(new Reply.Authenticated()) : done(Status.FORBIDDEN, "wrong token");
+  }
+
+  private JsonObject metadata(Settings now) {
+    JsonArray nodes = new JsonArray();
+    for (PeerEntry node : now.nodes()) {
+      nodes.add(node.addr().toString());
+    }
+    return new JsonObject()
+      .put("name", now.name())
+      .put("version", now.version())
+      .put("protocol", 1)
+      .put("addr", now.advertisedAddr().toString())
+      .put("open_metadata", now.perms().openMetadata())
+      .put("open_interactions", now.perms().openInteractions())
+      .put("nodes", nodes)
+      .put("uptime_ms", System.currentTimeMillis() - startedAtMs);
+  }
+
+  private static boolean isSelf(Settings now, Address address) {
+    return address.equals(now.addr()) || address.equals(now.advertisedAddr());
+  }
+
+  private static boolean isAcknowledgedPeer(Settings now, Address address) {
+    for (PeerEntry node : now.nodes()) {
+      if (node.addr().equals(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Reply failure(Throwable e) {
+    if (e instanceof StorageException se) {
+      return Reply.error(se.status(), se.getMessage());
+    }
+    return Reply.error(Status.INTERNAL, "the node failed to answer: " + e);
+  }
+
+  private static Future<Reply> done(Status status, String message) {
+    return Future.succeededFuture(Reply.error(status, message));
+  }
+}

@@ -1,0 +1,55 @@
+package io.multiverse9.protocol;
+
+/**
+ * ULID keys (SPEC 1.2): 26 characters of Crockford base32 without {@code I L O U}, the first one {@code 0}-{@code 7}.
+ * Keys are accepted in either case and normalised to upper case.
+ */
+public final class Keys {
+
+  public static final int LENGTH = 26;
+
+  private static final boolean[] ALPHABET = new boolean[128];
+
+  static {
+    for (char c : "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray()) {
+      ALPHABET[c] = true;
+      ALPHABET[Character.toLowerCase(c)] = true;
+    }
+  }
+
+  private Keys() {
+  }
+
+  public static boolean isValid(CharSequence key) {
+    if (key.length() != LENGTH) {
+      return false;
+    }
+    char first = key.charAt(0);
+    if (first < '0' || first > '7') {
+      return false;
+    }
+    for (int i = 1; i < LENGTH; i++) {
+      char c = key.charAt(i);
+      if (c >= 128 || !ALPHABET[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The key in upper case, or {@code null} when it is not a ULID. */
+  public static String normalize(String key) {
+    return isValid(key) ? key.toUpperCase(java.util.Locale.ROOT) : null;
+  }
+
+  /** A short, printable form of untrusted input for error messages. */
+  public static String quote(String s) {
+    String shown = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    StringBuilder b = new StringBuilder(shown.length() + 2).append('"');
+    for (int i = 0; i < shown.length(); i++) {
+      char c = shown.charAt(i);
+      b.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return b.append('"').toString();
+  }
+}

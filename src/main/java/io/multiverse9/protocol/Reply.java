@@ -1,0 +1,61 @@
+package io.multiverse9.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** The answer to one request, before it is encoded in the form the request came in. */
+public sealed interface Reply {
+
+  Status status();
+
+  /** CREATE: the new key. */
+  record Created(String key) implements Reply {
+    public Status status() {
+      return Status.OK;
+    }
+  }
+
+  /** REMOVE: how many of the keys existed and were removed. */
+  record Removed(long count) implements Reply {
+    public Status status() {
+      return Status.OK;
+    }
+  }
+
+  /** AGGREGATE: one entry per target, in request order. */
+  record Entries(List<AggregateEntry> entries) implements Reply {
+    public Status status() {
+      return Status.OK;
+    }
+  }
+
+  /** METADATA: a JSON object (SPEC 1.4). */
+  record Metadata(JsonObject json) implements Reply {
+    public Status status() {
+      return Status.OK;
+    }
+  }
+
+  /** PING: the bytes that came in. */
+  record Pong(Buffer echo) implements Reply {
+    public Status status() {
+      return Status.OK;
+    }
+  }
+
+  /** AUTH: accepted, nothing to say. */
+  record Authenticated() implements Reply {
+    public Status status() {
+      return Status.OK;
+    }
+  }
+
+  /** Any error status with its message for humans. */
+  record Error(Status status, String message) implements Reply {
+  }
+
+  static Reply error(Status status, String message) {
+    return new Error(status, message);
+  }
+}

@@ -1,0 +1,215 @@
+package io.multiverse9.storage;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A redis-server child process on 127.0.0.1, with a random password and its files in one directory. All methods
+ * block: call them from a worker ({@code executeBlocking}) or a test thread, never from an event loop.
+ *
+ * <p>Its configuration, password included, goes in a file only the owner can read, never on the command line
+ * where any local user could see it with {@code ps}. A pid file lets the next start stop a server that a killed
+ * node left behind, so that two servers never write the same append-only file.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(RedisServerProcess.class.getName());
+  private static final String READY = "Ready to accept connections";
+  private static final long START_TIMEOUT_MS = 15_000;
+
+  private final Process process;
+  private final int port;
+  private final String password;
+  private final Path binary;
+
+  private RedisServerProcess(Process process, int port, String password, Path binary) {
+    this.process = process;
+    this.port = port;
+    this.password = password;
+    this.binary = binary;
+  }
+
+  /**
+   * Starts a server and waits until it accepts connections.
+   *
+   * @param dir where its configuration, pid file and (with {@code appendOnly}) data go; created if missing
+   * @param appendOnly append-only persistence with fsync every second, else no persistence at all
+   */
+  public static RedisServerProcess start(Path dir, boolean appendOnly) throws IOException {
+    Files.createDirectories(dir);
+    Path absolute = dir.toAbsolutePath();
+    stopLeftover(absolute.resolve("redis.pid"));
+    Path binary = RedisBinary.locate();
+    String password = randomPassword();
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freePort();
+      Path conf = writeConfig(absolute, port, password, appendOnly);
+      Process process = new ProcessBuilder(binary.toString(), conf.toString())
+        .directory(absolute.toFile())
+        .redirectErrorStream(true)
+        .start();
+      try {
+        awaitReady(process);
+        return new RedisServerProcess(process, port, password, binary);
+      } catch (IOException e) {
+        // most likely another process took the port between our probe and redis-server's bind: try another
+        process.destroyForcibly();
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  /** A connection string for vertx-redis-client; it holds the password, so never log it. */
+  public String uri() {
+    return "redis://:" + password + "@127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String password() {
+    return password;
+  }
+
+  public Path binary() {
+    return binary;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Stops the server gracefully (SIGTERM: Redis writes out its append-only file first). */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        LOG.warning("redis-server (pid " + process.pid() + ") did not stop within 10 s; killing it");
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Path writeConfig(Path dir, int port, String password, boolean appendOnly) throws IOException {
+    Path conf = dir.resolve("redis.conf");
+    String text = String.join("\n",
+      "# written by multiverse9 at every start; edits are lost",
+      "bind 127.0.0.1",
+      "port " + port,
+      "protected-mode yes",
+      "requirepass " + password,
+      "daemonize no",
+      "pidfile " + dir.resolve("redis.pid"),
+      "dir " + dir,
+      "save \"\"",
+      "appendonly " + (appendOnly ? "yes" : "no"),
+      "appendfsync everysec",
+      "loglevel notice",
+      "");
+    Files.deleteIfExists(conf);
+    Files.createFile(conf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(conf, text, StandardCharsets.UTF_8);
+    return conf;
+  }
+
+  private static void awaitReady(Process process) throws IOException {
+    CountDownLatch ready = new CountDownLatch(1);
+    Deque<String> lastLines = new ArrayDeque<>();
+    Thread reader = new Thread(() -> drain(process, ready, lastLines), "redis-server-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      if (ready.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) && process.isAlive()) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (lastLines) {
+      throw new IOException("redis-server did not start: " + String.join(" | ", lastLines));
+    }
+  }
+
+  // Keeps reading so that redis-server never blocks on a full pipe; its log goes to ours at debug level.
+  private static void drain(Process process, CountDownLatch ready, Deque<String> lastLines) {
+    try (BufferedReader in = new BufferedReader(
+      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        String logged = line;
+        LOG.fine(() -> "redis-server: " + logged);
+        if (ready.getCount() > 0) {
+          synchronized (lastLines) {
+            lastLines.addLast(line);
+            if (lastLines.size() > 5) {
+              lastLines.removeFirst();
+            }
+          }
+          if (line.contains(READY)) {
+            ready.countDown();
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "redis-server output closed", e);
+    } finally {
+      ready.countDown();
+    }
+  }
+
+  private static void stopLeftover(Path pidFile) {
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      Optional<ProcessHandle> leftover = ProcessHandle.of(pid)
+        .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false));
+      if (leftover.isPresent()) {
+        LOG.warning("stopping redis-server (pid " + pid + ") left running by an earlier node on this data_dir");
+        leftover.get().destroy();
+        leftover.get().onExit().get(10, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "could not check pid file " + pidFile, e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}

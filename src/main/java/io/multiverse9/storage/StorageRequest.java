@@ -1,0 +1,24 @@
+package io.multiverse9.storage;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+
+/** What the node asks of storage over the event bus. Keys are validated, normalised ULIDs without prefix. */
+public sealed interface StorageRequest {
+
+  /** Store a value under a fresh key; replied with the key ({@code String}) once Redis confirmed the write. */
+  record Create(Buffer value) implements StorageRequest {
+  }
+
+  /** Remove keys; replied with how many existed ({@code Long}). */
+  record Remove(List<String> keys) implements StorageRequest {
+  }
+
+  /** Read keys; replied with {@link Values}, one per key, {@code null} where the key does not exist. */
+  record Fetch(List<String> keys) implements StorageRequest {
+  }
+
+  /** The reply to {@link Fetch}. */
+  record Values(List<Buffer> values) {
+  }
+}

@@ -1,0 +1,150 @@
+package io.multiverse9.storage;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import io.multiverse9.config.Settings;
+import io.multiverse9.protocol.Status;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Owns the Redis client and answers {@link StorageRequest}s from the event bus (SPEC 2). Each value is one Redis
+ * string at {@code key_prefix + KEY}, written with {@code SET ... NX}; reads are one {@code MGET}; removal is
+ * {@code UNLINK}. Every Redis call is bounded by {@code limits.storage_timeout_ms} and a failure is answered
+ * UNAVAILABLE, so a Redis that is down costs clients seconds, not minutes; the pool reconnects by itself.
+ */
+public final class StorageVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(StorageVerticle.class.getName());
+  private static final int CREATE_ATTEMPTS = 3;
+
+  private final Settings settings;
+  private Redis redis;
+  private MessageConsumer<StorageRequest> consumer;
+
+  public StorageVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** The event-bus address of a node's storage; one per node name, so nodes can share a JVM or a cluster. */
+  public static String address(Settings settings) {
+    return "mv9.storage." + settings.name();
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalCodec.registerAll(vertx);
+    int timeout = settings.limits().storageTimeoutMs();
+    redis = Redis.createClient(vertx, new RedisOptions()
+      .setConnectionString(settings.redisUri())
+      .setMaxPoolSize(8)
+      .setMaxPoolWaiting(4096)
+      .setMaxWaitingHandlers(4096)
+      .setNetClientOptions(new NetClientOptions()
+        .setConnectTimeout(timeout)
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true)));
+    consumer = vertx.eventBus().consumer(address(settings), this::onRequest);
+    return consumer.completion().andThen(ar -> checkReachable());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister().eventually(() -> {
+      redis.close();
+      return Future.succeededFuture();
+    });
+  }
+
+  // A node whose Redis is down still starts and answers UNAVAILABLE until Redis is back.
+  private void checkReachable() {
+    call(Request.cmd(Command.PING)).onFailure(e -> LOG.warning("storage: Redis at "
+      + settings.redisUriForDisplay() + " is not reachable yet (" + e.getMessage()
+      + "); requests are answered UNAVAILABLE until it is"));
+  }
+
+  private void onRequest(Message<StorageRequest> message) {
+    StorageRequest request = message.body();
+    Future<?> result;
+    if (request instanceof StorageRequest.Create create) {
+      result = create(create.value(), CREATE_ATTEMPTS);
+    } else if (request instanceof StorageRequest.Remove remove) {
+      result = remove(remove.keys());
+    } else if (request instanceof StorageRequest.Fetch fetch) {
+      result = fetch(fetch.keys());
+    } else {
+      result = Future.failedFuture(new IllegalArgumentException("unknown storage request " + request));
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else {
+        LOG.log(Level.FINE, "storage request failed", ar.cause());
+        message.fail(Status.UNAVAILABLE.code(), "storage unavailable: " + describe(ar.cause()));
+      }
+    });
+  }
+
+  private Future<String> create(Buffer value, int attemptsLeft) {
+    String key = UlidCreator.getMonotonicUlid().toString();
+    return call(Request.cmd(Command.SET).arg(settings.keyPrefix() + key).arg(value).arg("NX"))
+      .compose(reply -> {
+        if (reply != null) {
+          return Future.succeededFuture(key);
+        }
+        // NX refused: the key exists already (another writer on this prefix); never overwrite, take a new key
+        if (attemptsLeft > 1) {
+          return create(value, attemptsLeft - 1);
+        }
+        return Future.failedFuture("no fresh key after " + CREATE_ATTEMPTS + " attempts");
+      });
+  }
+
+  private Future<Long> remove(List<String> keys) {
+    Request unlink = Request.cmd(Command.UNLINK);
+    for (String key : keys) {
+      unlink.arg(settings.keyPrefix() + key);
+    }
+    return call(unlink).map(Response::toLong);
+  }
+
+  private Future<StorageRequest.Values> fetch(List<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(new StorageRequest.Values(List.of()));
+    }
+    Request mget = Request.cmd(Command.MGET);
+    for (String key : keys) {
+      mget.arg(settings.keyPrefix() + key);
+    }
+    return call(mget).map(reply -> {
+      List<Buffer> values = new ArrayList<>(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        Response value = reply.get(i);
+        values.add(value == null ? null : value.toBuffer());
+      }
+      return new StorageRequest.Values(values);
+    });
+  }
+
+  private Future<Response> call(Request request) {
+    return redis.send(request).timeout(settings.limits().storageTimeoutMs(), TimeUnit.MILLISECONDS);
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}
