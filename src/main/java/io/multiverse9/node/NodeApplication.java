@@ -9,6 +9,9 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.logging.Logger;
 
 /**
@@ -66,23 +69,36 @@ public final class NodeApplication extends VerticleBase {
       .map(id -> s));
   }
 
-  // The first instance resolves port 0; the others then share the port it bound.
+  // Instances listening on the same address share one server. Vert.x does not share a port-0 server, so port 0
+  // is first resolved to a free port here; should another process take it in between, the bind fails and is
+  // retried on another one.
   private Future<Void> startListening(Settings resolved) {
-    settings = new SettingsHolder(resolved);
+    return startListening(resolved, resolved.addr().port() == 0 ? 3 : 1);
+  }
+
+  private Future<Void> startListening(Settings resolved, int attempts) {
+    Address requested = resolved.addr();
+    Address listen;
+    try {
+      listen = requested.port() != 0 ? requested : new Address(requested.host(), freePort(requested.host()));
+    } catch (IOException e) {
+      return Future.failedFuture(new IllegalStateException("cannot listen on " + requested + ": " + e.getMessage()));
+    }
+    settings = new SettingsHolder(resolved.boundTo(listen));
     ConnectionCounter connections = new ConnectionCounter();
     long startedAt = System.currentTimeMillis();
-    NodeVerticle first = new NodeVerticle(settings, connections, startedAt, resolved.addr().port());
-    return vertx.deployVerticle(first)
-      .compose(id -> {
-        int port = first.actualPort();
-        settings.set(resolved.boundTo(new Address(resolved.addr().host(), port)));
-        int more = resolved.verticles().node() - 1;
-        if (more == 0) {
-          return Future.succeededFuture();
-        }
-        return vertx.deployVerticle(() -> new NodeVerticle(settings, connections, startedAt, port),
-          new DeploymentOptions().setInstances(more)).mapEmpty();
-      });
+    return vertx.deployVerticle(() -> new NodeVerticle(settings, connections, startedAt),
+        new DeploymentOptions().setInstances(resolved.verticles().node()))
+      .<Void>mapEmpty()
+      .recover(e -> attempts > 1 && e instanceof java.net.BindException
+        ? startListening(resolved, attempts - 1)
+        : Future.failedFuture(e));
+  }
+
+  private static int freePort(String host) throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return probe.getLocalPort();
+    }
   }
 
   private String startLine() {

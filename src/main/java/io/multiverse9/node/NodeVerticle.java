@@ -26,18 +26,13 @@ public final class NodeVerticle extends VerticleBase {
   private final SettingsHolder settings;
   private final ConnectionCounter connections;
   private final long startedAtMs;
-  private final int port;
   private NetServer server;
   private RequestHandler handler;
 
-  /**
-   * @param port the port to listen on: the settings' port for the first instance (maybe 0), then the one it bound
-   */
-  NodeVerticle(SettingsHolder settings, ConnectionCounter connections, long startedAtMs, int port) {
+  NodeVerticle(SettingsHolder settings, ConnectionCounter connections, long startedAtMs) {
     this.settings = settings;
     this.connections = connections;
     this.startedAtMs = startedAtMs;
-    this.port = port;
   }
 
   @Override
@@ -51,7 +46,7 @@ public final class NodeVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setTcpNoDelay(true))
       .connectHandler(this::onConnect);
-    return server.listen(port, now.addr().host());
+    return server.listen(now.addr().port(), now.addr().host());
   }
 
   @Override

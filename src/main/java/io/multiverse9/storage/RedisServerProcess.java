@@ -52,22 +52,31 @@ public final class RedisServerProcess implements AutoCloseable {
    * @param appendOnly append-only persistence with fsync every second, else no persistence at all
    */
   public static RedisServerProcess start(Path dir, boolean appendOnly) throws IOException {
+    return start(dir, appendOnly, 0, randomPassword());
+  }
+
+  /**
+   * Starts a server on a given port and password, as when restarting one that clients know.
+   *
+   * @param port 0 for a free port
+   */
+  public static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password)
+    throws IOException {
     Files.createDirectories(dir);
     Path absolute = dir.toAbsolutePath();
     stopLeftover(absolute.resolve("redis.pid"));
     Path binary = RedisBinary.locate();
-    String password = randomPassword();
     IOException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      int port = freePort();
-      Path conf = writeConfig(absolute, port, password, appendOnly);
+    for (int attempt = 0; attempt < (port == 0 ? 3 : 1); attempt++) {
+      int chosen = port == 0 ? freePort() : port;
+      Path conf = writeConfig(absolute, chosen, password, appendOnly);
       Process process = new ProcessBuilder(binary.toString(), conf.toString())
         .directory(absolute.toFile())
         .redirectErrorStream(true)
         .start();
       try {
         awaitReady(process);
-        return new RedisServerProcess(process, port, password, binary);
+        return new RedisServerProcess(process, chosen, password, binary);
       } catch (IOException e) {
         // most likely another process took the port between our probe and redis-server's bind: try another
         process.destroyForcibly();

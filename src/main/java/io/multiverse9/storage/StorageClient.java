@@ -1,5 +1,6 @@
 package io.multiverse9.storage;
 
+import com.github.f4b6a3.ulid.UlidCreator;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,8 +30,9 @@ public final class StorageClient {
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
+  /** Stores a value under a fresh monotonic ULID, drawn now: keys sort in the order of these calls. */
   public Future<String> create(Buffer value) {
-    return send(new StorageRequest.Create(value));
+    return send(new StorageRequest.Create(UlidCreator.getMonotonicUlid().toString(), value));
   }
 
   public Future<Long> remove(List<String> keys) {

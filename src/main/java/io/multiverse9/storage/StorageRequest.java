@@ -6,8 +6,12 @@ import java.util.List;
 /** What the node asks of storage over the event bus. Keys are validated, normalised ULIDs without prefix. */
 public sealed interface StorageRequest {
 
-  /** Store a value under a fresh key; replied with the key ({@code String}) once Redis confirmed the write. */
-  record Create(Buffer value) implements StorageRequest {
+  /**
+   * Store a value under {@code key}, drawn by the node when the request arrived so that keys sort in arrival
+   * order; replied with the key ({@code String}) once Redis confirmed the write, or with a fresher one should
+   * {@code key} be taken already.
+   */
+  record Create(String key, Buffer value) implements StorageRequest {
   }
 
   /** Remove keys; replied with how many existed ({@code Long}). */

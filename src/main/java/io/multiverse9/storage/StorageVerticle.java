@@ -80,7 +80,7 @@ public final class StorageVerticle extends VerticleBase {
     StorageRequest request = message.body();
     Future<?> result;
     if (request instanceof StorageRequest.Create create) {
-      result = create(create.value(), CREATE_ATTEMPTS);
+      result = create(create.key(), create.value(), CREATE_ATTEMPTS);
     } else if (request instanceof StorageRequest.Remove remove) {
       result = remove(remove.keys());
     } else if (request instanceof StorageRequest.Fetch fetch) {
@@ -98,8 +98,7 @@ public final class StorageVerticle extends VerticleBase {
     });
   }
 
-  private Future<String> create(Buffer value, int attemptsLeft) {
-    String key = UlidCreator.getMonotonicUlid().toString();
+  private Future<String> create(String key, Buffer value, int attemptsLeft) {
     return call(Request.cmd(Command.SET).arg(settings.keyPrefix() + key).arg(value).arg("NX"))
       .compose(reply -> {
         if (reply != null) {
@@ -107,7 +106,7 @@ public final class StorageVerticle extends VerticleBase {
         }
         // NX refused: the key exists already (another writer on this prefix); never overwrite, take a new key
         if (attemptsLeft > 1) {
-          return create(value, attemptsLeft - 1);
+          return create(UlidCreator.getMonotonicUlid().toString(), value, attemptsLeft - 1);
         }
         return Future.failedFuture("no fresh key after " + CREATE_ATTEMPTS + " attempts");
       });

@@ -1,0 +1,383 @@
+package io.multiverse9.node;
+
+import static io.multiverse9.support.WireClient.frame;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.multiverse9.support.TestNode;
+import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.WireClient;
+import io.multiverse9.support.WireClient.Frame;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The wire protocol (SPEC 1) of a real node on a real socket, against a real Redis. */
+class NodeProtocolTest {
+
+  static final int OK = 0, BAD_REQUEST = 1, UNKNOWN_OPCODE = 2, FORBIDDEN = 3, TOO_LARGE = 4;
+  static final int CREATE = 1, REMOVE = 2, AGGREGATE = 3, METADATA = 4, PING = 5, AUTH = 6;
+  static final Pattern ULID = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}");
+
+  static Vertx vertx;
+  static TestNode node;
+
+  @BeforeAll
+  static void startNode() {
+    vertx = Vertx.vertx();
+    JsonObject settings = TestNode.settings(TestRedis.get().uri())
+      .put("limits", new JsonObject().put("max_frame_bytes", 2 * 1024 * 1024));
+    node = TestNode.start(vertx, settings);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    vertx.close().await();
+  }
+
+  static String create(WireClient client, byte[] value) throws Exception {
+    Frame reply = client.call(CREATE, value);
+    assertEquals(OK, reply.status(), reply.text());
+    String key = new String(reply.payload(), StandardCharsets.US_ASCII);
+    assertTrue(ULID.matcher(key).matches(), "not a ULID: " + key);
+    return key;
+  }
+
+  /** Parses an AGGREGATE payload (SPEC 1.3) into (status, target, data) triples. */
+  static List<Object[]> entries(byte[] payload) {
+    ByteBuffer in = ByteBuffer.wrap(payload);
+    List<Object[]> entries = new ArrayList<>();
+    while (in.hasRemaining()) {
+      int status = in.get() & 0xFF;
+      byte[] target = new byte[in.getShort() & 0xFFFF];
+      in.get(target);
+      byte[] data = new byte[in.getInt()];
+      in.get(data);
+      entries.add(new Object[] {status, new String(target, StandardCharsets.UTF_8), data});
+    }
+    return entries;
+  }
+
+  @Test
+  void createAggregateRemoveRoundTripInBinary() throws Exception {
+    try (WireClient client = node.connect()) {
+      byte[] value = "Hello, World!".getBytes(StandardCharsets.UTF_8);
+      String key = create(client, value);
+
+      Frame found = client.call(AGGREGATE, key + "\0" + key.toLowerCase() + "\0\0");
+      assertEquals(OK, found.status());
+      List<Object[]> entries = entries(found.payload());
+      assertEquals(2, entries.size(), "one entry per target, empty segments ignored");
+      assertEquals(0, entries.get(0)[0]);
+      assertEquals(key, entries.get(0)[1]);
+      assertArrayEquals(value, (byte[]) entries.get(0)[2]);
+      assertEquals(key.toLowerCase(), entries.get(1)[1], "the target is echoed as the client sent it");
+      assertArrayEquals(value, (byte[]) entries.get(1)[2]);
+
+      Frame removed = client.call(REMOVE, key + "\0");
+      assertEquals(OK, removed.status());
+      assertArrayEquals(new byte[] {0, 0, 0, 1}, removed.payload());
+      assertArrayEquals(new byte[] {0, 0, 0, 0}, client.call(REMOVE, key).payload(), "removed only once");
+
+      List<Object[]> gone = entries(client.call(AGGREGATE, key).payload());
+      assertEquals(1, gone.get(0)[0], "NOT_FOUND after REMOVE");
+      assertEquals(0, ((byte[]) gone.get(0)[2]).length);
+    }
+  }
+
+  @Test
+  void exactResponseBytesForPingAndUnknownOpcode() throws Exception {
+    try (WireClient client = node.connect()) {
+      client.write(frame(PING, "abc"));
+      byte[] expected = {
+        0x00, 0x00,             // status OK
+        0x00, 0x00, 0x00, 0x03, // length 3
+        'a', 'b', 'c'           // the same bytes
+      };
+      byte[] actual = client.input().readNBytes(expected.length);
+      assertArrayEquals(expected, actual);
+
+      Frame unknown = client.call(0x0042, "whatever");
+      assertEquals(UNKNOWN_OPCODE, unknown.status());
+      assertTrue(unknown.text().contains("0x0042"), unknown.text());
+      assertEquals(OK, client.call(PING, "still here").status(), "the connection stays usable");
+    }
+  }
+
+  @Test
+  void badRequests() throws Exception {
+    try (WireClient client = node.connect()) {
+      assertEquals(BAD_REQUEST, client.call(CREATE, new byte[0]).status(), "empty CREATE");
+      assertEquals(BAD_REQUEST, client.call(REMOVE, "\0\0").status(), "no keys");
+      assertEquals(BAD_REQUEST, client.call(AGGREGATE, "").status(), "no targets");
+      assertEquals(BAD_REQUEST, client.call(PING, new byte[1025]).status(), "PING over 1 KiB");
+
+      String key = create(client, new byte[] {1});
+      Frame remote = client.call(REMOVE, key + "\0" + key + "@127.0.0.1:7002");
+      assertEquals(BAD_REQUEST, remote.status());
+      assertTrue(remote.text().contains("remote removal"), remote.text());
+      Frame notUlid = client.call(REMOVE, key + "\0" + "NOTAKEY");
+      assertEquals(BAD_REQUEST, notUlid.status());
+      assertTrue(notUlid.text().contains("NOTAKEY"), "the message names the bad key: " + notUlid.text());
+      assertEquals(0, ((byte[]) entries(client.call(AGGREGATE, key).payload()).get(0)[2]).length - 1,
+        "one bad key rejects the whole REMOVE: the good key is still there");
+    }
+  }
+
+  @Test
+  void aggregateEntryStatusesPerTarget() throws Exception {
+    try (WireClient client = node.connect()) {
+      String key = create(client, "v".getBytes());
+      String self = key + "@" + node.settings().addr();
+      String[] targets = {key, "NOTAKEY", key + "@", key + "@host", key + "@host:99999", key + "@[::1",
+        key + "@10.9.8.7:7002", self, key};
+      Frame reply = client.call(AGGREGATE, String.join("\0", targets));
+      assertEquals(OK, reply.status());
+      List<Object[]> entries = entries(reply.payload());
+      int[] expected = {0, 2, 2, 2, 2, 2, 3, 0, 0};
+      assertEquals(targets.length, entries.size());
+      for (int i = 0; i < targets.length; i++) {
+        assertEquals(targets[i], entries.get(i)[1], "entries come in request order");
+        assertEquals(expected[i], entries.get(i)[0], "status of " + targets[i]);
+      }
+    }
+  }
+
+  @Test
+  void moreTargetsThanTheLimitIsBadRequest() throws Exception {
+    try (WireClient client = node.connect()) {
+      String key = create(client, "v".getBytes());
+      String many = String.join("\0", java.util.Collections.nCopies(4097, key));
+      assertEquals(BAD_REQUEST, client.call(AGGREGATE, many).status());
+      String limit = String.join("\0", java.util.Collections.nCopies(4096, key));
+      Frame reply = client.call(AGGREGATE, limit);
+      assertEquals(OK, reply.status());
+      assertEquals(4096, entries(reply.payload()).size(), "duplicate targets are answered each time");
+    }
+  }
+
+  @Test
+  void textLines() throws Exception {
+    try (WireClient client = node.connect()) {
+      client.write("CREATE Hello, World!  with  spaces\r\n");
+      JsonObject created = new JsonObject(client.readLine());
+      assertEquals("OK", created.getString("status"));
+      String key = created.getString("key");
+      assertTrue(ULID.matcher(key).matches());
+
+      client.write("aggregate " + key + " NOTAKEY " + key + "@10.1.2.3:7002\n");
+      JsonObject aggregated = new JsonObject(client.readLine());
+      JsonArray entries = aggregated.getJsonArray("entries");
+      assertEquals("FOUND", entries.getJsonObject(0).getString("status"));
+      assertEquals("Hello, World!  with  spaces", entries.getJsonObject(0).getString("value"));
+      assertEquals("INVALID_KEY", entries.getJsonObject(1).getString("status"));
+      assertEquals("FORBIDDEN", entries.getJsonObject(2).getString("status"));
+      assertTrue(entries.getJsonObject(2).getString("message").contains("not an acknowledged node"));
+
+      client.write("PING hello\nMETADATA\nNOPE x\n");
+      assertEquals("hello", new JsonObject(client.readLine()).getString("value"));
+      JsonObject metadata = new JsonObject(client.readLine()).getJsonObject("metadata");
+      assertEquals(node.settings().name(), metadata.getString("name"));
+      assertEquals(1, metadata.getInteger("protocol"));
+      assertEquals("UNKNOWN_OPCODE", new JsonObject(client.readLine()).getString("status"));
+
+      client.write("REMOVE " + key + "\n");
+      assertEquals(1, new JsonObject(client.readLine()).getInteger("removed"));
+    }
+  }
+
+  @Test
+  void binaryValueInTextIsBase64() throws Exception {
+    try (WireClient client = node.connect()) {
+      byte[] value = {0x00, (byte) 0xFF, (byte) 0xFE, 'x'};
+      String key = create(client, value);
+      client.write("AGGREGATE " + key + "\n");
+      JsonObject entry = new JsonObject(client.readLine()).getJsonArray("entries").getJsonObject(0);
+      assertArrayEquals(value, Base64.getDecoder().decode(entry.getString("value_base64")));
+    }
+  }
+
+  @Test
+  void binaryAndTextMixOnOneConnection() throws Exception {
+    try (WireClient client = node.connect()) {
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      batch.write(frame(PING, "one"));
+      batch.write("PING two\n".getBytes());
+      batch.write(frame(PING, "three"));
+      client.write(batch.toByteArray());
+      assertEquals("one", client.readFrame().text());
+      assertEquals("two", new JsonObject(client.readLine()).getString("value"));
+      assertEquals("three", client.readFrame().text());
+    }
+  }
+
+  @Test
+  void answersComeInRequestOrderEvenWhenLaterOnesFinishFirst() throws Exception {
+    try (WireClient client = node.connect()) {
+      String key = create(client, new byte[1000]);
+      // a 4096-key MGET takes far longer than a PING, which never leaves the node
+      String slow = String.join("\0", java.util.Collections.nCopies(4096, key));
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      for (int i = 0; i < 20; i++) {
+        batch.write(frame(AGGREGATE, slow));
+        batch.write(frame(PING, "p" + i));
+      }
+      client.write(batch.toByteArray());
+      for (int i = 0; i < 20; i++) {
+        Frame aggregate = client.readFrame();
+        assertEquals(OK, aggregate.status());
+        assertEquals(4096, entries(aggregate.payload()).size());
+        assertEquals("p" + i, client.readFrame().text());
+      }
+    }
+  }
+
+  @Test
+  void pipelinedRequestsTakeEffectInOrder() throws Exception {
+    try (WireClient client = node.connect()) {
+      for (int round = 0; round < 20; round++) {
+        String key = create(client, "x".getBytes());
+        client.write(frame(AGGREGATE, key));
+        client.write(frame(REMOVE, key));
+        client.write(frame(AGGREGATE, key));
+        assertEquals(0, entries(client.readFrame().payload()).get(0)[0], "read before the REMOVE sees the value");
+        assertArrayEquals(new byte[] {0, 0, 0, 1}, client.readFrame().payload());
+        assertEquals(1, entries(client.readFrame().payload()).get(0)[0], "read after the REMOVE does not");
+      }
+    }
+  }
+
+  @Test
+  void thousandsOfPipelinedCreatesInOneWrite() throws Exception {
+    try (WireClient client = node.connect()) {
+      int n = 5000;
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      for (int i = 0; i < n; i++) {
+        batch.write(frame(CREATE, "value-" + i));
+      }
+      client.write(batch.toByteArray());
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Frame reply = client.readFrame();
+        assertEquals(OK, reply.status());
+        keys.add(reply.text());
+      }
+      for (int i = 1; i < n; i++) {
+        assertTrue(keys.get(i - 1).compareTo(keys.get(i)) < 0,
+          "keys sort in creation order, but key " + i + " " + keys.get(i) + " <= " + keys.get(i - 1));
+      }
+      assertEquals(n, keys.stream().distinct().count(), "no key is reused");
+      Frame check = client.call(AGGREGATE, keys.get(0) + "\0" + keys.get(n - 1));
+      List<Object[]> entries = entries(check.payload());
+      assertEquals("value-0", new String((byte[]) entries.get(0)[2]));
+      assertEquals("value-" + (n - 1), new String((byte[]) entries.get(1)[2]));
+    }
+  }
+
+  @Test
+  void halfClosedConnectionStillGetsEveryAnswer() throws Exception {
+    try (WireClient client = node.connect()) {
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      for (int i = 0; i < 200; i++) {
+        batch.write(frame(CREATE, "half-" + i));
+      }
+      client.write(batch.toByteArray());
+      client.shutdownOutput();
+      for (int i = 0; i < 200; i++) {
+        assertEquals(OK, client.readFrame().status(), "answer " + i);
+      }
+      client.assertClosedByPeer();
+    }
+  }
+
+  @Test
+  void unknownFirstByteIsBadRequestThenClose() throws Exception {
+    try (WireClient client = node.connect()) {
+      client.write(new byte[] {(byte) 0xF0, 0x00});
+      Frame reply = client.readFrame();
+      assertEquals(BAD_REQUEST, reply.status());
+      assertTrue(reply.text().contains("0xF0"), reply.text());
+      client.assertClosedByPeer();
+    }
+  }
+
+  @Test
+  void earlierAnswersArriveBeforeTheFatalOne() throws Exception {
+    try (WireClient client = node.connect()) {
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      batch.write(frame(PING, "first"));
+      batch.write(new byte[] {0x00, 0x01, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}); // CREATE of 2 GiB
+      batch.write(frame(PING, "never"));
+      client.write(batch.toByteArray());
+      assertEquals("first", client.readFrame().text());
+      assertEquals(TOO_LARGE, client.readFrame().status());
+      client.assertClosedByPeer();
+    }
+  }
+
+  @Test
+  void frameOverTheLimitIsTooLargeWithoutReadingThePayload() throws Exception {
+    try (WireClient client = node.connect()) {
+      int limit = node.settings().limits().maxFrameBytes();
+      // only the header: the node must answer without waiting for the payload it announced
+      client.write(ByteBuffer.allocate(6).putShort((short) CREATE).putInt(limit + 1).array());
+      Frame reply = client.readFrame();
+      assertEquals(TOO_LARGE, reply.status());
+      assertTrue(reply.text().contains("max_frame_bytes"), reply.text());
+      client.assertClosedByPeer();
+    }
+    try (WireClient client = node.connect()) {
+      byte[] exactly = new byte[node.settings().limits().maxFrameBytes()];
+      exactly[0] = 1;
+      assertEquals(OK, client.call(CREATE, exactly).status(), "a frame of exactly the limit is fine");
+    }
+  }
+
+  @Test
+  void textLineOverTheLimitIsTooLarge() throws Exception {
+    try (WireClient client = node.connect()) {
+      byte[] line = new byte[node.settings().limits().maxFrameBytes() + 10];
+      java.util.Arrays.fill(line, (byte) 'a');
+      line[line.length - 1] = '\n';
+      client.write(line);
+      JsonObject reply = new JsonObject(client.readLine());
+      assertEquals("TOO_LARGE", reply.getString("status"));
+      client.assertClosedByPeer();
+    }
+  }
+
+  @Test
+  void metadataInBinary() throws Exception {
+    try (WireClient client = node.connect()) {
+      Frame reply = client.call(METADATA, new byte[0]);
+      assertEquals(OK, reply.status());
+      JsonObject json = new JsonObject(reply.text());
+      assertEquals(node.settings().name(), json.getString("name"));
+      assertEquals("0.1.0", json.getString("version"));
+      assertEquals("127.0.0.1:" + node.port(), json.getString("addr"));
+      assertEquals(true, json.getBoolean("open_metadata"));
+      assertEquals(false, json.getBoolean("open_interactions"));
+      assertEquals(new JsonArray(), json.getJsonArray("nodes"));
+      assertTrue(json.getLong("uptime_ms") >= 0);
+    }
+  }
+
+  @Test
+  void authWithoutATokenConfiguredIsForbidden() throws Exception {
+    try (WireClient client = node.connect()) {
+      assertEquals(FORBIDDEN, client.call(AUTH, "anything").status());
+    }
+  }
+}

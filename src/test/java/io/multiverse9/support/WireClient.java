@@ -1,0 +1,120 @@
+package io.multiverse9.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A deliberately simple blocking client for tests: it writes raw bytes and reads frames or lines, so that tests
+ * check the wire format byte for byte rather than through our own decoder. Every read is bounded by a timeout.
+ */
+public final class WireClient implements AutoCloseable {
+
+  /** A binary response frame. */
+  public record Frame(int status, byte[] payload) {
+    public String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+  }
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+
+  public WireClient(String host, int port) throws IOException {
+    socket = new Socket(host, port);
+    socket.setSoTimeout(15_000);
+    socket.setTcpNoDelay(true);
+    in = new DataInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+  }
+
+  public static byte[] frame(int opcode, byte[] payload) {
+    return ByteBuffer.allocate(6 + payload.length).putShort((short) opcode).putInt(payload.length).put(payload)
+      .array();
+  }
+
+  public static byte[] frame(int opcode, String payload) {
+    return frame(opcode, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public WireClient write(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+    return this;
+  }
+
+  public WireClient write(String text) throws IOException {
+    return write(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public Frame call(int opcode, byte[] payload) throws IOException {
+    write(frame(opcode, payload));
+    return readFrame();
+  }
+
+  public Frame call(int opcode, String payload) throws IOException {
+    return call(opcode, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public Frame readFrame() throws IOException {
+    int status = in.readUnsignedShort();
+    int length = in.readInt();
+    byte[] payload = new byte[length];
+    in.readFully(payload);
+    return new Frame(status, payload);
+  }
+
+  public String readLine() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != '\n') {
+      if (b < 0) {
+        throw new EOFException("connection closed after " + line.size() + " bytes of a line");
+      }
+      line.write(b);
+    }
+    return line.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Shuts our write side, as {@code nc -N} does at the end of its input. */
+  public void shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+  }
+
+  /** Asserts that the node closes the connection (end of stream or reset) with nothing more to read. */
+  public void assertClosedByPeer() throws IOException {
+    try {
+      int b = in.read();
+      assertEquals(-1, b, "expected the node to close the connection, but it sent more bytes");
+    } catch (SocketException reset) {
+      // a reset is a close too
+    } catch (SocketTimeoutException e) {
+      fail("the node did not close the connection within " + socket.getSoTimeout() + " ms");
+    }
+  }
+
+  public InputStream input() {
+    return in;
+  }
+
+  public Socket socket() {
+    return socket;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
