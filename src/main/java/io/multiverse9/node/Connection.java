@@ -165,11 +165,14 @@ final class Connection implements RequestDecoder.Listener {
 
   private void updateReading() {
     boolean pause = readNoMore || inFlight.size() >= limits.maxPipeline() || socket.writeQueueFull();
+    // the parser stops handing out what it already holds; the socket stops reading more from the kernel
     if (pause && !readingPaused) {
       readingPaused = true;
       parser.pause();
+      socket.pause();
     } else if (!pause && readingPaused) {
       readingPaused = false;
+      socket.resume();
       parser.resume();
       if (inputEnded && inFlight.isEmpty()) {
         flush();
