@@ -1,5 +1,6 @@
 package io.multiverse9.cli;
 
+import io.multiverse9.node.NodeApplication;
 import io.vertx.launcher.application.VertxApplication;
 import java.util.Set;
 import picocli.CommandLine;
@@ -20,8 +21,15 @@ public final class Main {
   public static void main(String[] args) {
     Logging.configure(false);
     if (args.length > 0 && !COMMANDS.contains(args[0])) {
-      new VertxApplication(args).launch();
-      return;
+      // the launcher finds Main-Verticle only in a manifest whose Main-Class is its own; name it instead
+      String[] launcherArgs = new String[args.length + 1];
+      launcherArgs[0] = NodeApplication.class.getName();
+      System.arraycopy(args, 0, launcherArgs, 1, args.length);
+      int code = new VertxApplication(launcherArgs).launch();
+      if (code != 0) {
+        System.exit(code);
+      }
+      return; // the node runs on Vert.x threads until the JVM is stopped
     }
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
