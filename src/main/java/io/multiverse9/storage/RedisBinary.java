@@ -9,11 +9,13 @@ import redis.embedded.core.ExecutableProvider;
 /** Finds a redis-server to run: the one on PATH, else the one bundled with the project (embedded-redis). */
 public final class RedisBinary {
 
+  private static Path extracted;
+
   private RedisBinary() {
   }
 
-  /** Blocking: may extract the bundled binary to a temporary directory. */
-  public static Path locate() throws IOException {
+  /** Blocking: may extract the bundled binary to a temporary directory, once per JVM, removed at exit. */
+  public static synchronized Path locate() throws IOException {
     String path = System.getenv("PATH");
     if (path != null) {
       for (String dir : path.split(File.pathSeparator)) {
@@ -23,6 +25,12 @@ public final class RedisBinary {
         }
       }
     }
-    return ExecutableProvider.newJarResourceProvider().get().toPath();
+    if (extracted == null || !Files.isExecutable(extracted)) {
+      File binary = ExecutableProvider.newJarResourceProvider().get();
+      binary.getParentFile().deleteOnExit(); // registered first, so deleted after the file
+      binary.deleteOnExit();
+      extracted = binary.toPath();
+    }
+    return extracted;
   }
 }

@@ -17,11 +17,16 @@ import java.nio.file.Files;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 
 /** Backpressure, idle timeout and the connection limit (SPEC 1.6). */
 class ConnectionLimitsTest {
 
   Vertx vertx;
+
+  @TempDir
+  Path tempDir;
 
   @BeforeEach
   void start() {
@@ -40,7 +45,7 @@ class ConnectionLimitsTest {
   @Test
   void theNodeStopsReadingWhileMaxPipelineRequestsAreInFlight() throws Exception {
     // a Redis that stops answering keeps every CREATE in flight
-    try (RedisServerProcess redis = RedisServerProcess.start(Files.createTempDirectory("mv9-stalled"), false)) {
+    try (RedisServerProcess redis = RedisServerProcess.start(tempDir, false)) {
       TestNode node = TestNode.start(vertx, TestNode.settings(redis.uri())
         .put("limits", new JsonObject().put("max_pipeline", 4).put("storage_timeout_ms", 60_000)));
       signal("STOP", redis.pid());

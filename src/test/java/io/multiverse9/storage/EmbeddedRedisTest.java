@@ -15,17 +15,18 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code redis_uri: "embedded"}: a private redis-server owned by the node, persisted under data_dir (SPEC 2). */
 class EmbeddedRedisTest {
 
   Vertx vertx;
+  @TempDir
   Path dataDir;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    dataDir = Files.createTempDirectory("mv9-embedded");
   }
 
   @AfterEach

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A Redis that goes away costs clients seconds, not minutes, and the node recovers by itself (SPEC 1.1, 2). */
 class RedisOutageTest {
@@ -20,13 +21,13 @@ class RedisOutageTest {
   static final int UNAVAILABLE = 5;
 
   Vertx vertx;
+  @TempDir
   Path dir;
   RedisServerProcess redis;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    dir = Files.createTempDirectory("mv9-outage");
     redis = RedisServerProcess.start(dir, false);
   }
 

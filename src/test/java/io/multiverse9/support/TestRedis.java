@@ -59,7 +59,13 @@ public final class TestRedis {
     try {
       Path dir = Files.createTempDirectory("mv9-test-redis");
       RedisServerProcess process = RedisServerProcess.start(dir, false);
-      return new TestRedis(process.uri(), "redis-server process " + process.binary(), process);
+      AutoCloseable stopAndClean = () -> {
+        process.close();
+        try (var files = Files.walk(dir)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      };
+      return new TestRedis(process.uri(), "redis-server process " + process.binary(), stopAndClean);
     } catch (Exception e) {
       throw new IllegalStateException("no Redis for the tests: no Docker engine and redis-server did not start", e);
     }
