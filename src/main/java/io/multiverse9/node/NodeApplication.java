@@ -3,6 +3,7 @@ package io.multiverse9.node;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.protocol.Address;
+import io.multiverse9.peer.PeerVerticle;
 import io.multiverse9.storage.EmbeddedRedis;
 import io.multiverse9.storage.StorageVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -40,6 +41,11 @@ public final class NodeApplication extends VerticleBase {
       return Future.failedFuture(e);
     }
     return startStorage(initial)
+      .compose(resolved -> {
+        settings = new SettingsHolder(resolved);
+        return vertx.deployVerticle(() -> new PeerVerticle(settings),
+          new DeploymentOptions().setInstances(resolved.verticles().peer())).map(id -> resolved);
+      })
       .compose(this::startListening)
       .onSuccess(v -> LOG.info(startLine()))
       .andThen(ar -> {
@@ -84,7 +90,7 @@ public final class NodeApplication extends VerticleBase {
     } catch (IOException e) {
       return Future.failedFuture(new IllegalStateException("cannot listen on " + requested + ": " + e.getMessage()));
     }
-    settings = new SettingsHolder(resolved.boundTo(listen));
+    settings.set(resolved.boundTo(listen));
     ConnectionCounter connections = new ConnectionCounter();
     long startedAt = System.currentTimeMillis();
     return vertx.deployVerticle(() -> new NodeVerticle(settings, connections, startedAt),

@@ -5,6 +5,8 @@ import io.multiverse9.protocol.Reply;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Form;
 import io.multiverse9.protocol.Status;
+import io.multiverse9.peer.PeerClient;
+import io.multiverse9.peer.PeerVerticle;
 import io.multiverse9.storage.StorageClient;
 import io.multiverse9.storage.StorageVerticle;
 import io.vertx.core.Future;
@@ -40,7 +42,7 @@ public final class NodeVerticle extends VerticleBase {
     Settings now = settings.get();
     StorageClient storage = new StorageClient(vertx, StorageVerticle.address(now),
       now.limits().storageTimeoutMs());
-    handler = new RequestHandler(settings, storage, startedAtMs);
+    handler = new RequestHandler(settings, storage, new PeerClient(vertx, PeerVerticle.address(now)), startedAtMs);
     server = vertx.createNetServer(new NetServerOptions()
         .setIdleTimeout(now.limits().idleTimeoutS())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)

@@ -2,16 +2,13 @@ package io.multiverse9.node;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
-import io.multiverse9.protocol.Address;
-import io.multiverse9.protocol.AggregateEntry;
-import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.Reply;
 import io.multiverse9.protocol.Request;
 import io.multiverse9.protocol.Segments;
 import io.multiverse9.protocol.Status;
-import io.multiverse9.protocol.Target;
+import io.multiverse9.peer.PeerClient;
 import io.multiverse9.storage.StorageClient;
 import io.multiverse9.storage.StorageException;
 import io.vertx.core.Future;
@@ -20,7 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,11 +30,13 @@ final class RequestHandler {
 
   private final SettingsHolder settings;
   private final StorageClient storage;
+  private final PeerClient peers;
   private final long startedAtMs;
 
-  RequestHandler(SettingsHolder settings, StorageClient storage, long startedAtMs) {
+  RequestHandler(SettingsHolder settings, StorageClient storage, PeerClient peers, long startedAtMs) {
     this.settings = settings;
     this.storage = storage;
+    this.peers = peers;
     this.startedAtMs = startedAtMs;
   }
 
@@ -106,46 +104,12 @@ final class RequestHandler {
     if (items.isEmpty()) {
       return done(Status.BAD_REQUEST, "AGGREGATE needs at least one target");
     }
-    AggregateEntry[] entries = new AggregateEntry[items.size()];
-    List<String> localKeys = new ArrayList<>();
-    List<Integer> localSlots = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      Buffer raw = items.get(i);
-      if (raw.length() > MAX_TARGET_BYTES) {
+      if (items.get(i).length() > MAX_TARGET_BYTES) {
         return done(Status.BAD_REQUEST, "target " + (i + 1) + " is longer than " + MAX_TARGET_BYTES + " bytes");
       }
-      Target target = Target.parse(raw);
-      if (!target.isValid()) {
-        entries[i] = AggregateEntry.failed(EntryStatus.INVALID_KEY, raw, target.error());
-      } else if (!target.isRemote() || isSelf(now, target.address())) {
-        localKeys.add(target.key());
-        localSlots.add(i);
-      } else if (!isAcknowledgedPeer(now, target.address())) {
-        entries[i] = AggregateEntry.failed(EntryStatus.FORBIDDEN, raw,
-          target.address() + " is not an acknowledged node");
-      } else {
-        // the PeerVerticle (federation) is not part of this build: answer honestly, touch nothing
-        entries[i] = AggregateEntry.failed(EntryStatus.UNAVAILABLE, raw,
-          "cross-node AGGREGATE is not available on this node yet");
-      }
     }
-    return storage.fetch(localKeys)
-      .map(values -> {
-        for (int j = 0; j < localSlots.size(); j++) {
-          int slot = localSlots.get(j);
-          Buffer value = values.get(j);
-          Buffer raw = items.get(slot);
-          entries[slot] = value == null ? AggregateEntry.notFound(raw) : AggregateEntry.found(raw, value);
-        }
-        return (Reply) new Reply.Entries(Arrays.asList(entries));
-      })
-      .recover(e -> {
-        String message = e instanceof StorageException se ? se.getMessage() : "storage failed: " + e;
-        for (int slot : localSlots) {
-          entries[slot] = AggregateEntry.failed(EntryStatus.UNAVAILABLE, items.get(slot), message);
-        }
-        return Future.succeededFuture(new Reply.Entries(Arrays.asList(entries)));
-      });
+    return Aggregation.run(now, items, storage, peers);
   }
 
   private Future<Reply> ping(Buffer payload) {
@@ -178,19 +142,6 @@ final class RequestHandler {
       .put("open_interactions", now.perms().openInteractions())
       .put("nodes", nodes)
       .put("uptime_ms", System.currentTimeMillis() - startedAtMs);
-  }
-
-  private static boolean isSelf(Settings now, Address address) {
-    return address.equals(now.addr()) || address.equals(now.advertisedAddr());
-  }
-
-  private static boolean isAcknowledgedPeer(Settings now, Address address) {
-    for (PeerEntry node : now.nodes()) {
-      if (node.addr().equals(address)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Reply failure(Throwable e) {

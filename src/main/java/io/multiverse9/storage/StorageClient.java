@@ -22,7 +22,7 @@ public final class StorageClient {
   private final long timeoutMs;
 
   public StorageClient(Vertx vertx, String address, long storageTimeoutMs) {
-    LocalCodec.registerAll(vertx);
+    StorageRequest.registerCodecs(vertx);
     this.vertx = vertx;
     this.address = address;
     // storage bounds its own Redis calls by storageTimeoutMs; this only catches a storage verticle that vanished

@@ -25,4 +25,9 @@ public sealed interface StorageRequest {
   /** The reply to {@link Fetch}. */
   record Values(List<Buffer> values) {
   }
+
+  /** Lets these messages travel by reference between the verticles of one JVM. */
+  static void registerCodecs(io.vertx.core.Vertx vertx) {
+    io.multiverse9.bus.LocalCodec.register(vertx, Create.class, Remove.class, Fetch.class, Values.class);
+  }
 }

@@ -46,7 +46,7 @@ public final class StorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LocalCodec.registerAll(vertx);
+    StorageRequest.registerCodecs(vertx);
     int timeout = settings.limits().storageTimeoutMs();
     redis = Redis.createClient(vertx, new RedisOptions()
       .setConnectionString(settings.redisUri())

@@ -33,7 +33,16 @@ public final class WireClient implements AutoCloseable {
   private final OutputStream out;
 
   public WireClient(String host, int port) throws IOException {
-    socket = new Socket(host, port);
+    this(host, port, null);
+  }
+
+  /** @param localHost the address to connect from, or {@code null} for any */
+  public WireClient(String host, int port, String localHost) throws IOException {
+    socket = new Socket();
+    if (localHost != null) {
+      socket.bind(new java.net.InetSocketAddress(localHost, 0));
+    }
+    socket.connect(new java.net.InetSocketAddress(host, port), 10_000);
     socket.setSoTimeout(15_000);
     socket.setTcpNoDelay(true);
     in = new DataInputStream(socket.getInputStream());

@@ -1,4 +1,4 @@
-package io.multiverse9.storage;
+package io.multiverse9.bus;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,7 +8,7 @@ import io.vertx.core.eventbus.MessageCodec;
  * Passes our immutable message records by reference between verticles of one JVM: no JSON, no copy of values.
  * Records are immutable and the buffers in them are not written after sending, so sharing is safe.
  */
-final class LocalCodec<T> implements MessageCodec<T, T> {
+public final class LocalCodec<T> implements MessageCodec<T, T> {
 
   private final Class<T> type;
 
@@ -16,15 +16,14 @@ final class LocalCodec<T> implements MessageCodec<T, T> {
     this.type = type;
   }
 
-  /** Registers the codecs of the storage messages once per Vert.x instance. */
-  static void registerAll(Vertx vertx) {
-    register(vertx, StorageRequest.Create.class);
-    register(vertx, StorageRequest.Remove.class);
-    register(vertx, StorageRequest.Fetch.class);
-    register(vertx, StorageRequest.Values.class);
+  /** Registers a codec for each type, once per Vert.x instance; registering again is harmless. */
+  public static void register(Vertx vertx, Class<?>... types) {
+    for (Class<?> type : types) {
+      registerOne(vertx, type);
+    }
   }
 
-  private static <T> void register(Vertx vertx, Class<T> type) {
+  private static <T> void registerOne(Vertx vertx, Class<T> type) {
     try {
       vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
     } catch (IllegalStateException alreadyRegistered) {

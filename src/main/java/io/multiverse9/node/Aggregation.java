@@ -1,0 +1,124 @@
+package io.multiverse9.node;
+
+import io.multiverse9.config.PeerEntry;
+import io.multiverse9.config.Settings;
+import io.multiverse9.peer.PeerClient;
+import io.multiverse9.peer.PeerException;
+import io.multiverse9.peer.PeerMessages;
+import io.multiverse9.protocol.Address;
+import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.Target;
+import io.multiverse9.storage.StorageClient;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One AGGREGATE (SPEC 1.3): targets on this node go to storage in one batch; targets on acknowledged peers are
+ * grouped by peer, one AGGREGATE of bare keys each, all asked in parallel; a target on any other address is
+ * FORBIDDEN and no connection is made. A failed part turns only its own entries into errors.
+ */
+final class Aggregation {
+
+  /** The targets asked of one place (storage or a peer), with where their entries go. */
+  private static final class Group {
+    final List<String> keys = new ArrayList<>();
+    final List<Integer> slots = new ArrayList<>();
+
+    void add(String key, int slot) {
+      keys.add(key);
+      slots.add(slot);
+    }
+  }
+
+  private final List<Buffer> raw;
+  private final AggregateEntry[] entries;
+
+  private Aggregation(List<Buffer> raw) {
+    this.raw = raw;
+    this.entries = new AggregateEntry[raw.size()];
+  }
+
+  static Future<Reply> run(Settings now, List<Buffer> targets, StorageClient storage, PeerClient peers) {
+    return new Aggregation(targets).run(now, storage, peers);
+  }
+
+  private Future<Reply> run(Settings now, StorageClient storage, PeerClient peers) {
+    Group local = new Group();
+    Map<PeerEntry, Group> remote = new LinkedHashMap<>();
+    for (int i = 0; i < raw.size(); i++) {
+      Target target = Target.parse(raw.get(i));
+      if (!target.isValid()) {
+        fail(i, EntryStatus.INVALID_KEY, target.error());
+      } else if (!target.isRemote() || isSelf(now, target.address())) {
+        local.add(target.key(), i);
+      } else {
+        PeerEntry peer = acknowledgedPeer(now, target.address());
+        if (peer == null) {
+          fail(i, EntryStatus.FORBIDDEN, target.address() + " is not an acknowledged node");
+        } else {
+          remote.computeIfAbsent(peer, p -> new Group()).add(target.key(), i);
+        }
+      }
+    }
+    List<Future<?>> parts = new ArrayList<>();
+    if (!local.keys.isEmpty()) {
+      parts.add(storage.fetch(local.keys)
+        .onSuccess(values -> fillValues(local, values))
+        .onFailure(e -> failGroup(local, EntryStatus.UNAVAILABLE, e.getMessage())));
+    }
+    for (Map.Entry<PeerEntry, Group> e : remote.entrySet()) {
+      Group group = e.getValue();
+      parts.add(peers.aggregate(e.getKey(), group.keys, now.limits().peerTimeoutMs())
+        .onSuccess(answer -> fillEntries(group, answer))
+        .onFailure(failure -> failGroup(group, failure instanceof PeerException pe ? pe.status()
+          : EntryStatus.UNAVAILABLE, failure.getMessage())));
+    }
+    return Future.join(parts).transform(ar -> Future.succeededFuture(new Reply.Entries(Arrays.asList(entries))));
+  }
+
+  private void fillValues(Group group, List<Buffer> values) {
+    for (int j = 0; j < group.slots.size(); j++) {
+      int slot = group.slots.get(j);
+      Buffer value = values.get(j);
+      entries[slot] = value == null ? AggregateEntry.notFound(raw.get(slot)) : AggregateEntry.found(raw.get(slot), value);
+    }
+  }
+
+  private void fillEntries(Group group, List<PeerMessages.Entry> answer) {
+    for (int j = 0; j < group.slots.size(); j++) {
+      int slot = group.slots.get(j);
+      PeerMessages.Entry entry = answer.get(j);
+      entries[slot] = new AggregateEntry(entry.status(), raw.get(slot), entry.data());
+    }
+  }
+
+  private void failGroup(Group group, EntryStatus status, String message) {
+    for (int slot : group.slots) {
+      fail(slot, status, message);
+    }
+  }
+
+  private void fail(int slot, EntryStatus status, String message) {
+    entries[slot] = AggregateEntry.failed(status, raw.get(slot), message);
+  }
+
+  private static boolean isSelf(Settings now, Address address) {
+    return address.equals(now.addr()) || address.equals(now.advertisedAddr());
+  }
+
+  private static PeerEntry acknowledgedPeer(Settings now, Address address) {
+    for (PeerEntry node : now.nodes()) {
+      if (node.addr().equals(address)) {
+        return node;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+package io.multiverse9.peer;
+
+import io.multiverse9.config.PeerEntry;
+import io.multiverse9.protocol.EntryStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import java.util.List;
+
+/** The node's view of its peer verticles: one AGGREGATE to one peer, over the event bus. */
+public final class PeerClient {
+
+  private final Vertx vertx;
+  private final String address;
+
+  public PeerClient(Vertx vertx, String address) {
+    PeerMessages.registerCodecs(vertx);
+    this.vertx = vertx;
+    this.address = address;
+  }
+
+  /**
+   * Asks {@code peer} for bare keys. Fails with a {@link PeerException} whose status every entry of that peer
+   * takes; never takes much longer than {@code timeoutMs}.
+   */
+  public Future<List<PeerMessages.Entry>> aggregate(PeerEntry peer, List<String> keys, long timeoutMs) {
+    // the peer verticle bounds the request by timeoutMs; this catches a peer verticle that vanished
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + 1000);
+    return vertx.eventBus().<PeerMessages.Answer>request(address, new PeerMessages.Aggregate(peer, keys), delivery)
+      .map(Message::body)
+      .map(PeerMessages.Answer::entries)
+      .recover(e -> Future.failedFuture(translate(peer, e)));
+  }
+
+  private static PeerException translate(PeerEntry peer, Throwable e) {
+    if (e instanceof ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+      EntryStatus status = EntryStatus.valueOf(re.failureCode());
+      return new PeerException(status == null ? EntryStatus.UNAVAILABLE : status, re.getMessage());
+    }
+    return new PeerException(EntryStatus.UNAVAILABLE, peer + " did not answer: " + e.getMessage());
+  }
+}

@@ -1,0 +1,127 @@
+package io.multiverse9.support;
+
+import io.multiverse9.cli.Main;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A node in a JVM of its own, started with {@code run} as a user would, on the test's classpath. */
+public final class NodeProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+),");
+
+  private final Process process;
+  private final List<String> output;
+  private final String host;
+  private final int port;
+
+  private NodeProcess(Process process, List<String> output, String host, int port) {
+    this.process = process;
+    this.output = output;
+    this.host = host;
+    this.port = port;
+  }
+
+  /** Starts the JVM running {@code Main args...} in {@code workDir}, output merged. */
+  public static Process java(Path workDir, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+  }
+
+  /** Writes the settings, runs the node and waits for its start line. */
+  public static NodeProcess start(Path dir, JsonObject settings) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("settings.json");
+    Files.writeString(file, settings.encodePrettily());
+    Process process = java(dir, "run", "-s", file.toString());
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      output.add(line);
+      Matcher m = LISTENING.matcher(line);
+      if (m.find()) {
+        Thread drain = new Thread(() -> drain(out, output), "node-output-" + process.pid());
+        drain.setDaemon(true);
+        drain.start();
+        return new NodeProcess(process, output, m.group(1), Integer.parseInt(m.group(2)));
+      }
+    }
+    throw new IllegalStateException("the node ended without its start line: " + output);
+  }
+
+  private static void drain(BufferedReader out, List<String> output) {
+    try {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        output.add(line);
+      }
+    } catch (IOException ignored) {
+      // the process ended
+    }
+  }
+
+  /** Stops the embedded redis-server of a node that was killed, found by its pid file. */
+  public static void stopLeftoverRedis(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("redis.pid");
+    if (Files.exists(pidFile)) {
+      ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(ProcessHandle::destroy);
+    }
+  }
+
+  /** A port that is free on {@code host} right now. */
+  public static int freePort(String host) throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return probe.getLocalPort();
+    }
+  }
+
+  public String addr() {
+    return host + ":" + port;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public List<String> output() {
+    return List.copyOf(output);
+  }
+
+  /** A client connected from {@code localHost} (an address of this machine). */
+  public WireClient connectFrom(String localHost) throws IOException {
+    return new WireClient(host, port, localHost);
+  }
+
+  /** SIGKILL: no drain, no goodbye. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
