@@ -1,5 +1,6 @@
 package io.multiverse9.peer;
 
+import io.multiverse9.client.impl.FrameChannel;
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Opcode;
@@ -28,8 +29,8 @@ final class PeerPool {
   private final Vertx vertx;
   private final NetClient client;
   private final PeerEntry peer;
-  private final List<PeerConnection> connections = new ArrayList<>();
-  private Future<PeerConnection> connecting;
+  private final List<FrameChannel> connections = new ArrayList<>();
+  private Future<FrameChannel> connecting;
 
   PeerPool(Vertx vertx, NetClient client, PeerEntry peer) {
     this.vertx = vertx;
@@ -42,16 +43,18 @@ final class PeerPool {
     Buffer frame = frame(Opcode.AGGREGATE, Buffer.buffer(String.join("\0", keys), "ISO-8859-1"));
     return acquire(timeoutMs)
       .compose(connection -> connection.send(frame, timeoutMs)
-        .map(response -> entries(connection, response, keys)));
+        .map(response -> entries(connection, response, keys)))
+      .recover(e -> Future.failedFuture(e instanceof PeerException ? e
+        : new PeerException(EntryStatus.UNAVAILABLE, e.getMessage())));
   }
 
   void close() {
-    for (PeerConnection connection : new ArrayList<>(connections)) {
+    for (FrameChannel connection : new ArrayList<>(connections)) {
       connection.close("the node is stopping");
     }
   }
 
-  private List<PeerMessages.Entry> entries(PeerConnection connection, PeerConnection.Response response,
+  private List<PeerMessages.Entry> entries(FrameChannel connection, FrameChannel.Response response,
                                            List<String> keys) {
     Status status = Status.valueOf(response.status());
     String message = response.payload().toString(StandardCharsets.UTF_8);
@@ -70,10 +73,10 @@ final class PeerPool {
       + (status == null ? "status " + response.status() : status.name()) + ": " + message);
   }
 
-  private Future<PeerConnection> acquire(long timeoutMs) {
+  private Future<FrameChannel> acquire(long timeoutMs) {
     connections.removeIf(c -> !c.isOpen());
-    PeerConnection least = null;
-    for (PeerConnection c : connections) {
+    FrameChannel least = null;
+    for (FrameChannel c : connections) {
       if (least == null || c.load() < least.load()) {
         least = c;
       }
@@ -88,12 +91,12 @@ final class PeerPool {
     return connecting;
   }
 
-  private Future<PeerConnection> open(long timeoutMs) {
+  private Future<FrameChannel> open(long timeoutMs) {
     return client.connect(peer.addr().port(), peer.addr().host())
       .recover(e -> Future.failedFuture(new PeerException(EntryStatus.UNAVAILABLE,
         "cannot reach " + peer + ": " + e.getMessage())))
       .compose(socket -> {
-        PeerConnection connection = new PeerConnection(vertx, socket, peer.toString(), MAX_PENDING,
+        FrameChannel connection = new FrameChannel(vertx, socket, peer.toString(), MAX_PENDING,
           MAX_RESPONSE_BYTES);
         return authenticate(connection, timeoutMs).map(v -> {
           connections.add(connection);
@@ -103,7 +106,7 @@ final class PeerPool {
       });
   }
 
-  private Future<Void> authenticate(PeerConnection connection, long timeoutMs) {
+  private Future<Void> authenticate(FrameChannel connection, long timeoutMs) {
     if (peer.token() == null) {
       return Future.succeededFuture();
     }

@@ -1,6 +1,7 @@
-package io.multiverse9.peer;
+package io.multiverse9.client.impl;
 
-import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.client.Mv9Exception;
+import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,17 +12,17 @@ import java.util.ArrayDeque;
 import java.util.logging.Logger;
 
 /**
- * One pipelined connection to a peer node: many requests in flight, answers matched in order (SPEC 1.1 promises
- * in-order answers). A request that is not answered within its timeout, or an answer that cannot be parsed,
- * means the connection can no longer be trusted: it is closed and every request still on it fails.
- * Confined to the event loop of the {@link PeerVerticle} that opened it.
+ * One pipelined connection to a node: many request frames in flight, answers matched in order (SPEC 1.1
+ * promises in-order answers). A request that is not answered within its timeout, or an answer that cannot be
+ * parsed, means the connection can no longer be trusted: it is closed and every request still on it fails with
+ * an UNAVAILABLE {@link Mv9Exception}. Used from the event loop of the socket's context only.
  */
-final class PeerConnection {
+public final class FrameChannel {
 
-  private static final Logger LOG = Logger.getLogger(PeerConnection.class.getName());
+  private static final Logger LOG = Logger.getLogger(FrameChannel.class.getName());
 
-  /** A peer's answer frame. */
-  record Response(int status, Buffer payload) {
+  /** A node's answer frame. */
+  public record Response(int status, Buffer payload) {
   }
 
   private final Vertx vertx;
@@ -35,7 +36,7 @@ final class PeerConnection {
   private boolean closed;
   private int status = -1;
 
-  PeerConnection(Vertx vertx, NetSocket socket, String peer, int maxPending, long maxResponseBytes) {
+  public FrameChannel(Vertx vertx, NetSocket socket, String peer, int maxPending, long maxResponseBytes) {
     this.vertx = vertx;
     this.socket = socket;
     this.peer = peer;
@@ -48,30 +49,38 @@ final class PeerConnection {
     socket.closeHandler(v -> failAll("the connection to " + peer + " closed"));
   }
 
-  void onClose(Runnable action) {
+  public void onClose(Runnable action) {
     onClose = action;
   }
 
-  boolean isOpen() {
+  public boolean isOpen() {
     return !closed;
   }
 
-  int load() {
+  public int load() {
     return pending.size();
   }
 
-  /** Sends one request frame; its answer, or a {@link PeerException} (UNAVAILABLE) within {@code timeoutMs}. */
-  Future<Response> send(Buffer frame, long timeoutMs) {
+  /**
+   * Sends one request frame.
+   *
+   * @param timeoutMs how long the answer may take, or 0 for no bound
+   * @return the answer, or an UNAVAILABLE {@link Mv9Exception}
+   */
+  public Future<Response> send(Buffer frame, long timeoutMs) {
     if (closed) {
-      return Future.failedFuture(new PeerException(EntryStatus.UNAVAILABLE, "the connection to " + peer + " closed"));
+      return Future.failedFuture(new Mv9Exception(Status.UNAVAILABLE, "the connection to " + peer + " closed"));
     }
     if (pending.size() >= maxPending) {
-      return Future.failedFuture(new PeerException(EntryStatus.UNAVAILABLE,
+      return Future.failedFuture(new Mv9Exception(Status.UNAVAILABLE,
         peer + " has " + maxPending + " requests waiting on this connection"));
     }
     Promise<Response> promise = Promise.promise();
     pending.add(promise);
     socket.write(frame);
+    if (timeoutMs <= 0) {
+      return promise.future();
+    }
     long timer = vertx.setTimer(timeoutMs, id -> {
       if (!promise.future().isComplete()) {
         // answers come in order, so one that never comes blocks every later one: start afresh
@@ -81,12 +90,13 @@ final class PeerConnection {
     return promise.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
-  void close(String why) {
+  public Future<Void> close(String why) {
     if (!closed) {
       LOG.fine(() -> "closing connection to " + peer + ": " + why);
       failAll(why);
-      socket.close();
+      return socket.close();
     }
+    return Future.succeededFuture();
   }
 
   private void onRecord(Buffer record) {
@@ -120,7 +130,7 @@ final class PeerConnection {
   private void failAll(String why) {
     boolean first = !closed;
     closed = true;
-    PeerException failure = new PeerException(EntryStatus.UNAVAILABLE, why);
+    Mv9Exception failure = new Mv9Exception(Status.UNAVAILABLE, why);
     for (Promise<Response> p = pending.poll(); p != null; p = pending.poll()) {
       p.tryFail(failure);
     }

@@ -1,0 +1,47 @@
+package io.multiverse9.client;
+
+/**
+ * Where and how a {@link Mv9Client} connects.
+ *
+ * @param host the node's host
+ * @param port the node's port
+ * @param token sent with AUTH right after connecting, or {@code null}
+ * @param connectTimeoutMs bound on connecting
+ * @param requestTimeoutMs bound on each answer, 0 for none; a request past it fails UNAVAILABLE and closes the
+ *                         connection (later answers could no longer be matched)
+ * @param maxPending requests in flight on the connection before new ones fail fast
+ * @param maxAnswerBytes the largest answer accepted
+ */
+public record ClientOptions(String host, int port, String token, int connectTimeoutMs, long requestTimeoutMs,
+                            int maxPending, long maxAnswerBytes) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 7001;
+  public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+  public static final int DEFAULT_MAX_PENDING = 4096;
+  public static final long DEFAULT_MAX_ANSWER_BYTES = 1L << 30;
+
+  /** Defaults: 127.0.0.1:7001, no token. */
+  public ClientOptions() {
+    this(DEFAULT_HOST, DEFAULT_PORT, null, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS,
+      DEFAULT_MAX_PENDING, DEFAULT_MAX_ANSWER_BYTES);
+  }
+
+  public ClientOptions withAddress(String host, int port) {
+    return new ClientOptions(host, port, token, connectTimeoutMs, requestTimeoutMs, maxPending, maxAnswerBytes);
+  }
+
+  public ClientOptions withToken(String token) {
+    return new ClientOptions(host, port, token, connectTimeoutMs, requestTimeoutMs, maxPending, maxAnswerBytes);
+  }
+
+  public ClientOptions withRequestTimeoutMs(long timeoutMs) {
+    return new ClientOptions(host, port, token, connectTimeoutMs, timeoutMs, maxPending, maxAnswerBytes);
+  }
+
+  @Override
+  public String toString() {
+    return host + ":" + port + (token == null ? "" : " (with token)");
+  }
+}

@@ -1,0 +1,152 @@
+package io.multiverse9.client.impl;
+
+import io.multiverse9.client.ClientOptions;
+import io.multiverse9.client.Mv9Client;
+import io.multiverse9.client.Mv9Exception;
+import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.Opcode;
+import io.multiverse9.protocol.Status;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link Mv9Client} over one {@link FrameChannel}. */
+public final class Mv9ClientImpl implements Mv9Client {
+
+  private final FrameChannel channel;
+  private final io.vertx.core.net.NetClient netClient;
+  private final long timeoutMs;
+  private final Context context;
+
+  private Mv9ClientImpl(FrameChannel channel, io.vertx.core.net.NetClient netClient, long timeoutMs,
+                        Context context) {
+    this.channel = channel;
+    this.netClient = netClient;
+    this.timeoutMs = timeoutMs;
+    this.context = context;
+  }
+
+  public static Future<Mv9Client> connect(Vertx vertx, ClientOptions options) {
+    io.vertx.core.net.NetClient netClient = vertx.createNetClient(new NetClientOptions()
+      .setConnectTimeout(options.connectTimeoutMs())
+      .setTcpNoDelay(true));
+    return netClient.connect(options.port(), options.host())
+      .recover(e -> {
+        netClient.close();
+        return Future.failedFuture(new Mv9Exception(Status.UNAVAILABLE,
+          "cannot connect to " + options.host() + ":" + options.port() + ": " + e.getMessage()));
+      })
+      .compose(socket -> {
+        FrameChannel channel = new FrameChannel(vertx, socket, options.host() + ":" + options.port(),
+          options.maxPending(), options.maxAnswerBytes());
+        // the socket's handlers run on this context; every call is made on it too (see call)
+        Mv9ClientImpl client = new Mv9ClientImpl(channel, netClient, options.requestTimeoutMs(),
+          vertx.getOrCreateContext());
+        if (options.token() == null) {
+          return Future.succeededFuture(client);
+        }
+        return client.auth(options.token()).map(v -> (Mv9Client) client)
+          .onFailure(e -> client.close());
+      });
+  }
+
+  @Override
+  public Future<String> create(Buffer value) {
+    return call(Opcode.CREATE, value).map(payload -> payload.toString(StandardCharsets.US_ASCII));
+  }
+
+  @Override
+  public Future<Long> remove(List<String> keys) {
+    return call(Opcode.REMOVE, joined(keys)).map(payload -> payload.getUnsignedInt(0));
+  }
+
+  @Override
+  public Future<List<AggregateEntry>> aggregate(List<String> targets) {
+    return call(Opcode.AGGREGATE, joined(targets)).map(Mv9ClientImpl::entries);
+  }
+
+  @Override
+  public Future<JsonObject> metadata() {
+    return call(Opcode.METADATA, Buffer.buffer(0)).map(JsonObject::new);
+  }
+
+  @Override
+  public Future<Buffer> ping(Buffer payload) {
+    return call(Opcode.PING, payload);
+  }
+
+  @Override
+  public Future<Void> auth(String token) {
+    return call(Opcode.AUTH, Buffer.buffer(token, "UTF-8")).mapEmpty();
+  }
+
+  @Override
+  public int pending() {
+    return channel.load();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return channel.close("closed by the client").eventually(netClient::close);
+  }
+
+  /** Safe from any thread: calls from elsewhere hop to the connection's context, in the order they were made. */
+  private Future<Buffer> call(Opcode opcode, Buffer payload) {
+    if (Vertx.currentContext() == context) {
+      return send(opcode, payload);
+    }
+    Promise<Buffer> promise = Promise.promise();
+    context.runOnContext(v -> send(opcode, payload).onComplete(promise));
+    return promise.future();
+  }
+
+  private Future<Buffer> send(Opcode opcode, Buffer payload) {
+    Buffer frame = Buffer.buffer(6 + payload.length())
+      .appendUnsignedShort(opcode.code())
+      .appendInt(payload.length())
+      .appendBuffer(payload);
+    return channel.send(frame, timeoutMs).compose(response -> {
+      if (response.status() == Status.OK.code()) {
+        return Future.succeededFuture(response.payload());
+      }
+      Status status = Status.valueOf(response.status());
+      return Future.failedFuture(new Mv9Exception(status == null ? Status.INTERNAL : status,
+        response.payload().toString(StandardCharsets.UTF_8)));
+    });
+  }
+
+  private static Buffer joined(List<String> items) {
+    return Buffer.buffer(String.join("\0", items), "UTF-8");
+  }
+
+  private static List<AggregateEntry> entries(Buffer payload) {
+    List<AggregateEntry> entries = new ArrayList<>();
+    int pos = 0;
+    try {
+      while (pos < payload.length()) {
+        EntryStatus status = EntryStatus.valueOf(payload.getUnsignedByte(pos));
+        int targetLength = payload.getUnsignedShort(pos + 1);
+        Buffer target = payload.getBuffer(pos + 3, pos + 3 + targetLength);
+        pos += 3 + targetLength;
+        int dataLength = (int) payload.getUnsignedInt(pos);
+        Buffer data = payload.getBuffer(pos + 4, pos + 4 + dataLength);
+        pos += 4 + dataLength;
+        if (status == null) {
+          throw new IndexOutOfBoundsException("unknown entry status");
+        }
+        entries.add(new AggregateEntry(status, target, data));
+      }
+    } catch (IndexOutOfBoundsException e) {
+      throw new Mv9Exception(Status.INTERNAL, "malformed AGGREGATE answer: " + e.getMessage());
+    }
+    return entries;
+  }
+}
