@@ -13,10 +13,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "multiverse9", mixinStandardHelpOptions = true, versionProvider = Version.class,
   description = "A network of storage nodes on Eclipse Vert.x and Redis.",
-  subcommands = {RunCommand.class, SetupCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+  subcommands = {RunCommand.class, SetupCommand.class, CreateCommand.class, RemoveCommand.class,
+    AggregateCommand.class, MetadataCommand.class, PingCommand.class, BenchCommand.class,
+    CommandLine.HelpCommand.class})
 public final class Main {
 
-  private static final Set<String> COMMANDS = Set.of("run", "setup", "bench", "help", "-h", "--help", "-V", "--version");
+  private static final Set<String> COMMANDS = Set.of("run", "setup", "create", "remove", "aggregate", "metadata", "ping", "bench", "help", "-h", "--help", "-V", "--version");
 
   public static void main(String[] args) {
     Logging.configure(false);

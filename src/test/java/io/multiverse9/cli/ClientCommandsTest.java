@@ -1,0 +1,151 @@
+package io.multiverse9.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.TestNode;
+import io.multiverse9.support.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client commands and bench, each run as a separate JVM: their output and exit codes (SPEC 5 and 6). */
+class ClientCommandsTest {
+
+  static Vertx vertx;
+  static TestNode node;
+
+  @TempDir
+  Path dir;
+
+  record Run(int exit, String out, String err) {
+  }
+
+  @BeforeAll
+  static void startNode() {
+    vertx = Vertx.vertx();
+    node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri()));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+    vertx.close().await();
+  }
+
+  Run run(byte[] stdin, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("-p", Integer.toString(node.port())));
+    Path out = dir.resolve("out"), err = dir.resolve("err");
+    List<String> command = new ArrayList<>(List.of(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+      "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(all);
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    p.getOutputStream().write(stdin);
+    p.getOutputStream().close();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command did not finish: " + all);
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
+  }
+
+  Run run(String... args) throws Exception {
+    return run(new byte[0], args);
+  }
+
+  @Test
+  void createThenAggregateThenRemove() throws Exception {
+    Run created = run("create", "hello from the command line");
+    assertEquals(0, created.exit(), created.err());
+    String key = created.out().trim();
+    assertTrue(key.matches("[0-7][0-9A-HJKMNP-TV-Z]{25}"), key);
+
+    Run raw = run("aggregate", key);
+    assertEquals(0, raw.exit());
+    assertEquals("hello from the command line", raw.out(), "one target prints the value raw");
+
+    Run lines = run("aggregate", key, "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    assertEquals(1, lines.exit(), "not every target was found");
+    List<String> json = lines.out().lines().toList();
+    assertEquals("FOUND", new JsonObject(json.get(0)).getString("status"));
+    assertEquals("NOT_FOUND", new JsonObject(json.get(1)).getString("status"));
+
+    Run removed = run("remove", key);
+    assertEquals(0, removed.exit());
+    assertEquals("1", removed.out().trim());
+    Run gone = run("aggregate", key);
+    assertEquals(1, gone.exit());
+    assertTrue(gone.err().contains("NOT_FOUND"), gone.err());
+  }
+
+  @Test
+  void createFromStdinAndFromAFileIsByteExact() throws Exception {
+    byte[] value = {0, (byte) 0xFF, 10, 13, 0, 'z'};
+    String fromStdin = run(value, "create").out().trim();
+    assertEquals(new String(value, StandardCharsets.ISO_8859_1), run("aggregate", fromStdin).out());
+    Path file = dir.resolve("value.bin");
+    Files.write(file, value);
+    String fromFile = run("create", "-f", file.toString()).out().trim();
+    assertEquals(new String(value, StandardCharsets.ISO_8859_1), run("aggregate", fromFile).out());
+  }
+
+  @Test
+  void errorsExitNonZeroWithAMessage() throws Exception {
+    Run bad = run("remove", "NOTAKEY");
+    assertEquals(1, bad.exit());
+    assertTrue(bad.err().contains("BAD_REQUEST") && bad.err().contains("NOTAKEY"), bad.err());
+    Run empty = run("create");
+    assertEquals(2, empty.exit());
+    assertTrue(empty.err().contains("empty"), empty.err());
+    Run wrongToken = run("ping", "--token", "nope");
+    assertEquals(1, wrongToken.exit());
+    assertTrue(wrongToken.err().contains("FORBIDDEN"), wrongToken.err());
+  }
+
+  @Test
+  void metadataAndPing() throws Exception {
+    Run metadata = run("metadata");
+    assertEquals(0, metadata.exit());
+    assertEquals(node.settings().name(), new JsonObject(metadata.out()).getString("name"));
+    Run ping = run("ping", "hi");
+    assertEquals(0, ping.exit());
+    assertTrue(ping.out().startsWith("hi ("), ping.out());
+  }
+
+  @Test
+  void everyCommandHasHelp() throws Exception {
+    for (String command : List.of("create", "remove", "aggregate", "metadata", "ping", "bench", "run", "setup")) {
+      Run help = run(command, "--help");
+      assertEquals(0, help.exit(), command);
+      assertTrue(help.out().startsWith("Usage: multiverse9 " + command), help.out());
+      assertTrue(help.out().lines().count() > 3, "a description and the options: " + help.out());
+    }
+  }
+
+  @Test
+  void benchRunsAShortLoadAndReportsSaneJson() throws Exception {
+    Run bench = run("bench", "-c", "4", "-n", "2000", "-P", "4", "-d", "32", "-t", "ping,create,aggregate,remove",
+      "--keys", "5", "--json");
+    assertEquals(0, bench.exit(), bench.err());
+    List<JsonObject> results = bench.out().lines().map(JsonObject::new).toList();
+    assertEquals(List.of("ping", "create", "aggregate", "remove"), results.stream().map(r -> r.getString("op")).toList());
+    for (JsonObject r : results) {
+      assertEquals(2000L, r.getLong("requests"), r.encode());
+      assertEquals(0L, r.getLong("errors"), r.encode());
+      assertTrue(r.getDouble("rps") > 0, r.encode());
+      double p50 = r.getDouble("p50_ms"), p99 = r.getDouble("p99_ms"), p999 = r.getDouble("p999_ms"),
+        max = r.getDouble("max_ms");
+      assertTrue(0 < p50 && p50 <= p99 && p99 <= p999 && p999 <= max, "ordered percentiles: " + r.encode());
+    }
+    assertEquals(5, results.get(2).getInteger("keys"));
+  }
+}
