@@ -1,0 +1,161 @@
+package io.multiverse9.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.parsetools.RecordParser;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The decoder on its own, fed by hand: no sockets (SPEC 1.1, 1.5). */
+class RequestDecoderTest {
+
+  static final int MAX = 1024;
+
+  /** Everything the decoder reported, as comparable strings. */
+  static final class Recorder implements RequestDecoder.Listener {
+    final List<String> events = new ArrayList<>();
+
+    @Override
+    public void onRequest(Request r) {
+      events.add(r.form() + " " + (r.opcode() == null ? "?" + r.command() : r.opcode()) + " "
+        + hex(r.payload()));
+    }
+
+    @Override
+    public void onError(ProtocolException e) {
+      events.add("ERROR " + e.status() + " " + e.form() + (e.fatal() ? " fatal" : ""));
+    }
+  }
+
+  static String hex(Buffer b) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < b.length(); i++) {
+      s.append(String.format("%02x", b.getByte(i)));
+    }
+    return s.toString();
+  }
+
+  static Buffer frame(int opcode, String payload) {
+    byte[] bytes = payload.getBytes(StandardCharsets.ISO_8859_1);
+    return Buffer.buffer().appendUnsignedShort(opcode).appendInt(bytes.length).appendBytes(bytes);
+  }
+
+  /** Decodes {@code input} delivered in chunks of the given sizes (cycled). */
+  static List<String> decode(Buffer input, int... chunkSizes) {
+    Recorder recorder = new Recorder();
+    RecordParser parser = RecordParser.newFixed(1);
+    RequestDecoder.attach(parser, MAX, recorder);
+    int pos = 0;
+    for (int i = 0; pos < input.length(); i++) {
+      int size = Math.min(chunkSizes[i % chunkSizes.length], input.length() - pos);
+      parser.handle(input.getBuffer(pos, pos + size));
+      pos += size;
+    }
+    return recorder.events;
+  }
+
+  static Buffer mixedStream() {
+    return Buffer.buffer()
+      .appendBuffer(frame(1, "value\0with zero"))
+      .appendBuffer(Buffer.buffer("CREATE Hello, World!  spaced\r\n"))
+      .appendBuffer(frame(5, ""))
+      .appendBuffer(Buffer.buffer("aggregate K1 K2@127.0.0.1:7002\n"))
+      .appendBuffer(frame(0x42, "unknown but framed"))
+      .appendBuffer(Buffer.buffer("FROB x\n"))
+      .appendBuffer(frame(2, "K1\0K2\0"));
+  }
+
+  static final List<String> MIXED_EXPECTED = List.of(
+    "BINARY CREATE " + hex(Buffer.buffer("value\0with zero")),
+    "TEXT CREATE " + hex(Buffer.buffer("Hello, World!  spaced")),
+    "BINARY PING ",
+    "TEXT AGGREGATE " + hex(Buffer.buffer("K1\0K2@127.0.0.1:7002")),
+    "BINARY ?0x0042 " + hex(Buffer.buffer("unknown but framed")),
+    "TEXT ?\"FROB\" " + hex(Buffer.buffer("x")),
+    "BINARY REMOVE " + hex(Buffer.buffer("K1\0K2\0")));
+
+  @Test
+  void aFrameSplitAtEveryPointDecodesTheSame() {
+    Buffer one = frame(1, "split me anywhere");
+    List<String> whole = decode(one, one.length());
+    assertEquals(List.of("BINARY CREATE " + hex(Buffer.buffer("split me anywhere"))), whole);
+    for (int split = 1; split < one.length(); split++) {
+      assertEquals(whole, decode(one, split, one.length()), "split at " + split);
+    }
+  }
+
+  @Test
+  void aPipelinedStreamDecodesTheSameInEveryChunkSize() {
+    Buffer stream = mixedStream();
+    for (int size = 1; size <= 2 * stream.length(); size++) {
+      assertEquals(MIXED_EXPECTED, decode(stream, size), "chunks of " + size);
+    }
+  }
+
+  @Test
+  void aPipelinedStreamDecodesTheSameInRandomChunks() {
+    Buffer stream = mixedStream();
+    Random random = new Random(7);
+    for (int round = 0; round < 200; round++) {
+      int[] sizes = new int[16];
+      for (int i = 0; i < sizes.length; i++) {
+        sizes[i] = 1 + random.nextInt(40);
+      }
+      assertEquals(MIXED_EXPECTED, decode(stream, sizes), "round " + round);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0x01, 0x7F, 0xFF, '1', '\n', '\r', ' '})
+  void aFirstByteThatStartsNeitherFormIsFatalAndEndsDecoding(int first) {
+    Buffer input = Buffer.buffer().appendByte((byte) first).appendBuffer(frame(5, "never decoded"));
+    for (int size = 1; size <= input.length(); size++) {
+      assertEquals(List.of("ERROR BAD_REQUEST BINARY fatal"), decode(input, size), "chunks of " + size);
+    }
+  }
+
+  @Test
+  void aHeaderAnnouncingMoreThanTheLimitIsTooLargeWithoutItsPayload() {
+    Buffer header = Buffer.buffer().appendUnsignedShort(1).appendInt(MAX + 1);
+    assertEquals(List.of("ERROR TOO_LARGE BINARY fatal"), decode(header, 1));
+    Buffer huge = Buffer.buffer().appendUnsignedShort(1).appendUnsignedInt(0xFFFFFFFFL);
+    assertEquals(List.of("ERROR TOO_LARGE BINARY fatal"), decode(huge, huge.length()));
+  }
+
+  @Test
+  void aFrameOfExactlyTheLimitIsAccepted() {
+    String payload = "x".repeat(MAX);
+    assertEquals(List.of("BINARY CREATE " + hex(Buffer.buffer(payload))), decode(frame(1, payload), 100));
+  }
+
+  @Test
+  void aLineLongerThanTheLimitIsTooLargeInTextForm() {
+    Buffer line = Buffer.buffer("CREATE " + "y".repeat(MAX) + "\n");
+    List<String> events = decode(line, 64);
+    assertEquals(List.of("ERROR TOO_LARGE TEXT fatal"), events);
+  }
+
+  @Test
+  void aLineWithoutItsNewlineIsNotYetARequest() {
+    assertEquals(List.of(), decode(Buffer.buffer("PING waiting"), 3));
+  }
+
+  @Test
+  void textCommandsAreCaseInsensitiveAndTheValueIsEverythingAfterTheFirstSpace() {
+    Request r = TextCommands.parse(Buffer.buffer("cReAtE  two  spaces "));
+    assertEquals(Opcode.CREATE, r.opcode());
+    assertEquals(" two  spaces ", r.payload().toString());
+    Request remove = TextCommands.parse(Buffer.buffer("REMOVE a  b"));
+    assertEquals("a\0\0b", remove.payload().toString(), "empty segments are left for the REMOVE rules to ignore");
+    assertNull(TextCommands.parse(Buffer.buffer("NOPE")).opcode());
+    assertTrue(TextCommands.parse(Buffer.buffer("METADATA")).payload().length() == 0);
+  }
+}
