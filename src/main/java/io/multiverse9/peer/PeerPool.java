@@ -4,6 +4,7 @@ import io.multiverse9.client.impl.FrameChannel;
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Opcode;
+import io.multiverse9.protocol.RequestEncoder;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,7 +41,7 @@ final class PeerPool {
 
   /** One AGGREGATE of bare keys; one entry per key, or a {@link PeerException} for them all. */
   Future<List<PeerMessages.Entry>> aggregate(List<String> keys, long timeoutMs) {
-    Buffer frame = frame(Opcode.AGGREGATE, Buffer.buffer(String.join("\0", keys), "ISO-8859-1"));
+    Buffer frame = RequestEncoder.frame(Opcode.AGGREGATE, Buffer.buffer(String.join("\0", keys), "ISO-8859-1"));
     return acquire(timeoutMs)
       .compose(connection -> connection.send(frame, timeoutMs)
         .map(response -> entries(connection, response, keys)))
@@ -110,7 +111,7 @@ final class PeerPool {
     if (peer.token() == null) {
       return Future.succeededFuture();
     }
-    return connection.send(frame(Opcode.AUTH, Buffer.buffer(peer.token(), "UTF-8")), timeoutMs)
+    return connection.send(RequestEncoder.frame(Opcode.AUTH, Buffer.buffer(peer.token(), "UTF-8")), timeoutMs)
       .compose(response -> {
         if (response.status() == Status.OK.code()) {
           return Future.succeededFuture();
@@ -119,12 +120,5 @@ final class PeerPool {
         return Future.failedFuture(new PeerException(EntryStatus.FORBIDDEN,
           peer + " refused our token (nodes[].token)"));
       });
-  }
-
-  private static Buffer frame(Opcode opcode, Buffer payload) {
-    return Buffer.buffer(6 + payload.length())
-      .appendUnsignedShort(opcode.code())
-      .appendInt(payload.length())
-      .appendBuffer(payload);
   }
 }

@@ -6,6 +6,7 @@ import io.multiverse9.client.Mv9Exception;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Opcode;
+import io.multiverse9.protocol.RequestEncoder;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -109,11 +110,7 @@ public final class Mv9ClientImpl implements Mv9Client {
   }
 
   private Future<Buffer> send(Opcode opcode, Buffer payload) {
-    Buffer frame = Buffer.buffer(6 + payload.length())
-      .appendUnsignedShort(opcode.code())
-      .appendInt(payload.length())
-      .appendBuffer(payload);
-    return channel.send(frame, timeoutMs).compose(response -> {
+    return channel.send(RequestEncoder.frame(opcode, payload), timeoutMs).compose(response -> {
       if (response.status() == Status.OK.code()) {
         return Future.succeededFuture(response.payload());
       }
