@@ -36,6 +36,7 @@ final class BenchRun {
   private final Progress progress;
   /** Keys created by this run, for aggregate and remove. */
   private final ConcurrentLinkedQueue<String> created = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger createdCount = new java.util.concurrent.atomic.AtomicInteger();
   private List<String> aggregateTargets = List.of();
 
   BenchRun(List<Mv9Client> clients, int pipeline, int valueSize, int keysPerAggregate, Progress progress) {
@@ -185,7 +186,8 @@ final class BenchRun {
           return client.ping(value.length() > 1024 ? value.slice(0, 1024) : value);
         case "create":
           return client.create(value).onSuccess(key -> {
-            if (created.size() < MAX_KEPT_KEYS) {
+            // ConcurrentLinkedQueue.size() walks the queue: count separately
+            if (createdCount.incrementAndGet() <= MAX_KEPT_KEYS) {
               created.add(key);
             }
           });

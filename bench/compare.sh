@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# multiverse9 beside Redis itself, on one machine, in one run: starts a Redis and a node on it, then runs
+# redis-benchmark and our `bench` with the same connections, pipeline depth and value size, and prints the ratio
+# of each pair (ours / Redis). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
+#
+# Usage: bench/compare.sh [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+requests=100000; connections=50; pipeline=1; size=64
+while getopts "n:c:P:d:" opt; do
+  case $opt in
+    n) requests=$OPTARG ;; c) connections=$OPTARG ;; P) pipeline=$OPTARG ;; d) size=$OPTARG ;;
+    *) echo "usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES]" >&2; exit 2 ;;
+  esac
+done
+command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || { echo "compare.sh: needs redis-benchmark and redis-cli (apt-get install redis-tools)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "compare.sh: needs python3" >&2; exit 1; }
+
+cd "$here"
+[ -f target/multiverse9.jar ] || ./launcher.sh --version >/dev/null
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+redis_server=$(command -v redis-server || true)
+if [ -z "$redis_server" ]; then # the one bundled in the jar
+  unzip -p target/multiverse9.jar redis-server-6.2.6-v5-linux-amd64 > "$work/redis-server"
+  chmod +x "$work/redis-server"; redis_server="$work/redis-server"
+fi
+redis_port=6399; node_port=7199
+"$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
+until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done
+
+cat > "$work/node.json" <<JSON
+{"name":"compare","redis_uri":"redis://127.0.0.1:$redis_port","version":"0.1.0",
+ "perms":{"open_metadata":true,"open_interactions":true},"addr":"127.0.0.1:$node_port","nodes":[],
+ "key_prefix":"compare:"}
+JSON
+java ${JAVA_OPTS:-} -jar target/multiverse9.jar run -s "$work/node.json" > "$work/node.log" 2>&1 &
+until grep -q "listening on" "$work/node.log" 2>/dev/null; do sleep 0.2; done
+
+mv9() { java -jar target/multiverse9.jar bench -p $node_port -c "$connections" -P "$pipeline" -d "$size" --json "$@" 2>/dev/null; }
+rb() { redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" -d "$size" --csv "$@" 2>/dev/null | tail -1; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(java -version 2>&1 | head -1)"
+echo "Redis: $("$redis_server" --version | cut -d' ' -f3), redis-benchmark $(redis-benchmark --version | cut -d' ' -f2)"
+echo "settings: -n $requests -c $connections -P $pipeline -d $size"
+mv9 -n 20000 -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
+redis-benchmark -p $redis_port -n $requests -d "$size" -t set -q >/dev/null 2>&1 # keys for GET
+mget_keys=$(for i in $(seq 1 10); do printf 'key:%012d ' "$i"; done)
+for i in $(seq 1 10); do redis-cli -p $redis_port SET "key:$(printf '%012d' "$i")" "$(head -c "$size" /dev/zero | tr '\0' x)" >/dev/null; done
+
+set_csv=$(rb -n "$requests" -t set)
+create_json=$(mv9 -n "$requests" -t create)
+get_csv=$(rb -n "$requests" -t get)
+agg1_json=$(mv9 -n "$requests" -t aggregate --keys 1)
+mget_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" MGET $mget_keys 2>/dev/null | tail -1)
+agg10_json=$(mv9 -n "$requests" -t aggregate --keys 10)
+
+python3 - "$set_csv" "$create_json" "$get_csv" "$agg1_json" "$mget_csv" "$agg10_json" <<'PY'
+import csv, json, sys
+def redis(line):
+    row = next(csv.reader([line]))
+    return {"rps": float(row[1]), "p50": float(row[4]), "p99": float(row[6])}
+def ours(line):
+    j = json.loads(line)
+    return {"rps": j["rps"], "p50": j["p50_ms"], "p99": j["p99_ms"], "errors": j["errors"]}
+pairs = [("SET vs CREATE", sys.argv[1], sys.argv[2]), ("GET vs AGGREGATE 1 key", sys.argv[3], sys.argv[4]),
+         ("MGET 10 vs AGGREGATE 10 keys", sys.argv[5], sys.argv[6])]
+print(f"{'workload':32} {'redis req/s':>12} {'mv9 req/s':>12} {'ratio':>6} {'redis p50/p99 ms':>18} {'mv9 p50/p99 ms':>18} {'p99 ratio':>9}")
+for name, r, o in pairs:
+    r, o = redis(r), ours(o)
+    print(f"{name:32} {r['rps']:12.0f} {o['rps']:12.0f} {o['rps']/r['rps']:6.2f} "
+          f"{r['p50']:8.3f}/{r['p99']:<9.3f} {o['p50']:8.3f}/{o['p99']:<9.3f} {o['p99']/r['p99']:9.2f}"
+          + (f"  ({o['errors']} errors)" if o['errors'] else ""))
+PY

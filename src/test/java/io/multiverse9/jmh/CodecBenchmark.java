@@ -1,0 +1,109 @@
+package io.multiverse9.jmh;
+
+import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.Form;
+import io.multiverse9.protocol.ProtocolException;
+import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.Request;
+import io.multiverse9.protocol.RequestDecoder;
+import io.multiverse9.protocol.ResponseEncoder;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The codec's hot paths: decoding pipelined request frames, encoding answers. Run with {@code bench/jmh.sh}.
+ * Scores are per operation; compare them only with scores from the same machine and run.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CodecBenchmark {
+
+  static final int FRAMES = 100;
+
+  Buffer pipelinedCreates;
+  Buffer pipelinedAggregates;
+  Reply created;
+  Reply entries10;
+
+  @Setup
+  public void setup() {
+    pipelinedCreates = Buffer.buffer();
+    pipelinedAggregates = Buffer.buffer();
+    byte[] value = new byte[64];
+    StringBuilder targets = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      targets.append(i == 0 ? "" : "\0").append("01JD7Q6W7C4X5S2Z3Y8K9M0N1").append(i);
+    }
+    for (int i = 0; i < FRAMES; i++) {
+      pipelinedCreates.appendUnsignedShort(1).appendInt(value.length).appendBytes(value);
+      pipelinedAggregates.appendUnsignedShort(3).appendInt(targets.length()).appendString(targets.toString());
+    }
+    created = new Reply.Created("01JD7Q6W7C4X5S2Z3Y8K9M0N1P");
+    List<AggregateEntry> list = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      list.add(AggregateEntry.found(Buffer.buffer("01JD7Q6W7C4X5S2Z3Y8K9M0N1" + i), Buffer.buffer(value)));
+    }
+    entries10 = new Reply.Entries(list);
+  }
+
+  private static void decode(Buffer input, Blackhole hole) {
+    RecordParser parser = RecordParser.newFixed(1);
+    RequestDecoder.attach(parser, 16 * 1024 * 1024, new RequestDecoder.Listener() {
+      @Override
+      public void onRequest(Request request) {
+        hole.consume(request);
+      }
+
+      @Override
+      public void onError(ProtocolException error) {
+        throw error;
+      }
+    });
+    parser.handle(input);
+  }
+
+  /** 100 pipelined CREATE frames of 64 bytes, in one read. */
+  @Benchmark
+  public void decode100Creates(Blackhole hole) {
+    decode(pipelinedCreates, hole);
+  }
+
+  /** 100 pipelined AGGREGATE frames of 10 keys, in one read. */
+  @Benchmark
+  public void decode100Aggregates(Blackhole hole) {
+    decode(pipelinedAggregates, hole);
+  }
+
+  @Benchmark
+  public Buffer encodeCreated() {
+    return ResponseEncoder.encode(created, Form.BINARY);
+  }
+
+  @Benchmark
+  public Buffer encodeAggregate10Entries() {
+    return ResponseEncoder.encode(entries10, Form.BINARY);
+  }
+
+  @Benchmark
+  public Buffer encodeAggregate10EntriesAsText() {
+    return ResponseEncoder.encode(entries10, Form.TEXT);
+  }
+}
