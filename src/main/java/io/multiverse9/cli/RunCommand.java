@@ -1,14 +1,13 @@
 package io.multiverse9.cli;
 
 import io.multiverse9.config.SettingsException;
+import io.multiverse9.config.SettingsStore;
 import io.multiverse9.node.NodeApplication;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,8 +22,9 @@ import sun.misc.SignalHandler;
   description = {"Run a node.", "Without -s it runs conf/node.json: an embedded-Redis node on 127.0.0.1:7001."})
 final class RunCommand implements Callable<Integer> {
 
-  @Option(names = {"-s", "--settings"}, defaultValue = "conf/node.json", paramLabel = "FILE",
-    description = "Settings file (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-s", "--settings"}, defaultValue = "conf/node.json", paramLabel = "FILE|DIR",
+    description = {"Settings file, or a directory of *.json merged in name order (default: ${DEFAULT-VALUE}).",
+      "Watched: changes apply live."})
   Path settingsFile;
 
   @Option(names = "--threads", paramLabel = "N",
@@ -63,22 +63,17 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private JsonObject readSettings() {
-    String text;
-    try {
-      text = Files.readString(settingsFile);
-    } catch (NoSuchFileException e) {
+    if (!Files.exists(settingsFile)) {
       throw new SettingsException("settings file " + settingsFile + " does not exist; "
         + "make one with ./launcher.sh setup --redis-uri=embedded > " + settingsFile);
-    } catch (IOException e) {
-      throw new SettingsException("cannot read settings file " + settingsFile + ": " + e.getMessage());
     }
     JsonObject json;
     try {
-      json = new JsonObject(text);
-    } catch (DecodeException e) {
-      throw new SettingsException(settingsFile + " is not a JSON object: "
-        + e.getMessage().replaceAll("\\s+", " "));
+      json = SettingsStore.read(settingsFile);
+    } catch (IOException e) {
+      throw new SettingsException("cannot read the settings: " + e.getMessage());
     }
+    json.put(NodeApplication.SETTINGS_PATH, settingsFile.toString());
     if (threads != null) {
       if (threads < 1) {
         throw new SettingsException("--threads must be 1 or more");

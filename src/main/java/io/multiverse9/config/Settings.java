@@ -45,6 +45,43 @@ public record Settings(
       keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs);
   }
 
+  /**
+   * These settings with the fields that only a restart can change taken from {@code running}: {@code name} (it
+   * names the event-bus addresses), {@code data_dir}, {@code verticles}, {@code metrics.addr} and
+   * {@code config_scan_ms}.
+   */
+  public Settings keepingRestartFieldsOf(Settings running) {
+    return new Settings(running.name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback,
+      authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs);
+  }
+
+  /** Names of the fields that differ from {@code other}, as they are written in the settings file. */
+  public java.util.List<String> differencesFrom(Settings other) {
+    java.util.List<String> changed = new java.util.ArrayList<>();
+    java.util.function.BiConsumer<String, Boolean> check = (field, same) -> {
+      if (!same) {
+        changed.add(field);
+      }
+    };
+    java.util.Objects.requireNonNull(other);
+    check.accept("name", name.equals(other.name));
+    check.accept("redis_uri", redisUri.equals(other.redisUri));
+    check.accept("version", version.equals(other.version));
+    check.accept("perms", perms.equals(other.perms));
+    check.accept("addr", addr.equals(other.addr));
+    check.accept("nodes", nodes.equals(other.nodes));
+    check.accept("advertised_addr", advertisedAddr.equals(other.advertisedAddr));
+    check.accept("trust_loopback", trustLoopback == other.trustLoopback);
+    check.accept("auth", java.util.Objects.equals(authToken, other.authToken));
+    check.accept("key_prefix", keyPrefix.equals(other.keyPrefix));
+    check.accept("data_dir", dataDir.equals(other.dataDir));
+    check.accept("limits", limits.equals(other.limits));
+    check.accept("verticles", verticles.equals(other.verticles));
+    check.accept("metrics", java.util.Objects.equals(metricsAddr, other.metricsAddr));
+    check.accept("config_scan_ms", configScanMs == other.configScanMs);
+    return changed;
+  }
+
   /** The Redis URI with any password replaced by {@code ***}, for logs and metadata. */
   public String redisUriForDisplay() {
     return RedisUris.redact(redisUri);

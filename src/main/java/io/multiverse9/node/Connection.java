@@ -1,6 +1,5 @@
 package io.multiverse9.node;
 
-import io.multiverse9.config.Limits;
 import io.multiverse9.protocol.Form;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.ProtocolException;
@@ -46,7 +45,7 @@ final class Connection implements RequestDecoder.Listener {
   private final NetSocket socket;
   private final RequestHandler handler;
   private final Session session;
-  private final Limits limits;
+  private final SettingsHolder settings;
   private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Slot> notStarted = new ArrayDeque<>();
   private int running;
@@ -56,17 +55,18 @@ final class Connection implements RequestDecoder.Listener {
   private boolean readNoMore;  // after a fatal protocol error or when the node shuts down
   private boolean inputEnded;  // the client shut its write side: answer what it sent, then close
   private boolean closed;
+  private long lastActivityNanos = System.nanoTime();
 
-  Connection(NetSocket socket, RequestHandler handler, Limits limits) {
+  Connection(NetSocket socket, RequestHandler handler, SettingsHolder settings) {
     this.socket = socket;
     this.handler = handler;
-    this.limits = limits;
+    this.settings = settings;
     this.session = new Session(socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress());
   }
 
   void start(io.vertx.core.Context context, Runnable onClosed) {
     parser = RecordParser.newFixed(1, socket);
-    RequestDecoder.attach(parser, limits.maxFrameBytes(), this);
+    RequestDecoder.attach(parser, () -> settings.get().limits().maxFrameBytes(), this);
     socket.drainHandler(v -> updateReading());
     socket.exceptionHandler(e -> LOG.fine(() -> "connection from " + session.remoteIp() + ": " + e));
     socket.closeHandler(v -> {
@@ -80,8 +80,21 @@ final class Connection implements RequestDecoder.Listener {
     });
   }
 
+  /**
+   * Idle: nothing in flight and no complete request for {@code idleNanos}. Bytes that never make up a request
+   * do not count, so a client trickling a frame one byte at a time is closed as well.
+   */
+  boolean idleFor(long idleNanos, long now) {
+    return inFlight.isEmpty() && now - lastActivityNanos > idleNanos;
+  }
+
+  void close() {
+    socket.close();
+  }
+
   @Override
   public void onRequest(Request request) {
+    lastActivityNanos = System.nanoTime();
     Slot slot = new Slot(request.form(), request);
     inFlight.add(slot);
     notStarted.add(slot);
@@ -154,6 +167,7 @@ final class Connection implements RequestDecoder.Listener {
       ResponseEncoder.appendTo(out, slot.reply, slot.form);
     }
     if (out != null) {
+      lastActivityNanos = System.nanoTime();
       socket.write(out);
     }
     updateReading();
@@ -164,7 +178,8 @@ final class Connection implements RequestDecoder.Listener {
   }
 
   private void updateReading() {
-    boolean pause = readNoMore || inFlight.size() >= limits.maxPipeline() || socket.writeQueueFull();
+    boolean pause = readNoMore || inFlight.size() >= settings.get().limits().maxPipeline()
+      || socket.writeQueueFull();
     // the parser stops handing out what it already holds; the socket stops reading more from the kernel
     if (pause && !readingPaused) {
       readingPaused = true;

@@ -1,31 +1,51 @@
 package io.multiverse9.node;
 
+import io.multiverse9.config.EnvOverrides;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsParser;
-import io.multiverse9.protocol.Address;
+import io.multiverse9.config.SettingsWatcher;
 import io.multiverse9.peer.PeerVerticle;
+import io.multiverse9.protocol.Address;
 import io.multiverse9.storage.EmbeddedRedis;
 import io.multiverse9.storage.StorageVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import java.nio.file.Path;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
  * A whole node, deployed as one verticle: it reads the settings from its configuration, starts the embedded
- * Redis when asked to, then deploys the storage verticles and the node verticles that share the listening port.
- * This is the main verticle of the jar, so {@code java -jar multiverse9.jar -conf settings.json} runs a node.
+ * Redis when asked to, then deploys the storage, peer and node verticles. This is the main verticle of the jar,
+ * so {@code java -jar multiverse9.jar -conf settings.json} runs a node.
+ *
+ * <p>When the configuration names its file ({@code settings_path}), the node watches it and applies changes
+ * live (SPEC 4.1): permissions, peers, tokens and limits at once; a new {@code addr} by starting listeners there
+ * and draining the old ones; a new {@code redis_uri} or {@code key_prefix} by deploying new storage verticles
+ * before undeploying the old ones.
  */
 public final class NodeApplication extends VerticleBase {
+
+  /** The configuration key naming the settings file or directory to watch. */
+  public static final String SETTINGS_PATH = "settings_path";
 
   private static final Logger LOG = Logger.getLogger(NodeApplication.class.getName());
 
   private SettingsHolder settings;
+  /** The settings as configured, before port 0 and "embedded" were resolved: what changes are compared with. */
+  private Settings configured;
   private EmbeddedRedis embedded;
+  private SettingsWatcher watcher;
+  private String storageDeployment;
+  private String nodeDeployment;
+  private final ConnectionCounter connections = new ConnectionCounter();
+  private final long startedAt = System.currentTimeMillis();
+  private Future<Void> applying = Future.succeededFuture();
 
   /** The settings in force, with the port actually bound; {@code null} before start completes. */
   public Settings settings() {
@@ -34,20 +54,28 @@ public final class NodeApplication extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings initial;
+    JsonObject config = config().copy();
+    Object path = config.remove(SETTINGS_PATH);
     try {
-      initial = new SettingsParser(LOG::warning).parse(config());
+      configured = new SettingsParser(LOG::warning).parse(EnvOverrides.apply(config, System.getenv()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return startStorage(initial)
+    return resolveRedis(configured)
+      .compose(this::deployStorage)
       .compose(resolved -> {
         settings = new SettingsHolder(resolved);
         return vertx.deployVerticle(() -> new PeerVerticle(settings),
           new DeploymentOptions().setInstances(resolved.verticles().peer())).map(id -> resolved);
       })
-      .compose(this::startListening)
-      .onSuccess(v -> LOG.info(startLine()))
+      .compose(resolved -> listen(resolved, resolved.addr().port() == 0 ? 3 : 1))
+      .onSuccess(v -> {
+        LOG.info(startLine());
+        if (path instanceof String p) {
+          watcher = SettingsWatcher.create(vertx, Path.of(p), configured.configScanMs(), System.getenv());
+          watcher.listen(next -> applying = applying.transform(ar -> apply(next)));
+        }
+      })
       .andThen(ar -> {
         if (ar.failed() && embedded != null) {
           embedded.stop();
@@ -57,48 +85,118 @@ public final class NodeApplication extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    // Vert.x undeploys our children (listeners, then storage) before calling this
-    return embedded == null ? Future.succeededFuture() : embedded.stop();
+    // Vert.x undeploys our children (listeners, peers, storage) before calling this
+    Future<Void> watching = watcher == null ? Future.succeededFuture() : watcher.close();
+    return watching.eventually(() -> embedded == null ? Future.succeededFuture() : embedded.stop());
   }
 
-  private Future<Settings> startStorage(Settings initial) {
-    Future<Settings> resolved = Future.succeededFuture(initial);
-    if (initial.embeddedRedis()) {
-      resolved = EmbeddedRedis.start(vertx, Path.of(initial.dataDir()))
-        .map(redis -> {
-          embedded = redis;
-          return initial.withRedisUri(redis.uri());
-        });
+  // --- live changes (SPEC 4.1) ---
+
+  private Future<Void> apply(Settings requested) {
+    List<String> restartOnly = requested.differencesFrom(requested.keepingRestartFieldsOf(configured));
+    if (!restartOnly.isEmpty()) {
+      LOG.warning("settings: a change of " + String.join(", ", restartOnly) + " needs a restart; "
+        + "the rest applies now");
     }
-    return resolved.compose(s -> vertx.deployVerticle(() -> new StorageVerticle(s),
-        new DeploymentOptions().setInstances(s.verticles().storage()))
-      .map(id -> s));
+    Settings next = requested.keepingRestartFieldsOf(configured);
+    List<String> changed = next.differencesFrom(configured);
+    if (changed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Settings previous = configured;
+    Settings running = settings.get();
+    boolean storageMoves = changed.contains("redis_uri") || changed.contains("key_prefix");
+    boolean addrMoves = changed.contains("addr");
+    boolean embeddedGoes = previous.embeddedRedis() && !next.embeddedRedis();
+    Future<Settings> withStorage = storageMoves
+      ? resolveRedis(next).compose(this::replaceStorage).andThen(ar -> {
+        if (ar.succeeded() && embeddedGoes) {
+          embedded.stop();
+          embedded = null;
+        }
+      })
+      : Future.succeededFuture(next.withRedisUri(running.redisUri()));
+    return withStorage
+      .compose(s -> {
+        configured = next;
+        if (addrMoves) {
+          return replaceListeners(s);
+        }
+        settings.set(s.boundTo(running.addr()));
+        return Future.succeededFuture();
+      })
+      .andThen(ar -> {
+        if (ar.succeeded()) {
+          LOG.info("settings applied: " + String.join(", ", changed) + " changed");
+        } else {
+          configured = previous;
+          LOG.warning("settings rejected: " + ar.cause().getMessage() + "; keeping the last good settings");
+        }
+      })
+      .mapEmpty();
+  }
+
+  // The new storage verticles take requests before the old ones leave; the old ones finish what they hold.
+  private Future<Settings> replaceStorage(Settings next) {
+    String old = storageDeployment;
+    return deployStorage(next).compose(s -> vertx.undeploy(old).map(s));
+  }
+
+  private Future<Void> replaceListeners(Settings next) {
+    String old = nodeDeployment;
+    return listen(next, next.addr().port() == 0 ? 3 : 1).compose(v -> vertx.undeploy(old));
+  }
+
+  // --- deployment ---
+
+  private Future<Settings> resolveRedis(Settings requested) {
+    if (!requested.embeddedRedis()) {
+      return Future.succeededFuture(requested);
+    }
+    if (embedded != null) {
+      return Future.succeededFuture(requested.withRedisUri(embedded.uri()));
+    }
+    return EmbeddedRedis.start(vertx, Path.of(requested.dataDir()))
+      .map(redis -> {
+        embedded = redis;
+        return requested.withRedisUri(redis.uri());
+      });
+  }
+
+  private Future<Settings> deployStorage(Settings resolved) {
+    return vertx.deployVerticle(() -> new StorageVerticle(resolved),
+        new DeploymentOptions().setInstances(resolved.verticles().storage()))
+      .map(id -> {
+        storageDeployment = id;
+        return resolved;
+      });
   }
 
   // Instances listening on the same address share one server. Vert.x does not share a port-0 server, so port 0
   // is first resolved to a free port here; should another process take it in between, the bind fails and is
   // retried on another one.
-  private Future<Void> startListening(Settings resolved) {
-    return startListening(resolved, resolved.addr().port() == 0 ? 3 : 1);
-  }
-
-  private Future<Void> startListening(Settings resolved, int attempts) {
+  private Future<Void> listen(Settings resolved, int attempts) {
     Address requested = resolved.addr();
-    Address listen;
+    Address bound;
     try {
-      listen = requested.port() != 0 ? requested : new Address(requested.host(), freePort(requested.host()));
+      bound = requested.port() != 0 ? requested : new Address(requested.host(), freePort(requested.host()));
     } catch (IOException e) {
       return Future.failedFuture(new IllegalStateException("cannot listen on " + requested + ": " + e.getMessage()));
     }
-    settings.set(resolved.boundTo(listen));
-    ConnectionCounter connections = new ConnectionCounter();
-    long startedAt = System.currentTimeMillis();
+    Settings before = settings.get();
+    settings.set(resolved.boundTo(bound));
     return vertx.deployVerticle(() -> new NodeVerticle(settings, connections, startedAt),
         new DeploymentOptions().setInstances(resolved.verticles().node()))
-      .<Void>mapEmpty()
-      .recover(e -> attempts > 1 && e instanceof java.net.BindException
-        ? startListening(resolved, attempts - 1)
-        : Future.failedFuture(e));
+      .<Void>map(id -> {
+        nodeDeployment = id;
+        return null;
+      })
+      .recover(e -> {
+        settings.set(before);
+        return attempts > 1 && e instanceof java.net.BindException
+          ? listen(resolved, attempts - 1)
+          : Future.failedFuture(e);
+      });
   }
 
   private static int freePort(String host) throws IOException {

@@ -14,6 +14,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +33,8 @@ public final class NodeVerticle extends VerticleBase {
   private final long startedAtMs;
   private NetServer server;
   private RequestHandler handler;
+  private final Set<Connection> open = new HashSet<>();
+  private long idleSweep;
 
   NodeVerticle(SettingsHolder settings, ConnectionCounter connections, long startedAtMs) {
     this.settings = settings;
@@ -43,17 +48,28 @@ public final class NodeVerticle extends VerticleBase {
     StorageClient storage = new StorageClient(vertx, StorageVerticle.address(now),
       now.limits().storageTimeoutMs());
     handler = new RequestHandler(settings, storage, new PeerClient(vertx, PeerVerticle.address(now)), startedAtMs);
-    server = vertx.createNetServer(new NetServerOptions()
-        .setIdleTimeout(now.limits().idleTimeoutS())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setTcpNoDelay(true))
+    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
       .connectHandler(this::onConnect);
+    // idle connections are found here rather than by the server option, so that a new limits.idle_timeout_s
+    // applies to open connections too
+    idleSweep = vertx.setPeriodic(1000, id -> closeIdle());
     return server.listen(now.addr().port(), now.addr().host());
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(idleSweep);
     return server.shutdown(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void closeIdle() {
+    long idle = TimeUnit.SECONDS.toNanos(settings.get().limits().idleTimeoutS());
+    long now = System.nanoTime();
+    for (Connection connection : List.copyOf(open)) {
+      if (connection.idleFor(idle, now)) {
+        connection.close();
+      }
+    }
   }
 
   int actualPort() {
@@ -69,6 +85,11 @@ public final class NodeVerticle extends VerticleBase {
       socket.end();
       return;
     }
-    new Connection(socket, handler, now.limits()).start(context, connections::release);
+    Connection connection = new Connection(socket, handler, settings);
+    open.add(connection);
+    connection.start(context, () -> {
+      open.remove(connection);
+      connections.release();
+    });
   }
 }

@@ -2,6 +2,7 @@ package io.multiverse9.protocol;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.parsetools.RecordParser;
+import java.util.function.IntSupplier;
 
 /**
  * Splits a byte stream into requests (SPEC 1.1 and 1.5). A pure state machine over a {@link RecordParser}: it
@@ -28,13 +29,13 @@ public final class RequestDecoder {
   private static final Buffer EMPTY = Buffer.buffer(0);
 
   private final RecordParser parser;
-  private final int maxFrameBytes;
+  private final IntSupplier maxFrameBytes;
   private final Listener listener;
   private State state = State.START;
   private int opcode;
   private byte firstLetter;
 
-  private RequestDecoder(RecordParser parser, int maxFrameBytes, Listener listener) {
+  private RequestDecoder(RecordParser parser, IntSupplier maxFrameBytes, Listener listener) {
     this.parser = parser;
     this.maxFrameBytes = maxFrameBytes;
     this.listener = listener;
@@ -42,10 +43,18 @@ public final class RequestDecoder {
 
   /** Takes over {@code parser}'s handlers and mode. */
   public static RequestDecoder attach(RecordParser parser, int maxFrameBytes, Listener listener) {
+    return attach(parser, () -> maxFrameBytes, listener);
+  }
+
+  /**
+   * Takes over {@code parser}'s handlers and mode, reading the frame limit anew for each request, so that a
+   * changed limit applies to open connections too.
+   */
+  public static RequestDecoder attach(RecordParser parser, IntSupplier maxFrameBytes, Listener listener) {
     RequestDecoder decoder = new RequestDecoder(parser, maxFrameBytes, listener);
-    // RecordParser checks this against everything it holds unparsed, in any mode: allow one whole frame plus
+    // RecordParser checks this against everything it holds unparsed, in any mode: allow the largest frame plus
     // one read's worth of the next, and check text lines exactly ourselves.
-    parser.maxRecordSize(maxFrameBytes + HEADER_REST + 1 + 65536);
+    parser.maxRecordSize(Integer.MAX_VALUE - 1);
     parser.handler(decoder::onRecord);
     parser.exceptionHandler(decoder::onParserError);
     parser.fixedSizeMode(1);
@@ -72,6 +81,8 @@ public final class RequestDecoder {
     } else if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z')) {
       state = State.TEXT;
       firstLetter = b;
+      // a delimited record grows until its newline: bound it by the limit (the parser counts what it holds)
+      parser.maxRecordSize(maxFrameBytes.getAsInt() + 65536);
       parser.delimitedMode(NEWLINE);
     } else {
       fail(new ProtocolException(Status.BAD_REQUEST, Form.BINARY, true, String.format(
@@ -82,9 +93,10 @@ public final class RequestDecoder {
   private void onHeader(Buffer header) {
     opcode = header.getUnsignedByte(0);
     long length = header.getUnsignedInt(1);
-    if (length > maxFrameBytes) {
+    int max = maxFrameBytes.getAsInt();
+    if (length > max) {
       fail(new ProtocolException(Status.TOO_LARGE, Form.BINARY, true, "the frame announces " + length
-        + " bytes, more than the limit of " + maxFrameBytes + " (limits.max_frame_bytes)"));
+        + " bytes, more than the limit of " + max + " (limits.max_frame_bytes)"));
     } else if (length == 0) {
       expectFirstByte();
       listener.onRequest(Request.binary(opcode, EMPTY));
@@ -99,7 +111,7 @@ public final class RequestDecoder {
     if (length > 0 && rest.getByte(length - 1) == '\r') {
       length--;
     }
-    if (length + 1 > maxFrameBytes) {
+    if (length + 1 > maxFrameBytes.getAsInt()) {
       tooLongLine();
       return;
     }
@@ -113,17 +125,18 @@ public final class RequestDecoder {
       tooLongLine();
     } else if (state != State.FAILED) {
       fail(new ProtocolException(Status.TOO_LARGE, Form.BINARY, true,
-        "more unread input than the limit of " + maxFrameBytes + " bytes (limits.max_frame_bytes) allows"));
+        "more unread input than the limit of " + maxFrameBytes.getAsInt() + " bytes (limits.max_frame_bytes) allows"));
     }
   }
 
   private void tooLongLine() {
     fail(new ProtocolException(Status.TOO_LARGE, Form.TEXT, true,
-      "the line is longer than the limit of " + maxFrameBytes + " bytes (limits.max_frame_bytes)"));
+      "the line is longer than the limit of " + maxFrameBytes.getAsInt() + " bytes (limits.max_frame_bytes)"));
   }
 
   private void expectFirstByte() {
     state = State.START;
+    parser.maxRecordSize(Integer.MAX_VALUE - 1); // binary frames are bounded by their checked header
     parser.fixedSizeMode(1);
   }
 

@@ -4,6 +4,7 @@ import com.github.f4b6a3.ulid.UlidCreator;
 import io.multiverse9.config.Settings;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -34,6 +35,8 @@ public final class StorageVerticle extends VerticleBase {
   private final Settings settings;
   private Redis redis;
   private MessageConsumer<StorageRequest> consumer;
+  private int inFlight;
+  private Promise<Void> drained;
 
   public StorageVerticle(Settings settings) {
     this.settings = settings;
@@ -61,12 +64,18 @@ public final class StorageVerticle extends VerticleBase {
     return consumer.completion().andThen(ar -> checkReachable());
   }
 
+  /** Stops taking requests, lets those in flight finish (each is bounded by the storage timeout), then closes. */
   @Override
   public Future<?> stop() {
-    return consumer.unregister().eventually(() -> {
-      redis.close();
-      return Future.succeededFuture();
-    });
+    return consumer.unregister()
+      .compose(v -> {
+        if (inFlight == 0) {
+          return Future.succeededFuture();
+        }
+        drained = Promise.promise();
+        return drained.future();
+      })
+      .eventually(() -> redis.close());
   }
 
   // A node whose Redis is down still starts and answers UNAVAILABLE until Redis is back.
@@ -88,7 +97,11 @@ public final class StorageVerticle extends VerticleBase {
     } else {
       result = Future.failedFuture(new IllegalArgumentException("unknown storage request " + request));
     }
+    inFlight++;
     result.onComplete(ar -> {
+      if (--inFlight == 0 && drained != null) {
+        drained.tryComplete();
+      }
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {

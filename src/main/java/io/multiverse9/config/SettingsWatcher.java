@@ -1,0 +1,58 @@
+package io.multiverse9.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Watches a settings file or directory with vertx-config (SPEC 4.1) and hands every changed, valid version to a
+ * listener. A version that does not parse or validate is rejected with one log line; the listener never sees it,
+ * so the node keeps its last good settings.
+ */
+public final class SettingsWatcher {
+
+  private static final Logger LOG = Logger.getLogger(SettingsWatcher.class.getName());
+
+  private final ConfigRetriever retriever;
+  private final Map<String, String> env;
+  private final SettingsParser parser;
+
+  private SettingsWatcher(ConfigRetriever retriever, Map<String, String> env) {
+    this.retriever = retriever;
+    this.env = env;
+    this.parser = new SettingsParser(LOG::warning);
+  }
+
+  public static SettingsWatcher create(Vertx vertx, Path path, long scanPeriodMs, Map<String, String> env) {
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
+      .setScanPeriod(scanPeriodMs)
+      .setIncludeDefaultStores(false)
+      .addStore(new ConfigStoreOptions().setType(SettingsStore.TYPE)
+        .setConfig(new JsonObject().put("path", path.toString()))));
+    return new SettingsWatcher(retriever, env);
+  }
+
+  /** Calls {@code onChange} with each new valid version, on the context that called this. */
+  public void listen(Consumer<Settings> onChange) {
+    retriever.configStream().exceptionHandler(e -> LOG.warning("settings rejected: " + e.getMessage()
+      + "; keeping the last good settings"));
+    retriever.listen(change -> {
+      try {
+        onChange.accept(parser.parse(EnvOverrides.apply(change.getNewConfiguration(), env)));
+      } catch (SettingsException e) {
+        LOG.warning("settings rejected: " + e.getMessage() + "; keeping the last good settings");
+      }
+    });
+  }
+
+  public Future<Void> close() {
+    return retriever.close();
+  }
+}
