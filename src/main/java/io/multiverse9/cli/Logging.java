@@ -9,6 +9,9 @@ import java.util.logging.SimpleFormatter;
 /** One line per log record on standard error; {@code -d} or {@code MV9_LOG=debug} shows our debug records. */
 final class Logging {
 
+  /** Held so that JUL keeps its level: SettingsWatcher reports scan failures in one line of its own. */
+  private static final Logger CONFIG_SCANS = Logger.getLogger("io.vertx.config.impl.ConfigRetrieverImpl");
+
   private Logging() {
   }
 
@@ -28,5 +31,6 @@ final class Logging {
     root.addHandler(console);
     root.setLevel(Level.INFO);
     Logger.getLogger("io.multiverse9").setLevel(on ? Level.FINE : Level.INFO);
+    CONFIG_SCANS.setLevel(Level.OFF);
   }
 }

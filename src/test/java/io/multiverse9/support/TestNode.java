@@ -42,6 +42,13 @@ public final class TestNode implements AutoCloseable {
     return new TestNode(vertx, id, node);
   }
 
+  /** Deploys a node on the settings in {@code file}, which it watches for changes (SPEC 4.1). */
+  public static TestNode watching(Vertx vertx, java.nio.file.Path file) throws java.io.IOException {
+    JsonObject config = io.multiverse9.config.SettingsStore.read(file)
+      .put(NodeApplication.SETTINGS_PATH, file.toString());
+    return start(vertx, config);
+  }
+
   public Settings settings() {
     return node.settings();
   }

@@ -1,0 +1,186 @@
+package io.multiverse9.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.multiverse9.support.TestNode;
+import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.WireClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings change live (SPEC 4.1): on open connections, with no restart, and a bad file changes nothing. */
+class LiveReloadTest {
+
+  static final int CREATE = 1, FORBIDDEN = 3, TOO_LARGE = 4;
+
+  @TempDir
+  Path dir;
+  Vertx vertx;
+  JsonObject settings;
+  Path file;
+  final List<String> logged = new ArrayList<>();
+  final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      synchronized (logged) {
+        logged.add(record.getMessage());
+      }
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    Logger.getLogger("io.multiverse9").addHandler(capture);
+    settings = TestNode.settings(TestRedis.get().uri())
+      .put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", true))
+      .put("trust_loopback", false)
+      .put("config_scan_ms", 100);
+    file = dir.resolve("node.json");
+    write(settings);
+  }
+
+  @AfterEach
+  void stop() {
+    Logger.getLogger("io.multiverse9").removeHandler(capture);
+    vertx.close().await();
+  }
+
+  void write(JsonObject json) throws Exception {
+    Path tmp = dir.resolve("next.tmp");
+    Files.writeString(tmp, json.encodePrettily());
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static void pollUntil(String what, BooleanSupplier condition) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.currentTimeMillis() < deadline, "never happened: " + what);
+      Thread.sleep(20); // polling a condition, bounded by the deadline
+    }
+  }
+
+  int logLines(String start) {
+    synchronized (logged) {
+      return (int) logged.stream().filter(m -> m.startsWith(start)).count();
+    }
+  }
+
+  @Test
+  void permsApplyToAnAlreadyOpenConnection() throws Exception {
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      assertEquals(0, client.call(CREATE, "allowed").status());
+      write(settings.copy().put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false)));
+      pollUntil("CREATE forbidden on the open connection", () -> status(client) == FORBIDDEN);
+      pollUntil("one log line for the change", () -> logLines("settings applied: perms changed") == 1);
+    }
+  }
+
+  @Test
+  void limitsApplyToAnAlreadyOpenConnection() throws Exception {
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      assertEquals(0, client.call(CREATE, "x".repeat(2000)).status());
+      write(settings.copy().put("limits", new JsonObject().put("max_frame_bytes", 1000)));
+      pollUntil("the new frame limit", () -> node.settings().limits().maxFrameBytes() == 1000);
+      assertEquals(TOO_LARGE, client.call(CREATE, "x".repeat(2000)).status());
+    }
+  }
+
+  @Test
+  void aBrokenFileIsRejectedWithOneLineAndChangesNothing() throws Exception {
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      Files.writeString(file, "{ \"name\": \"oops\", ");
+      pollUntil("the broken file rejected", () -> logLines("settings rejected") >= 1);
+      write(settings.copy().put("addr", "127.0.0.1:99999"));
+      pollUntil("the invalid file rejected", () -> logLines("settings rejected") >= 2);
+      assertTrue(logged.stream().anyMatch(m -> m.startsWith("settings rejected: addr:")), logged.toString());
+      assertEquals(0, client.call(CREATE, "still served").status(), "the last good settings are in force");
+      write(settings.copy().put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false)));
+      pollUntil("a good file after bad ones applies", () -> status(client) == FORBIDDEN);
+    }
+  }
+
+  @Test
+  void aNewAddrRebindsAndTheOldPortStopsAccepting() throws Exception {
+    try (TestNode node = TestNode.watching(vertx, file)) {
+      int oldPort = node.port();
+      write(settings.copy().put("addr", "127.0.0.1:0").put("name", settings.getString("name")).put("version", "0.2.0"));
+      pollUntil("version applied", () -> node.settings().version().equals("0.2.0"));
+      assertEquals(oldPort, node.port(), "addr unchanged (still port 0 as configured): no rebind");
+      int newPort = io.multiverse9.support.NodeProcess.freePort("127.0.0.1");
+      write(settings.copy().put("addr", "127.0.0.1:" + newPort));
+      pollUntil("rebound", () -> node.port() == newPort);
+      try (WireClient client = new WireClient("127.0.0.1", newPort)) {
+        assertEquals(0, client.call(CREATE, "on the new port").status());
+      }
+      pollUntil("the old port closed", () -> {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", oldPort)) {
+          return false;
+        } catch (java.io.IOException refused) {
+          return true;
+        }
+      });
+    }
+  }
+
+  @Test
+  void aNewKeyPrefixRedeploysStorage() throws Exception {
+    Redis redis = Redis.createClient(vertx, TestRedis.get().uri());
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      String prefix = "moved:" + System.nanoTime() + ":";
+      write(settings.copy().put("key_prefix", prefix));
+      pollUntil("prefix applied", () -> node.settings().keyPrefix().equals(prefix));
+      String key = client.call(CREATE, "under the new prefix").text();
+      assertNotEquals(null, redis.send(Request.cmd(Command.GET).arg(prefix + key)).await(), "stored under " + prefix);
+    } finally {
+      redis.close();
+    }
+  }
+
+  @Test
+  void aDirectoryIsMergedInNameOrder() throws Exception {
+    Path conf = dir.resolve("conf.d");
+    Files.createDirectories(conf);
+    Files.writeString(conf.resolve("10-base.json"), settings.encode());
+    Files.writeString(conf.resolve("20-override.json"), new JsonObject().put("version", "from-20").encode());
+    Files.writeString(conf.resolve("notes.txt"), "not settings");
+    try (TestNode node = TestNode.watching(vertx, conf)) {
+      assertEquals("from-20", node.settings().version());
+      Files.writeString(conf.resolve("30-later.json"), new JsonObject().put("version", "from-30").encode());
+      pollUntil("a new file in the directory applies", () -> node.settings().version().equals("from-30"));
+    }
+  }
+
+  int status(WireClient client) {
+    try {
+      return client.call(CREATE, "probe").status();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
