@@ -52,9 +52,23 @@ public final class NodeApplication extends VerticleBase {
     return settings == null ? null : settings.get();
   }
 
+  /** Deployments whose first instance runs the node (see {@link #start()}). */
+  private static final java.util.Set<String> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private boolean leader;
+
   @Override
   public Future<?> start() {
+    // The Vert.x launcher's -instances N deploys N of us; one node it is, with N node verticles on its port.
+    int instances = context.getInstanceCount();
+    if (instances > 1 && !RUNNING.add(context.deploymentID())) {
+      return Future.succeededFuture();
+    }
+    leader = true;
     JsonObject config = config().copy();
+    if (instances > 1) {
+      JsonObject verticles = config.getJsonObject("verticles", new JsonObject()).copy().put("node", instances);
+      config.put("verticles", verticles);
+    }
     Object path = config.remove(SETTINGS_PATH);
     try {
       configured = new SettingsParser(LOG::warning).parse(EnvOverrides.apply(config, System.getenv()));
@@ -85,6 +99,10 @@ public final class NodeApplication extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (!leader) {
+      return Future.succeededFuture();
+    }
+    RUNNING.remove(context.deploymentID());
     // Vert.x undeploys our children (listeners, peers, storage) before calling this
     Future<Void> watching = watcher == null ? Future.succeededFuture() : watcher.close();
     return watching.eventually(() -> embedded == null ? Future.succeededFuture() : embedded.stop());

@@ -39,7 +39,11 @@ class NodeProcessTest {
 
   /** Reads the process's output until a line matches; fails with what it printed if it never does. */
   static Matcher awaitLine(Process process, Pattern pattern, List<String> seen) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    return awaitLine(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+      pattern, seen);
+  }
+
+  static Matcher awaitLine(BufferedReader out, Pattern pattern, List<String> seen) throws Exception {
     for (String line = out.readLine(); line != null; line = out.readLine()) {
       seen.add(line);
       Matcher m = pattern.matcher(line);
@@ -82,6 +86,31 @@ class NodeProcessTest {
     } finally {
       node.destroyForcibly();
     }
+  }
+
+  @Test
+  void theVertxLauncherRunsOneNodeWithInstancesAsNodeVerticles() throws Exception {
+    Path settings = dir.resolve("launcher.json");
+    Files.writeString(settings, new JsonObject()
+      .put("name", "multiverse9_launcher_test").put("redis_uri", io.multiverse9.support.TestRedis.get().uri())
+      .put("version", "0.1.0")
+      .put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false))
+      .put("addr", "127.0.0.1:0").put("nodes", new io.vertx.core.json.JsonArray()).encode());
+    Process node = java(dir, "-conf", settings.toString(), "-instances", "3");
+    BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+    try {
+      List<String> seen = new ArrayList<>();
+      Matcher start = awaitLine(out, LISTENING, seen);
+      assertTrue(seen.get(seen.size() - 1).contains("verticles node=3"), seen.toString());
+      try (WireClient client = new WireClient("127.0.0.1", Integer.parseInt(start.group(1)))) {
+        assertEquals(0, client.call(1, "via the Vert.x launcher").status());
+      }
+    } finally {
+      node.destroy();
+      node.waitFor(30, TimeUnit.SECONDS);
+    }
+    List<String> rest = out.lines().toList();
+    assertEquals(0, rest.stream().filter(l -> l.contains("listening on")).count(), "one node, not three: " + rest);
   }
 
   @Test
