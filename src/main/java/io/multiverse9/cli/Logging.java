@@ -11,6 +11,8 @@ final class Logging {
 
   /** Held so that JUL keeps its level: SettingsWatcher reports scan failures in one line of its own. */
   private static final Logger CONFIG_SCANS = Logger.getLogger("io.vertx.config.impl.ConfigRetrieverImpl");
+  /** Held likewise: Vert.x registers some gauges twice at start, which Micrometer reports as a warning. */
+  private static final Logger METER_REGISTRY = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
   private Logging() {
   }
@@ -32,5 +34,6 @@ final class Logging {
     root.setLevel(Level.INFO);
     Logger.getLogger("io.multiverse9").setLevel(on ? Level.FINE : Level.INFO);
     CONFIG_SCANS.setLevel(Level.OFF);
+    METER_REGISTRY.setLevel(Level.SEVERE);
   }
 }

@@ -4,7 +4,11 @@ import io.multiverse9.config.SettingsException;
 import io.multiverse9.config.SettingsStore;
 import io.multiverse9.node.NodeApplication;
 import io.vertx.core.DeploymentOptions;
+import io.multiverse9.metrics.NodeMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +48,11 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("multiverse9: " + e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
+    // Vert.x's own meters (connections, event bus, Redis pool) join ours in the node's Prometheus registry
+    Vertx vertx = Vertx.builder()
+      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+      .withMetrics(new MicrometerMetricsFactory(NodeMetrics.registry()))
+      .build();
     try {
       vertx.deployVerticle(new NodeApplication(), new DeploymentOptions().setConfig(settings))
         .await(120, TimeUnit.SECONDS);

@@ -4,6 +4,8 @@ import io.multiverse9.config.EnvOverrides;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.config.SettingsWatcher;
+import io.multiverse9.metrics.MetricsVerticle;
+import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.peer.PeerVerticle;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.storage.EmbeddedRedis;
@@ -83,6 +85,7 @@ public final class NodeApplication extends VerticleBase {
           new DeploymentOptions().setInstances(resolved.verticles().peer())).map(id -> resolved);
       })
       .compose(resolved -> listen(resolved, resolved.addr().port() == 0 ? 3 : 1))
+      .compose(v -> startMetrics())
       .onSuccess(v -> {
         LOG.info(startLine());
         if (path instanceof String p) {
@@ -106,6 +109,15 @@ public final class NodeApplication extends VerticleBase {
     // Vert.x undeploys our children (listeners, peers, storage) before calling this
     Future<Void> watching = watcher == null ? Future.succeededFuture() : watcher.close();
     return watching.eventually(() -> embedded == null ? Future.succeededFuture() : embedded.stop());
+  }
+
+  private Future<Void> startMetrics() {
+    NodeMetrics.gauge("mv9_connections", "Open client connections", connections::open,
+      "node", configured.name());
+    if (configured.metricsAddr() == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new MetricsVerticle(settings, () -> nodeDeployment != null)).mapEmpty();
   }
 
   // --- live changes (SPEC 4.1) ---
@@ -229,6 +241,7 @@ public final class NodeApplication extends VerticleBase {
       : s.redisUriForDisplay();
     return "multiverse9 node " + s.name() + " listening on " + s.addr() + ", storage " + storage
       + " (prefix \"" + s.keyPrefix() + "\"), verticles node=" + s.verticles().node()
-      + " storage=" + s.verticles().storage() + " peer=" + s.verticles().peer();
+      + " storage=" + s.verticles().storage() + " peer=" + s.verticles().peer()
+      + (s.metricsAddr() == null ? "" : ", metrics on http://" + s.metricsAddr() + "/metrics");
   }
 }

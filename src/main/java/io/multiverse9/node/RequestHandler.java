@@ -2,6 +2,7 @@ package io.multiverse9.node;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
+import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.Reply;
@@ -41,6 +42,13 @@ final class RequestHandler {
   }
 
   Future<Reply> handle(Request request, Session session) {
+    long start = System.nanoTime();
+    return answer(request, session).andThen(ar -> NodeMetrics.request(
+      request.opcode() == null ? "UNKNOWN" : request.opcode().name(),
+      ar.succeeded() ? ar.result().status().name() : "INTERNAL", System.nanoTime() - start));
+  }
+
+  private Future<Reply> answer(Request request, Session session) {
     Settings now = settings.get();
     Opcode opcode = request.opcode();
     if (opcode == null) {

@@ -2,6 +2,7 @@ package io.multiverse9.peer;
 
 import io.multiverse9.client.impl.FrameChannel;
 import io.multiverse9.config.PeerEntry;
+import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
@@ -37,6 +38,8 @@ final class PeerPool {
     this.vertx = vertx;
     this.client = client;
     this.peer = peer;
+    NodeMetrics.gauge("mv9_peer_connections", "Open pooled connections to a peer", connections::size,
+      "peer", peer.toString());
   }
 
   /** One AGGREGATE of bare keys; one entry per key, or a {@link PeerException} for them all. */
@@ -46,7 +49,9 @@ final class PeerPool {
       .compose(connection -> connection.send(frame, timeoutMs)
         .map(response -> entries(connection, response, keys)))
       .recover(e -> Future.failedFuture(e instanceof PeerException ? e
-        : new PeerException(EntryStatus.UNAVAILABLE, e.getMessage())));
+        : new PeerException(EntryStatus.UNAVAILABLE, e.getMessage())))
+      .andThen(ar -> NodeMetrics.peerRequest(peer.toString(),
+        ar.succeeded() ? "ok" : ((PeerException) ar.cause()).status().name().toLowerCase(java.util.Locale.ROOT)));
   }
 
   void close() {

@@ -43,6 +43,11 @@ public final class StorageClient {
     return this.<StorageRequest.Values>send(new StorageRequest.Fetch(keys)).map(StorageRequest.Values::values);
   }
 
+  /** Succeeds when Redis answers a PING. */
+  public Future<Void> ping() {
+    return this.<String>send(new StorageRequest.Ping()).mapEmpty();
+  }
+
   private <T> Future<T> send(StorageRequest request) {
     return vertx.eventBus().<T>request(address, request, delivery)
       .map(Message::body)

@@ -22,12 +22,16 @@ public sealed interface StorageRequest {
   record Fetch(List<String> keys) implements StorageRequest {
   }
 
+  /** Is Redis there? Replied with {@code "PONG"}. */
+  record Ping() implements StorageRequest {
+  }
+
   /** The reply to {@link Fetch}. */
   record Values(List<Buffer> values) {
   }
 
   /** Lets these messages travel by reference between the verticles of one JVM. */
   static void registerCodecs(io.vertx.core.Vertx vertx) {
-    io.multiverse9.bus.LocalCodec.register(vertx, Create.class, Remove.class, Fetch.class, Values.class);
+    io.multiverse9.bus.LocalCodec.register(vertx, Create.class, Remove.class, Fetch.class, Ping.class, Values.class);
   }
 }

@@ -2,6 +2,7 @@ package io.multiverse9.storage;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.multiverse9.config.Settings;
+import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -94,6 +95,8 @@ public final class StorageVerticle extends VerticleBase {
       result = remove(remove.keys());
     } else if (request instanceof StorageRequest.Fetch fetch) {
       result = fetch(fetch.keys());
+    } else if (request instanceof StorageRequest.Ping) {
+      result = call(Request.cmd(Command.PING)).map(Response::toString);
     } else {
       result = Future.failedFuture(new IllegalArgumentException("unknown storage request " + request));
     }
@@ -106,6 +109,7 @@ public final class StorageVerticle extends VerticleBase {
         message.reply(ar.result());
       } else {
         LOG.log(Level.FINE, "storage request failed", ar.cause());
+        NodeMetrics.storageError();
         message.fail(Status.UNAVAILABLE.code(), "storage unavailable: " + describe(ar.cause()));
       }
     });

@@ -1,0 +1,56 @@
+package io.multiverse9.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
+
+/**
+ * The node's own meters, in one Prometheus registry per JVM; Vert.x's metrics (connections, event bus, Redis
+ * pool) go to the same registry when the node runs with {@code run} (see {@link #registry()}). Meter names:
+ * {@code mv9_requests_seconds{opcode,status}}, {@code mv9_connections}, {@code mv9_storage_errors_total},
+ * {@code mv9_peer_requests_total{peer,outcome}}, {@code mv9_peer_connections{peer}}.
+ */
+public final class NodeMetrics {
+
+  private static final PrometheusMeterRegistry REGISTRY = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  private NodeMetrics() {
+  }
+
+  public static PrometheusMeterRegistry registry() {
+    return REGISTRY;
+  }
+
+  /** Records one answered request. */
+  public static void request(String opcode, String status, long nanos) {
+    Timer.builder("mv9_requests")
+      .description("Requests answered, by opcode and status, with their latency")
+      .tags("opcode", opcode, "status", status)
+      .publishPercentileHistogram()
+      .register(REGISTRY)
+      .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  public static void storageError() {
+    Counter.builder("mv9_storage_errors").description("Storage requests that failed (Redis unreachable, timeouts)")
+      .register(REGISTRY).increment();
+  }
+
+  public static void peerRequest(String peer, String outcome) {
+    Counter.builder("mv9_peer_requests").description("AGGREGATE requests sent to peers, by outcome")
+      .tags("peer", peer, "outcome", outcome).register(REGISTRY).increment();
+  }
+
+  /** A gauge read on every scrape; registering the same name and tags again keeps the first. */
+  public static void gauge(String name, String description, Supplier<Number> value, String... tags) {
+    Gauge.builder(name, value).description(description).tags(tags).register(REGISTRY);
+  }
+
+  public static MeterRegistry meters() {
+    return REGISTRY;
+  }
+}
