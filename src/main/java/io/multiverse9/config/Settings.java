@@ -23,7 +23,8 @@ public record Settings(
   Limits limits,
   Verticles verticles,
   Address metricsAddr,
-  int configScanMs) {
+  int configScanMs,
+  RedisTopology redis) {
 
   /** The {@code redis_uri} that makes the node start and own a private redis-server (SPEC 2). */
   public static final String EMBEDDED = "embedded";
@@ -36,13 +37,13 @@ public record Settings(
   public Settings boundTo(Address bound) {
     Address advertised = advertisedAddr.equals(addr) ? bound : advertisedAddr;
     return new Settings(name, redisUri, version, perms, bound, nodes, advertised, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis);
   }
 
   /** The same settings on another Redis (the embedded server, once started). */
   public Settings withRedisUri(String uri) {
     return new Settings(name, uri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis);
   }
 
   /**
@@ -52,7 +53,8 @@ public record Settings(
    */
   public Settings keepingRestartFieldsOf(Settings running) {
     return new Settings(running.name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback,
-      authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs);
+      authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs,
+      redis);
   }
 
   /** Names of the fields that differ from {@code other}, as they are written in the settings file. */
@@ -79,6 +81,7 @@ public record Settings(
     check.accept("verticles", verticles.equals(other.verticles));
     check.accept("metrics", java.util.Objects.equals(metricsAddr, other.metricsAddr));
     check.accept("config_scan_ms", configScanMs == other.configScanMs);
+    check.accept("redis", redis.equals(other.redis));
     return changed;
   }
 

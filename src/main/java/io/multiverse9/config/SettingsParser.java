@@ -19,7 +19,8 @@ public final class SettingsParser {
 
   private static final Set<String> TOP = Set.of("name", "redis_uri", "version", "perms", "addr", "nodes",
     "advertised_addr", "trust_loopback", "auth", "key_prefix", "data_dir", "limits", "verticles", "metrics",
-    "config_scan_ms");
+    "config_scan_ms", "redis");
+  private static final Set<String> REDIS = Set.of("type", "endpoints", "master_name");
   private static final Set<String> PERMS = Set.of("open_metadata", "open_interactions");
   private static final Set<String> LIMITS = Set.of("max_frame_bytes", "max_targets", "max_connections",
     "idle_timeout_s", "peer_timeout_ms", "max_pipeline", "storage_timeout_ms");
@@ -79,8 +80,9 @@ public final class SettingsParser {
     Address metricsAddr = metrics.containsKey("addr")
       ? address(string(metrics, "addr", null), "metrics.addr", true) : null;
     int scan = positiveInt(json, "", "config_scan_ms", 2000);
+    RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
     return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
-      dataDir, limits, verticles, metricsAddr, scan);
+      dataDir, limits, verticles, metricsAddr, scan, redis);
   }
 
   private List<PeerEntry> nodes(JsonObject json) {
@@ -110,6 +112,33 @@ public final class SettingsParser {
       }
     }
     return List.copyOf(nodes);
+  }
+
+  private RedisTopology redisTopology(JsonObject json, String redisUri) {
+    warnUnknown("redis.", json, REDIS);
+    String type = string(json, "type", "standalone");
+    if (!RedisTopology.TYPES.contains(type)) {
+      throw new SettingsException("redis.type", "must be one of " + RedisTopology.TYPES + ", got \"" + type + "\"");
+    }
+    List<String> endpoints = new ArrayList<>();
+    Object value = json.getValue("endpoints");
+    if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        if (!(array.getValue(i) instanceof String s) || !RedisUris.isSupported(s)) {
+          throw new SettingsException("redis.endpoints[" + i + "]", "must be a redis:// or rediss:// URI");
+        }
+        endpoints.add((String) array.getValue(i));
+      }
+    } else if (value != null) {
+      throw new SettingsException("redis.endpoints", "must be a list of redis:// URIs");
+    }
+    if (!type.equals("standalone") && redisUri.equals(Settings.EMBEDDED)) {
+      throw new SettingsException("redis.type", type + " needs redis_uri or redis.endpoints, not \"embedded\"");
+    }
+    if (endpoints.isEmpty()) {
+      endpoints.add(redisUri);
+    }
+    return new RedisTopology(type, List.copyOf(endpoints), string(json, "master_name", "mymaster"));
   }
 
   private Limits limits(JsonObject json) {

@@ -135,7 +135,8 @@ public final class NodeApplication extends VerticleBase {
     }
     Settings previous = configured;
     Settings running = settings.get();
-    boolean storageMoves = changed.contains("redis_uri") || changed.contains("key_prefix");
+    boolean storageMoves = changed.contains("redis_uri") || changed.contains("key_prefix")
+      || changed.contains("redis");
     boolean addrMoves = changed.contains("addr");
     boolean embeddedGoes = previous.embeddedRedis() && !next.embeddedRedis();
     Future<Settings> withStorage = storageMoves

@@ -62,6 +62,15 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password)
     throws IOException {
+    return start(dir, appendOnly, port, password, java.util.List.of());
+  }
+
+  /**
+   * As {@link #start(Path, boolean, int, String)}, with more lines of redis.conf (such as
+   * {@code cluster-enabled yes}).
+   */
+  public static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password,
+                                         java.util.List<String> extraConfig) throws IOException {
     Files.createDirectories(dir);
     Path absolute = dir.toAbsolutePath();
     stopLeftover(absolute.resolve("redis.pid"));
@@ -69,7 +78,7 @@ public final class RedisServerProcess implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < (port == 0 ? 3 : 1); attempt++) {
       int chosen = port == 0 ? freePort() : port;
-      Path conf = writeConfig(absolute, chosen, password, appendOnly);
+      Path conf = writeConfig(absolute, chosen, password, appendOnly, extraConfig);
       Process process = new ProcessBuilder(binary.toString(), conf.toString())
         .directory(absolute.toFile())
         .redirectErrorStream(true)
@@ -126,7 +135,8 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  private static Path writeConfig(Path dir, int port, String password, boolean appendOnly) throws IOException {
+  private static Path writeConfig(Path dir, int port, String password, boolean appendOnly,
+                                  java.util.List<String> extraConfig) throws IOException {
     Path conf = dir.resolve("redis.conf");
     String text = String.join("\n",
       "# written by multiverse9 at every start; edits are lost",
@@ -141,6 +151,7 @@ public final class RedisServerProcess implements AutoCloseable {
       "appendonly " + (appendOnly ? "yes" : "no"),
       "appendfsync everysec",
       "loglevel notice",
+      String.join("\n", extraConfig),
       "");
     Files.deleteIfExists(conf);
     Files.createFile(conf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -1,6 +1,7 @@
 package io.multiverse9.storage;
 
 import com.github.f4b6a3.ulid.UlidCreator;
+import io.multiverse9.config.RedisTopology;
 import io.multiverse9.config.Settings;
 import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.protocol.Status;
@@ -13,6 +14,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -52,8 +55,15 @@ public final class StorageVerticle extends VerticleBase {
   public Future<?> start() {
     StorageRequest.registerCodecs(vertx);
     int timeout = settings.limits().storageTimeoutMs();
-    redis = Redis.createClient(vertx, new RedisOptions()
-      .setConnectionString(settings.redisUri())
+    RedisOptions options = new RedisOptions();
+    RedisTopology topology = settings.redis();
+    switch (topology.type()) {
+      case "cluster" -> options.setType(RedisClientType.CLUSTER).setEndpoints(topology.endpoints());
+      case "sentinel" -> options.setType(RedisClientType.SENTINEL).setEndpoints(topology.endpoints())
+        .setMasterName(topology.masterName()).setRole(RedisRole.MASTER);
+      default -> options.setConnectionString(settings.redisUri());
+    }
+    redis = Redis.createClient(vertx, options
       .setMaxPoolSize(8)
       .setMaxPoolWaiting(4096)
       .setMaxWaitingHandlers(4096)
@@ -130,7 +140,8 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   private Future<Long> remove(List<String> keys) {
-    Request unlink = Request.cmd(Command.UNLINK);
+    // in a Redis Cluster the client splits DEL across slots and adds the counts; it cannot do so for UNLINK
+    Request unlink = Request.cmd(settings.redis().isCluster() ? Command.DEL : Command.UNLINK);
     for (String key : keys) {
       unlink.arg(settings.keyPrefix() + key);
     }
@@ -141,6 +152,9 @@ public final class StorageVerticle extends VerticleBase {
     if (keys.isEmpty()) {
       return Future.succeededFuture(new StorageRequest.Values(List.of()));
     }
+    if (settings.redis().isCluster()) {
+      return fetchEach(keys);
+    }
     Request mget = Request.cmd(Command.MGET);
     for (String key : keys) {
       mget.arg(settings.keyPrefix() + key);
@@ -150,6 +164,22 @@ public final class StorageVerticle extends VerticleBase {
       for (int i = 0; i < keys.size(); i++) {
         Response value = reply.get(i);
         values.add(value == null ? null : value.toBuffer());
+      }
+      return new StorageRequest.Values(values);
+    });
+  }
+
+  // In a Redis Cluster the client splits an MGET by slot but joins the parts in slot order, not key order, so
+  // each key is read with its own GET (pipelined on the pooled connections) and the answers kept in key order.
+  private Future<StorageRequest.Values> fetchEach(List<String> keys) {
+    List<Future<Response>> gets = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      gets.add(call(Request.cmd(Command.GET).arg(settings.keyPrefix() + key)));
+    }
+    return Future.all(gets).map(all -> {
+      List<Buffer> values = new ArrayList<>(keys.size());
+      for (Future<Response> get : gets) {
+        values.add(get.result() == null ? null : get.result().toBuffer());
       }
       return new StorageRequest.Values(values);
     });
