@@ -22,6 +22,7 @@ public final class Main {
 
   public static void main(String[] args) {
     Logging.configure(false);
+    ClusterDefaults.apply();
     if (args.length > 0 && !COMMANDS.contains(args[0])) {
       // the launcher finds Main-Verticle only in a manifest whose Main-Class is its own; name it instead
       String[] launcherArgs = new String[args.length + 1];

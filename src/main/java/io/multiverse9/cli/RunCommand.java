@@ -8,6 +8,7 @@ import io.multiverse9.metrics.NodeMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -38,6 +39,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-d", "--debug"}, description = "Log at debug level (also MV9_LOG=debug)")
   boolean debug;
 
+  @Option(names = "--cluster", description = {"Join the Hazelcast cluster of cluster.xml (members from",
+    "-Dmv9.cluster.members, this machine by default), so that storage and peer requests can be served by",
+    "other JVMs (see the roles setting)"})
+  boolean cluster;
+
   @Override
   public Integer call() throws InterruptedException {
     Logging.configure(debug);
@@ -49,10 +55,17 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     // Vert.x's own meters (connections, event bus, Redis pool) join ours in the node's Prometheus registry
-    Vertx vertx = Vertx.builder()
+    var builder = Vertx.builder()
       .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-      .withMetrics(new MicrometerMetricsFactory(NodeMetrics.registry()))
-      .build();
+      .withMetrics(new MicrometerMetricsFactory(NodeMetrics.registry()));
+    Vertx vertx;
+    try {
+      vertx = cluster ? builder.withClusterManager(new HazelcastClusterManager()).buildClustered()
+        .await(120, TimeUnit.SECONDS) : builder.build();
+    } catch (Exception e) {
+      System.err.println("multiverse9: cannot join the cluster: " + e.getMessage());
+      return 1;
+    }
     try {
       vertx.deployVerticle(new NodeApplication(), new DeploymentOptions().setConfig(settings))
         .await(120, TimeUnit.SECONDS);

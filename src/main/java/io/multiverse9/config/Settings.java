@@ -24,7 +24,16 @@ public record Settings(
   Verticles verticles,
   Address metricsAddr,
   int configScanMs,
-  RedisTopology redis) {
+  RedisTopology redis,
+  java.util.Set<String> roles) {
+
+  /** What a JVM of the node runs: {@code node} (the listener), {@code storage}, {@code peer}. */
+  public static final java.util.Set<String> ALL_ROLES = java.util.Set.of("node", "storage", "peer");
+
+  public boolean hasRole(String role) {
+    return roles.contains(role);
+  }
+
 
   /** The {@code redis_uri} that makes the node start and own a private redis-server (SPEC 2). */
   public static final String EMBEDDED = "embedded";
@@ -37,13 +46,13 @@ public record Settings(
   public Settings boundTo(Address bound) {
     Address advertised = advertisedAddr.equals(addr) ? bound : advertisedAddr;
     return new Settings(name, redisUri, version, perms, bound, nodes, advertised, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles);
   }
 
   /** The same settings on another Redis (the embedded server, once started). */
   public Settings withRedisUri(String uri) {
     return new Settings(name, uri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles);
   }
 
   /**
@@ -54,7 +63,7 @@ public record Settings(
   public Settings keepingRestartFieldsOf(Settings running) {
     return new Settings(running.name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback,
       authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs,
-      redis);
+      redis, running.roles);
   }
 
   /** Names of the fields that differ from {@code other}, as they are written in the settings file. */
@@ -82,6 +91,7 @@ public record Settings(
     check.accept("metrics", java.util.Objects.equals(metricsAddr, other.metricsAddr));
     check.accept("config_scan_ms", configScanMs == other.configScanMs);
     check.accept("redis", redis.equals(other.redis));
+    check.accept("roles", roles.equals(other.roles));
     return changed;
   }
 

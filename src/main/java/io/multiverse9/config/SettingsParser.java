@@ -19,7 +19,7 @@ public final class SettingsParser {
 
   private static final Set<String> TOP = Set.of("name", "redis_uri", "version", "perms", "addr", "nodes",
     "advertised_addr", "trust_loopback", "auth", "key_prefix", "data_dir", "limits", "verticles", "metrics",
-    "config_scan_ms", "redis");
+    "config_scan_ms", "redis", "roles");
   private static final Set<String> REDIS = Set.of("type", "endpoints", "master_name");
   private static final Set<String> PERMS = Set.of("open_metadata", "open_interactions");
   private static final Set<String> LIMITS = Set.of("max_frame_bytes", "max_targets", "max_connections",
@@ -82,7 +82,7 @@ public final class SettingsParser {
     int scan = positiveInt(json, "", "config_scan_ms", 2000);
     RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
     return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
-      dataDir, limits, verticles, metricsAddr, scan, redis);
+      dataDir, limits, verticles, metricsAddr, scan, redis, roles(json));
   }
 
   private List<PeerEntry> nodes(JsonObject json) {
@@ -112,6 +112,24 @@ public final class SettingsParser {
       }
     }
     return List.copyOf(nodes);
+  }
+
+  private static Set<String> roles(JsonObject json) {
+    Object value = json.getValue("roles");
+    if (value == null) {
+      return Settings.ALL_ROLES;
+    }
+    if (!(value instanceof JsonArray array) || array.isEmpty()) {
+      throw new SettingsException("roles", "must be a non-empty list of " + Settings.ALL_ROLES);
+    }
+    Set<String> roles = new java.util.TreeSet<>();
+    for (Object role : array) {
+      if (!Settings.ALL_ROLES.contains(role)) {
+        throw new SettingsException("roles", "unknown role " + role + "; the roles are " + Settings.ALL_ROLES);
+      }
+      roles.add((String) role);
+    }
+    return Set.copyOf(roles);
   }
 
   private RedisTopology redisTopology(JsonObject json, String redisUri) {

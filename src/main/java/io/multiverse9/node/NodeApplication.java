@@ -77,14 +77,18 @@ public final class NodeApplication extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return resolveRedis(configured)
-      .compose(this::deployStorage)
+    // roles split a node over the JVMs of a cluster: each deploys only its part, the event bus joins them
+    Future<Settings> storage = configured.hasRole("storage")
+      ? resolveRedis(configured).compose(this::deployStorage) : Future.succeededFuture(configured);
+    return storage
       .compose(resolved -> {
         settings = new SettingsHolder(resolved);
-        return vertx.deployVerticle(() -> new PeerVerticle(settings),
-          new DeploymentOptions().setInstances(resolved.verticles().peer())).map(id -> resolved);
+        return !resolved.hasRole("peer") ? Future.succeededFuture(resolved)
+          : vertx.deployVerticle(() -> new PeerVerticle(settings),
+            new DeploymentOptions().setInstances(resolved.verticles().peer())).map(id -> resolved);
       })
-      .compose(resolved -> listen(resolved, resolved.addr().port() == 0 ? 3 : 1))
+      .compose(resolved -> resolved.hasRole("node")
+        ? listen(resolved, resolved.addr().port() == 0 ? 3 : 1) : Future.succeededFuture())
       .compose(v -> startMetrics())
       .onSuccess(v -> {
         LOG.info(startLine());
@@ -135,9 +139,9 @@ public final class NodeApplication extends VerticleBase {
     }
     Settings previous = configured;
     Settings running = settings.get();
-    boolean storageMoves = changed.contains("redis_uri") || changed.contains("key_prefix")
-      || changed.contains("redis");
-    boolean addrMoves = changed.contains("addr");
+    boolean storageMoves = next.hasRole("storage") && (changed.contains("redis_uri")
+      || changed.contains("key_prefix") || changed.contains("redis"));
+    boolean addrMoves = next.hasRole("node") && changed.contains("addr");
     boolean embeddedGoes = previous.embeddedRedis() && !next.embeddedRedis();
     Future<Settings> withStorage = storageMoves
       ? resolveRedis(next).compose(this::replaceStorage).andThen(ar -> {
@@ -238,11 +242,16 @@ public final class NodeApplication extends VerticleBase {
 
   private String startLine() {
     Settings s = settings.get();
+    if (!s.hasRole("node")) {
+      return "multiverse9 node " + s.name() + " running roles " + s.roles() + " (no listener), storage "
+        + (embedded != null ? embedded.describe() : s.redisUriForDisplay());
+    }
     String storage = embedded != null ? embedded.describe() + ", data in " + Path.of(s.dataDir()).toAbsolutePath()
       : s.redisUriForDisplay();
     return "multiverse9 node " + s.name() + " listening on " + s.addr() + ", storage " + storage
       + " (prefix \"" + s.keyPrefix() + "\"), verticles node=" + s.verticles().node()
       + " storage=" + s.verticles().storage() + " peer=" + s.verticles().peer()
-      + (s.metricsAddr() == null ? "" : ", metrics on http://" + s.metricsAddr() + "/metrics");
+      + (s.metricsAddr() == null ? "" : ", metrics on http://" + s.metricsAddr() + "/metrics")
+      + (s.roles().equals(Settings.ALL_ROLES) ? "" : ", roles " + s.roles());
   }
 }

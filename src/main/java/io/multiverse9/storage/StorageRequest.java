@@ -1,5 +1,7 @@
 package io.multiverse9.storage;
 
+import io.multiverse9.bus.BusCodec;
+import io.multiverse9.bus.Wire;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
@@ -30,8 +32,27 @@ public sealed interface StorageRequest {
   record Values(List<Buffer> values) {
   }
 
-  /** Lets these messages travel by reference between the verticles of one JVM. */
+  /** Lets these messages travel on the event bus: by reference in one JVM, encoded between JVMs. */
   static void registerCodecs(io.vertx.core.Vertx vertx) {
-    io.multiverse9.bus.LocalCodec.register(vertx, Create.class, Remove.class, Fetch.class, Ping.class, Values.class);
+    BusCodec.register(vertx, Create.class, (out, m) -> {
+      Wire.string(out, m.key());
+      Wire.buffer(out, m.value());
+    }, in -> new Create(in.readString(), in.readBuffer()));
+    BusCodec.register(vertx, Remove.class, (out, m) -> Wire.strings(out, m.keys()),
+      in -> new Remove(in.readStrings()));
+    BusCodec.register(vertx, Fetch.class, (out, m) -> Wire.strings(out, m.keys()),
+      in -> new Fetch(in.readStrings()));
+    BusCodec.register(vertx, Ping.class, (out, m) -> { }, in -> new Ping());
+    BusCodec.register(vertx, Values.class, (out, m) -> {
+      out.appendInt(m.values().size());
+      m.values().forEach(v -> Wire.buffer(out, v));
+    }, in -> {
+      int count = in.readInt();
+      List<Buffer> values = new java.util.ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        values.add(in.readBuffer());
+      }
+      return new Values(values);
+    });
   }
 }

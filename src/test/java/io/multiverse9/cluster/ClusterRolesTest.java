@@ -1,0 +1,76 @@
+package io.multiverse9.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.multiverse9.cli.ClusterDefaults;
+import io.multiverse9.support.TestNode;
+import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.WireClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.ByteBuffer;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two clustered Vert.x instances on loopback (Hazelcast, TCP-IP join): one runs only the node's listener, the
+ * other only its storage. A CREATE received by the first is stored by the second's StorageVerticle.
+ */
+class ClusterRolesTest {
+
+  static Vertx clustered() throws Exception {
+    ClusterDefaults.apply();
+    System.setProperty("mv9.cluster.name", "mv9-test-" + CLUSTER);
+    return Vertx.builder().withClusterManager(new HazelcastClusterManager(ConfigUtil.loadConfig()))
+      .buildClustered().await(120, TimeUnit.SECONDS);
+  }
+
+  static final String CLUSTER = UUID.randomUUID().toString().substring(0, 8);
+
+  @Test
+  void aCreateReceivedByOneJvmIsStoredByTheOther() throws Exception {
+    Vertx front = clustered();
+    Vertx back = clustered();
+    Redis redis = Redis.createClient(back, TestRedis.get().uri());
+    try {
+      JsonObject settings = TestNode.settings(TestRedis.get().uri());
+      TestNode.start(back, settings.copy().put("roles", new JsonArray().add("storage")));
+      TestNode node = TestNode.start(front, settings.copy().put("roles", new JsonArray().add("node").add("peer")));
+      try (WireClient client = node.connect()) {
+        // subscriptions spread through the cluster shortly after deployment: poll until storage is reached
+        long deadline = System.currentTimeMillis() + 30_000;
+        WireClient.Frame created;
+        do {
+          created = client.call(1, "stored across JVMs");
+          assertTrue(created.status() == 0 || created.status() == 5, created.text());
+          assertTrue(System.currentTimeMillis() < deadline, "storage never reachable: " + created.text());
+        } while (created.status() != 0);
+        String key = created.text();
+        Response stored = redis.send(Request.cmd(Command.GET).arg(settings.getString("key_prefix") + key)).await();
+        assertEquals("stored across JVMs", stored.toString());
+
+        WireClient.Frame aggregate = client.call(3, key);
+        ByteBuffer in = ByteBuffer.wrap(aggregate.payload());
+        assertEquals(0, in.get(), "FOUND through the other JVM");
+        in.position(in.position() + 2 + 26);
+        byte[] data = new byte[in.getInt()];
+        in.get(data);
+        assertArrayEquals("stored across JVMs".getBytes(), data);
+      }
+    } finally {
+      redis.close();
+      front.close().await(60, TimeUnit.SECONDS);
+      back.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+}
