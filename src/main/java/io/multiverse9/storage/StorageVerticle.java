@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.RedisOptions;
@@ -38,6 +39,8 @@ public final class StorageVerticle extends VerticleBase {
 
   private final Settings settings;
   private Redis redis;
+  /** One pipelined connection per storage verticle, opened on first use and again after a failure. */
+  private Future<RedisConnection> connection;
   private MessageConsumer<StorageRequest> consumer;
   private int inFlight;
   private Promise<Void> drained;
@@ -86,7 +89,12 @@ public final class StorageVerticle extends VerticleBase {
         drained = Promise.promise();
         return drained.future();
       })
-      .eventually(() -> redis.close());
+      .eventually(() -> {
+        if (connection != null) {
+          connection.onSuccess(RedisConnection::close);
+        }
+        return redis.close();
+      });
   }
 
   // A node whose Redis is down still starts and answers UNAVAILABLE until Redis is back.
@@ -185,8 +193,35 @@ public final class StorageVerticle extends VerticleBase {
     });
   }
 
+  // Commands go out pipelined on the verticle's own connection: no pool hand-off per command. A command that
+  // fails (no answer in time, connection lost, an error reply) drops the connection, so that the next command
+  // starts on a fresh one.
   private Future<Response> call(Request request) {
-    return redis.send(request).timeout(settings.limits().storageTimeoutMs(), TimeUnit.MILLISECONDS);
+    Future<RedisConnection> current = connection();
+    return current.compose(c -> c.send(request))
+      .timeout(settings.limits().storageTimeoutMs(), TimeUnit.MILLISECONDS)
+      .onFailure(e -> {
+        if (connection == current) {
+          connection = null;
+          current.onSuccess(RedisConnection::close);
+        }
+      });
+  }
+
+  private Future<RedisConnection> connection() {
+    if (connection == null) {
+      Future<RedisConnection> opening = redis.connect();
+      connection = opening;
+      opening.onSuccess(c -> c.exceptionHandler(e -> forget(opening)).endHandler(v -> forget(opening)))
+        .onFailure(e -> forget(opening));
+    }
+    return connection;
+  }
+
+  private void forget(Future<RedisConnection> which) {
+    if (connection == which) {
+      connection = null;
+    }
   }
 
   private static String describe(Throwable e) {
