@@ -53,8 +53,4 @@ public final class MetricsVerticle extends VerticleBase {
         .putHeader("content-type", "application/json").end(body.encode());
     });
   }
-
-  public int actualPort() {
-    return server.actualPort();
-  }
 }

@@ -72,10 +72,6 @@ public final class NodeVerticle extends VerticleBase {
     }
   }
 
-  int actualPort() {
-    return server.actualPort();
-  }
-
   private void onConnect(NetSocket socket) {
     Settings now = settings.get();
     if (!connections.tryAcquire(now.limits().maxConnections())) {

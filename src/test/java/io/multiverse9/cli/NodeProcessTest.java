@@ -30,11 +30,7 @@ class NodeProcessTest {
   Path dir;
 
   static Process java(Path workDir, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    return io.multiverse9.support.NodeProcess.java(workDir, args);
   }
 
   /** Reads the process's output until a line matches; fails with what it printed if it never does. */
