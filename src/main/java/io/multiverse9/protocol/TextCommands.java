@@ -21,7 +21,7 @@ final class TextCommands {
     if (opcode == Opcode.REMOVE || opcode == Opcode.AGGREGATE) {
       rest = spacesToZeros(rest);
     }
-    return new Request(opcode, Keys.quote(command), rest, Form.TEXT);
+    return Request.text(opcode, Keys.quote(command), rest);
   }
 
   private static Buffer spacesToZeros(Buffer args) {
