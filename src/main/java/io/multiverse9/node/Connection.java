@@ -67,6 +67,12 @@ final class Connection implements RequestDecoder.Listener {
   void start(io.vertx.core.Context context, Runnable onClosed) {
     parser = RecordParser.newFixed(1, socket);
     RequestDecoder.attach(parser, () -> settings.get().limits().maxFrameBytes(), this);
+    // Replaces the parser's own end handler: at the end of input RecordParser would hand out a partial request
+    // (a line without its newline, half a frame) as if it were whole. Only complete requests are answered.
+    socket.endHandler(v -> {
+      inputEnded = true;
+      flush();
+    });
     socket.drainHandler(v -> updateReading());
     socket.exceptionHandler(e -> LOG.fine(() -> "connection from " + session.remoteIp() + ": " + e));
     socket.closeHandler(v -> {

@@ -32,6 +32,7 @@ public final class RequestDecoder {
   private final IntSupplier maxFrameBytes;
   private final Listener listener;
   private State state = State.START;
+  private int expected = 1;
   private int opcode;
   private byte firstLetter;
 
@@ -57,11 +58,15 @@ public final class RequestDecoder {
     parser.maxRecordSize(Integer.MAX_VALUE - 1);
     parser.handler(decoder::onRecord);
     parser.exceptionHandler(decoder::onParserError);
-    parser.fixedSizeMode(1);
+    decoder.fixed(1);
     return decoder;
   }
 
   private void onRecord(Buffer record) {
+    if (state != State.TEXT && record.length() < expected) {
+      // RecordParser hands out what it holds when its stream ends: the start of a request that never came whole
+      return;
+    }
     switch (state) {
       case START -> onFirstByte(record.getByte(0));
       case HEADER -> onHeader(record);
@@ -77,7 +82,7 @@ public final class RequestDecoder {
   private void onFirstByte(byte b) {
     if (b == 0) {
       state = State.HEADER;
-      parser.fixedSizeMode(HEADER_REST);
+      fixed(HEADER_REST);
     } else if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z')) {
       state = State.TEXT;
       firstLetter = b;
@@ -102,7 +107,7 @@ public final class RequestDecoder {
       listener.onRequest(Request.binary(opcode, EMPTY));
     } else {
       state = State.PAYLOAD;
-      parser.fixedSizeMode((int) length);
+      fixed((int) length);
     }
   }
 
@@ -137,7 +142,12 @@ public final class RequestDecoder {
   private void expectFirstByte() {
     state = State.START;
     parser.maxRecordSize(Integer.MAX_VALUE - 1); // binary frames are bounded by their checked header
-    parser.fixedSizeMode(1);
+    fixed(1);
+  }
+
+  private void fixed(int size) {
+    expected = size;
+    parser.fixedSizeMode(size);
   }
 
   private void fail(ProtocolException error) {

@@ -303,6 +303,20 @@ class NodeProtocolTest {
   }
 
   @Test
+  void anIncompleteRequestAtTheEndOfInputIsNotAnswered() throws Exception {
+    for (byte[] partial : new byte[][] {"CREATE no newline".getBytes(), java.util.Arrays.copyOf(frame(CREATE, "half"), 8),
+        new byte[] {0x00, 0x01, 0x00}}) {
+      try (WireClient client = node.connect()) {
+        client.write(frame(PING, "complete"));
+        client.write(partial);
+        client.shutdownOutput();
+        assertEquals("complete", client.readFrame().text());
+        client.assertClosedByPeer();
+      }
+    }
+  }
+
+  @Test
   void unknownFirstByteIsBadRequestThenClose() throws Exception {
     try (WireClient client = node.connect()) {
       client.write(new byte[] {(byte) 0xF0, 0x00});
