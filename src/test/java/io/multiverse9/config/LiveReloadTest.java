@@ -176,6 +176,39 @@ class LiveReloadTest {
     }
   }
 
+  @Test
+  void settingsRewrittenManyTimesUnderLoadFailNoRequest() throws Exception {
+    try (TestNode node = TestNode.watching(vertx, file)) {
+      java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+      java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.CompletableFuture<String> failure = new java.util.concurrent.CompletableFuture<>();
+      Thread load = new Thread(() -> {
+        try (WireClient client = node.connect()) {
+          while (running.get()) {
+            WireClient.Frame reply = client.call(CREATE, "under reload");
+            if (reply.status() != 0) {
+              failure.complete(reply.text());
+            }
+            served.incrementAndGet();
+          }
+        } catch (Exception e) {
+          failure.complete(e.toString());
+        }
+      }, "load");
+      load.start();
+      for (int i = 0; i < 25; i++) {
+        String version = "reload-" + i;
+        write(settings.copy().put("version", version)
+          .put("limits", new JsonObject().put("max_pipeline", 16 + i).put("idle_timeout_s", 60 + i)));
+        pollUntil("version " + version, () -> node.settings().version().equals(version));
+      }
+      running.set(false);
+      load.join(10_000);
+      assertTrue(!failure.isDone(), "a request failed during a reload: " + failure.getNow(null));
+      assertTrue(served.get() > 25, "the load ran: " + served.get());
+    }
+  }
+
   int status(WireClient client) {
     try {
       return client.call(CREATE, "probe").status();

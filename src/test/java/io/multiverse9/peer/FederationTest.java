@@ -46,6 +46,7 @@ class FederationTest {
   @TempDir
   static Path dir;
   static NodeProcess a, b, c;
+  static JsonObject settingsC;
   static ServerSocket silent;
   static ServerSocket unlisted;
   static ServerSocket garbage;
@@ -96,6 +97,7 @@ class FederationTest {
     JsonObject sb = settings("node-b", addrB, "token-b", new JsonArray().add(addrA)
       .add(new JsonObject().put("addr", addrC).put("token", "not-token-c")));
     JsonObject sc = settings("node-c", addrC, "token-c", new JsonArray());
+    settingsC = sc;
     // start the three JVMs side by side
     CompletableFuture<NodeProcess> fa = start("node-a", sa), fb = start("node-b", sb), fc = start("node-c", sc);
     a = fa.get(120, TimeUnit.SECONDS);
@@ -291,7 +293,7 @@ class FederationTest {
   @Order(7)
   void aKilledPeerTurnsOnlyItsEntriesUnavailable() throws Exception {
     String ka = create(a, "token-a", "survivor");
-    String kc = create(c, "token-c", "lost");
+    String kc = create(c, "token-c", "kept on C");
     try (WireClient client = client(a, "token-a")) {
       assertEquals(FOUND, aggregate(client, kc + "@" + c.addr()).get(0).status(), "the pool is warm");
       c.kill();
@@ -302,6 +304,16 @@ class FederationTest {
       assertEquals(UNAVAILABLE, entries.get(1).status(), entries.get(1).toString());
       assertEquals(new Entry(FOUND, ka, "survivor"), entries.get(2));
       assertTrue(ms < PEER_TIMEOUT_MS + 3000, "answered after " + ms + " ms");
+
+      // C comes back on the same address and data: the pool opens a new connection and C's value is there
+      c = NodeProcess.start(dir.resolve("node-c-again"), settingsC);
+      long deadline = System.currentTimeMillis() + 20_000;
+      Entry again;
+      do {
+        again = aggregate(client, kc + "@" + c.addr()).get(0);
+        assertTrue(System.currentTimeMillis() < deadline, "A never reached C again: " + again);
+      } while (again.status() != FOUND);
+      assertEquals(new Entry(FOUND, kc + "@" + c.addr(), "kept on C"), again);
     }
   }
 }
