@@ -11,9 +11,18 @@ package io.multiverse9.client;
  *                         connection (later answers could no longer be matched)
  * @param maxPending requests in flight on the connection before new ones fail fast
  * @param maxAnswerBytes the largest answer accepted
+ * @param tls TLS to the node, or {@code null} for plain TCP
  */
 public record ClientOptions(String host, int port, String token, int connectTimeoutMs, long requestTimeoutMs,
-                            int maxPending, long maxAnswerBytes) {
+                            int maxPending, long maxAnswerBytes, Tls tls) {
+
+  /**
+   * @param caPath PEM certificates that vouch for the node (the node's own certificate, if self-signed)
+   * @param certPath a PEM client certificate for nodes that require one, or {@code null}
+   * @param keyPath its PEM private key, or {@code null}
+   */
+  public record Tls(String caPath, String certPath, String keyPath) {
+  }
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7001;
@@ -25,19 +34,23 @@ public record ClientOptions(String host, int port, String token, int connectTime
   /** Defaults: 127.0.0.1:7001, no token. */
   public ClientOptions() {
     this(DEFAULT_HOST, DEFAULT_PORT, null, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS,
-      DEFAULT_MAX_PENDING, DEFAULT_MAX_ANSWER_BYTES);
+      DEFAULT_MAX_PENDING, DEFAULT_MAX_ANSWER_BYTES, null);
   }
 
   public ClientOptions withAddress(String host, int port) {
-    return new ClientOptions(host, port, token, connectTimeoutMs, requestTimeoutMs, maxPending, maxAnswerBytes);
+    return new ClientOptions(host, port, token, connectTimeoutMs, requestTimeoutMs, maxPending, maxAnswerBytes, tls);
   }
 
   public ClientOptions withToken(String token) {
-    return new ClientOptions(host, port, token, connectTimeoutMs, requestTimeoutMs, maxPending, maxAnswerBytes);
+    return new ClientOptions(host, port, token, connectTimeoutMs, requestTimeoutMs, maxPending, maxAnswerBytes, tls);
   }
 
   public ClientOptions withRequestTimeoutMs(long timeoutMs) {
-    return new ClientOptions(host, port, token, connectTimeoutMs, timeoutMs, maxPending, maxAnswerBytes);
+    return new ClientOptions(host, port, token, connectTimeoutMs, timeoutMs, maxPending, maxAnswerBytes, tls);
+  }
+
+  public ClientOptions withTls(Tls tls) {
+    return new ClientOptions(host, port, token, connectTimeoutMs, requestTimeoutMs, maxPending, maxAnswerBytes, tls);
   }
 
   @Override

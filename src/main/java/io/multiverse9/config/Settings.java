@@ -25,7 +25,8 @@ public record Settings(
   Address metricsAddr,
   int configScanMs,
   RedisTopology redis,
-  java.util.Set<String> roles) {
+  java.util.Set<String> roles,
+  Tls tls) {
 
   /** What a JVM of the node runs: {@code node} (the listener), {@code storage}, {@code peer}. */
   public static final java.util.Set<String> ALL_ROLES = java.util.Set.of("node", "storage", "peer");
@@ -46,13 +47,13 @@ public record Settings(
   public Settings boundTo(Address bound) {
     Address advertised = advertisedAddr.equals(addr) ? bound : advertisedAddr;
     return new Settings(name, redisUri, version, perms, bound, nodes, advertised, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls);
   }
 
   /** The same settings on another Redis (the embedded server, once started). */
   public Settings withRedisUri(String uri) {
     return new Settings(name, uri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls);
   }
 
   /**
@@ -63,7 +64,7 @@ public record Settings(
   public Settings keepingRestartFieldsOf(Settings running) {
     return new Settings(running.name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback,
       authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs,
-      redis, running.roles);
+      redis, running.roles, running.tls);
   }
 
   /** Names of the fields that differ from {@code other}, as they are written in the settings file. */
@@ -92,6 +93,7 @@ public record Settings(
     check.accept("config_scan_ms", configScanMs == other.configScanMs);
     check.accept("redis", redis.equals(other.redis));
     check.accept("roles", roles.equals(other.roles));
+    check.accept("tls", java.util.Objects.equals(tls, other.tls));
     return changed;
   }
 

@@ -19,7 +19,8 @@ public final class SettingsParser {
 
   private static final Set<String> TOP = Set.of("name", "redis_uri", "version", "perms", "addr", "nodes",
     "advertised_addr", "trust_loopback", "auth", "key_prefix", "data_dir", "limits", "verticles", "metrics",
-    "config_scan_ms", "redis", "roles");
+    "config_scan_ms", "redis", "roles", "tls");
+  private static final Set<String> TLS = Set.of("cert", "key", "ca");
   private static final Set<String> REDIS = Set.of("type", "endpoints", "master_name");
   private static final Set<String> PERMS = Set.of("open_metadata", "open_interactions");
   private static final Set<String> LIMITS = Set.of("max_frame_bytes", "max_targets", "max_connections",
@@ -82,7 +83,7 @@ public final class SettingsParser {
     int scan = positiveInt(json, "", "config_scan_ms", 2000);
     RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
     return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
-      dataDir, limits, verticles, metricsAddr, scan, redis, roles(json));
+      dataDir, limits, verticles, metricsAddr, scan, redis, roles(json), tls(json));
   }
 
   private List<PeerEntry> nodes(JsonObject json) {
@@ -112,6 +113,26 @@ public final class SettingsParser {
       }
     }
     return List.copyOf(nodes);
+  }
+
+  private Tls tls(JsonObject json) {
+    if (json.getValue("tls") == null) {
+      return null;
+    }
+    JsonObject tls = object(json, "tls", true);
+    warnUnknown("tls.", tls, TLS);
+    if (!tls.containsKey("cert") || !tls.containsKey("key")) {
+      throw new SettingsException(tls.containsKey("cert") ? "tls.key" : "tls.cert", "is missing (a PEM file)");
+    }
+    String cert = nonEmpty(tls.getValue("cert"), "tls.cert");
+    String key = nonEmpty(tls.getValue("key"), "tls.key");
+    String ca = tls.containsKey("ca") ? nonEmpty(tls.getValue("ca"), "tls.ca") : null;
+    for (String[] file : new String[][] {{"tls.cert", cert}, {"tls.key", key}, {"tls.ca", ca}}) {
+      if (file[1] != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file[1]))) {
+        throw new SettingsException(file[0], "cannot read " + file[1]);
+      }
+    }
+    return new Tls(cert, key, ca);
   }
 
   private static Set<String> roles(JsonObject json) {

@@ -13,9 +13,13 @@ final class Access {
   private Access() {
   }
 
-  /** Acknowledged: the IP of a {@code nodes} entry, a correct AUTH token, or loopback with trust_loopback. */
+  /**
+   * Acknowledged: the IP of a {@code nodes} entry, a correct AUTH token, loopback with trust_loopback, or a client
+   * certificate verified against tls.ca.
+   */
   static boolean acknowledged(Settings settings, Session session) {
-    if (session.authenticated() || (session.loopback() && settings.trustLoopback())) {
+    if (session.authenticated() || session.verifiedCertificate()
+      || (session.loopback() && settings.trustLoopback())) {
       return true;
     }
     for (PeerEntry node : settings.nodes()) {

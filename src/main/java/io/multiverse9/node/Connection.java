@@ -57,11 +57,13 @@ final class Connection implements RequestDecoder.Listener {
   private boolean closed;
   private long lastActivityNanos = System.nanoTime();
 
-  Connection(NetSocket socket, RequestHandler handler, SettingsHolder settings) {
+  /** @param verifiedCertificate the client presented a certificate that tls.ca verified */
+  Connection(NetSocket socket, RequestHandler handler, SettingsHolder settings, boolean verifiedCertificate) {
     this.socket = socket;
     this.handler = handler;
     this.settings = settings;
-    this.session = new Session(socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress());
+    this.session = new Session(socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress(),
+      verifiedCertificate);
   }
 
   void start(io.vertx.core.Context context, Runnable onClosed) {

@@ -1,6 +1,10 @@
 package io.multiverse9.node;
 
 import io.multiverse9.config.Settings;
+import io.multiverse9.config.Tls;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.multiverse9.protocol.Reply;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Form;
@@ -48,8 +52,7 @@ public final class NodeVerticle extends VerticleBase {
     StorageClient storage = new StorageClient(vertx, StorageVerticle.address(now),
       now.limits().storageTimeoutMs());
     handler = new RequestHandler(settings, storage, new PeerClient(vertx, PeerVerticle.address(now)), startedAtMs);
-    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
-      .connectHandler(this::onConnect);
+    server = vertx.createNetServer(serverOptions(now)).connectHandler(this::onConnect);
     // idle connections are found here rather than by the server option, so that a new limits.idle_timeout_s
     // applies to open connections too
     idleSweep = vertx.setPeriodic(1000, id -> closeIdle());
@@ -60,6 +63,20 @@ public final class NodeVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(idleSweep);
     return server.shutdown(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static NetServerOptions serverOptions(Settings settings) {
+    NetServerOptions options = new NetServerOptions().setTcpNoDelay(true);
+    Tls tls = settings.tls();
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath())
+        .setKeyPath(tls.keyPath()));
+      if (tls.caPath() != null) {
+        // a client certificate signed by tls.ca is required, and acknowledges the connection (Session)
+        options.setTrustOptions(new PemTrustOptions().addCertPath(tls.caPath())).setClientAuth(ClientAuth.REQUIRED);
+      }
+    }
+    return options;
   }
 
   private void closeIdle() {
@@ -81,7 +98,8 @@ public final class NodeVerticle extends VerticleBase {
       socket.end();
       return;
     }
-    Connection connection = new Connection(socket, handler, settings);
+    Connection connection = new Connection(socket, handler, settings,
+      socket.isSsl() && now.tls() != null && now.tls().caPath() != null);
     open.add(connection);
     connection.start(context, () -> {
       open.remove(connection);

@@ -8,11 +8,18 @@ final class Session {
 
   private final String remoteIp;
   private final boolean loopback;
+  private final boolean verifiedCertificate;
   private boolean authenticated;
 
-  Session(String remoteIp) {
+  Session(String remoteIp, boolean verifiedCertificate) {
     this.remoteIp = remoteIp;
     this.loopback = isLoopback(remoteIp);
+    this.verifiedCertificate = verifiedCertificate;
+  }
+
+  /** The client proved itself with a certificate signed by the node's tls.ca. */
+  boolean verifiedCertificate() {
+    return verifiedCertificate;
   }
 
   String remoteIp() {

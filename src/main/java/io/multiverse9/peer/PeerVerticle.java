@@ -2,6 +2,9 @@ package io.multiverse9.peer;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
+import io.multiverse9.config.Tls;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.multiverse9.node.SettingsHolder;
 import io.multiverse9.protocol.EntryStatus;
 import io.vertx.core.Future;
@@ -73,15 +76,15 @@ public final class PeerVerticle extends VerticleBase {
 
   private PeerPool pool(Settings now, PeerEntry peer) {
     ClientKey key = new ClientKey(WILDCARDS.contains(now.addr().host()) ? null : now.addr().host(),
-      now.limits().peerTimeoutMs());
+      now.limits().peerTimeoutMs(), now.tls());
     if (!key.equals(clientKey)) {
       replaceClient(key);
     }
     return pools.computeIfAbsent(peer, p -> new PeerPool(vertx, client, p));
   }
 
-  /** What the outgoing client is built from: the host to bind to (or none) and the connect timeout. */
-  private record ClientKey(String localHost, int connectTimeoutMs) {
+  /** What the outgoing client is built from: the host to bind to (or none), the connect timeout, TLS. */
+  private record ClientKey(String localHost, int connectTimeoutMs, Tls tls) {
   }
 
   // Settings changed what connections look like: drop the pools, the next requests open new ones.
@@ -97,6 +100,15 @@ public final class PeerVerticle extends VerticleBase {
       .setTcpKeepAlive(true);
     if (key.localHost() != null) {
       options.setLocalAddress(key.localHost());
+    }
+    if (key.tls() != null) {
+      // peers speak TLS too; our certificate is our client certificate, tls.ca (else the JVM's CAs) vouches for
+      // theirs. Trust rests on the CA, not on the peer's host name, which is often an IP here.
+      options.setSsl(true).setHostnameVerificationAlgorithm("")
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(key.tls().certPath()).setKeyPath(key.tls().keyPath()));
+      if (key.tls().caPath() != null) {
+        options.setTrustOptions(new PemTrustOptions().addCertPath(key.tls().caPath()));
+      }
     }
     client = vertx.createNetClient(options);
     clientKey = key;

@@ -36,9 +36,19 @@ public final class Mv9ClientImpl implements Mv9Client {
   }
 
   public static Future<Mv9Client> connect(Vertx vertx, ClientOptions options) {
-    io.vertx.core.net.NetClient netClient = vertx.createNetClient(new NetClientOptions()
+    NetClientOptions netOptions = new NetClientOptions()
       .setConnectTimeout(options.connectTimeoutMs())
-      .setTcpNoDelay(true));
+      .setTcpNoDelay(true);
+    if (options.tls() != null) {
+      ClientOptions.Tls tls = options.tls();
+      netOptions.setSsl(true).setHostnameVerificationAlgorithm("")
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(tls.caPath()));
+      if (tls.certPath() != null) {
+        netOptions.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(tls.certPath())
+          .setKeyPath(tls.keyPath()));
+      }
+    }
+    io.vertx.core.net.NetClient netClient = vertx.createNetClient(netOptions);
     return netClient.connect(options.port(), options.host())
       .recover(e -> {
         netClient.close();

@@ -1,0 +1,119 @@
+package io.multiverse9.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.multiverse9.client.ClientOptions;
+import io.multiverse9.client.Mv9Client;
+import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.TestNode;
+import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.WireClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS on the listener and between peers, with certificates made by the test (issue 7). */
+class TlsTest {
+
+  @TempDir
+  Path dir;
+  Vertx vertx;
+  // made once: generating a key pair takes a while
+  static final SelfSignedCertificate nodeA = SelfSignedCertificate.create("node-a");
+  static final SelfSignedCertificate nodeB = SelfSignedCertificate.create("node-b");
+  static final SelfSignedCertificate client = SelfSignedCertificate.create("client");
+  static final SelfSignedCertificate stranger = SelfSignedCertificate.create("stranger");
+  Path bundle;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    // the network's trusted certificates: both nodes and the client (each self-signed, so each its own CA)
+    bundle = dir.resolve("network-ca.pem");
+    Files.writeString(bundle, Files.readString(Path.of(nodeA.certificatePath()))
+      + Files.readString(Path.of(nodeB.certificatePath())) + Files.readString(Path.of(client.certificatePath())));
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  static JsonObject tls(SelfSignedCertificate cert, Path ca) {
+    JsonObject tls = new JsonObject().put("cert", cert.certificatePath()).put("key", cert.privateKeyPath());
+    return ca == null ? tls : tls.put("ca", ca.toString());
+  }
+
+  JsonObject closed(SelfSignedCertificate cert, Path ca) {
+    return TestNode.settings(TestRedis.get().uri()).put("tls", tls(cert, ca)).put("trust_loopback", false)
+      .put("perms", new JsonObject().put("open_metadata", false).put("open_interactions", false));
+  }
+
+  Mv9Client connect(int port, SelfSignedCertificate trust, SelfSignedCertificate as) throws Exception {
+    return Mv9Client.connect(vertx, new ClientOptions().withAddress("127.0.0.1", port)
+        .withTls(new ClientOptions.Tls(trust.certificatePath(), as == null ? null : as.certificatePath(),
+          as == null ? null : as.privateKeyPath())))
+      .await(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theListenerSpeaksTlsAndNothingElse() throws Exception {
+    JsonObject settings = TestNode.settings(TestRedis.get().uri()).put("tls", tls(nodeA, null));
+    try (TestNode node = TestNode.start(vertx, settings)) {
+      Mv9Client secure = connect(node.port(), nodeA, null);
+      String key = secure.create(Buffer.buffer("over TLS")).await(10, TimeUnit.SECONDS);
+      assertEquals("over TLS", secure.aggregate(List.of(key)).await(10, TimeUnit.SECONDS).get(0).data().toString());
+      secure.close();
+      try (WireClient plain = node.connect()) {
+        plain.write(WireClient.frame(5, "plain"));
+        plain.assertClosedByPeer(); // a TLS server drops what is not a handshake
+      }
+    }
+  }
+
+  @Test
+  void aClientCertificateSignedByTheCaIsRequiredAndAcknowledges() throws Exception {
+    try (TestNode node = TestNode.start(vertx, closed(nodeA, bundle))) {
+      Mv9Client trusted = connect(node.port(), nodeA, client);
+      assertTrue(trusted.create(Buffer.buffer("acknowledged by certificate")).await(10, TimeUnit.SECONDS)
+        .matches("[0-7][0-9A-Z]{25}"), "no token, no listed IP, no loopback trust: the certificate let it in");
+      trusted.close();
+      // with TLS 1.3 the server checks the client's certificate after the client thinks it is connected, so
+      // the refusal shows on the first request
+      assertThrows(Exception.class, () -> connect(node.port(), nodeA, stranger)
+        .create(Buffer.buffer("x")).await(10, TimeUnit.SECONDS), "an unknown certificate");
+      assertThrows(Exception.class, () -> connect(node.port(), nodeA, null)
+        .create(Buffer.buffer("x")).await(10, TimeUnit.SECONDS), "no certificate");
+    }
+  }
+
+  @Test
+  void peersTalkTlsAndAcknowledgeEachOtherByCertificate() throws Exception {
+    int portB = NodeProcess.freePort("127.0.0.1");
+    JsonObject settingsB = closed(nodeB, bundle).put("addr", "127.0.0.1:" + portB);
+    JsonObject settingsA = closed(nodeA, bundle).put("nodes", new JsonArray().add("127.0.0.1:" + portB));
+    try (TestNode b = TestNode.start(vertx, settingsB); TestNode a = TestNode.start(vertx, settingsA)) {
+      Mv9Client toB = connect(portB, nodeB, client);
+      String key = toB.create(Buffer.buffer("on B")).await(10, TimeUnit.SECONDS);
+      toB.close();
+      Mv9Client toA = connect(a.port(), nodeA, client);
+      var entry = toA.aggregate(List.of(key + "@127.0.0.1:" + portB)).await(10, TimeUnit.SECONDS).get(0);
+      assertEquals(EntryStatus.FOUND, entry.status(), entry.data().toString());
+      assertEquals("on B", entry.data().toString());
+      toA.close();
+    }
+  }
+}
