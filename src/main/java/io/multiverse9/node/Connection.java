@@ -71,10 +71,7 @@ final class Connection implements RequestDecoder.Listener {
     RequestDecoder.attach(parser, () -> settings.get().limits().maxFrameBytes(), this);
     // Replaces the parser's own end handler: at the end of input RecordParser would hand out a partial request
     // (a line without its newline, half a frame) as if it were whole. Only complete requests are answered.
-    socket.endHandler(v -> {
-      inputEnded = true;
-      flush();
-    });
+    socket.endHandler(v -> inputEnded());
     socket.drainHandler(v -> updateReading());
     socket.exceptionHandler(e -> LOG.fine(() -> "connection from " + session.remoteIp() + ": " + e));
     socket.closeHandler(v -> {
@@ -82,10 +79,13 @@ final class Connection implements RequestDecoder.Listener {
       onClosed.run();
     });
     socket.shutdownHandler(v -> readNoMore());
-    HalfClose.enable(socket, context, () -> {
-      inputEnded = true;
-      flush();
-    });
+    HalfClose.enable(socket, context, this::inputEnded);
+  }
+
+  /** The client sent all it will send: answer what came whole, then close. */
+  private void inputEnded() {
+    inputEnded = true;
+    flush();
   }
 
   /**

@@ -43,9 +43,8 @@ final class RequestHandler {
 
   Future<Reply> handle(Request request, Session session) {
     long start = System.nanoTime();
-    return answer(request, session).andThen(ar -> NodeMetrics.request(
-      request.opcode() == null ? "UNKNOWN" : request.opcode().name(),
-      ar.succeeded() ? ar.result().status().name() : "INTERNAL", System.nanoTime() - start));
+    return answer(request, session).andThen(ar -> NodeMetrics.request(request.opcode(),
+      ar.succeeded() ? ar.result().status() : Status.INTERNAL, System.nanoTime() - start));
   }
 
   private Future<Reply> answer(Request request, Session session) {

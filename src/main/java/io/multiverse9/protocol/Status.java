@@ -23,10 +23,6 @@ public enum Status {
     return code;
   }
 
-  public boolean isError() {
-    return this != OK;
-  }
-
   /** The status for a wire value, or {@code null} when unknown. */
   public static Status valueOf(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;

@@ -116,10 +116,6 @@ public final class RedisServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** Stops the server gracefully (SIGTERM: Redis writes out its append-only file first). */
   @Override
   public void close() {
