@@ -3,14 +3,18 @@
 # redis-benchmark and our `bench` with the same connections, pipeline depth and value size, and prints the ratio
 # of each pair (ours / Redis). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
-# Usage: bench/compare.sh [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES]
+# The node runs THREADS node verticles and as many storage verticles (default 1: Redis is single-threaded and
+# Redis, node and load generator share this machine), and is warmed up (JIT) for WARMUP seconds before measuring.
+#
+# Usage: bench/compare.sh [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-requests=100000; connections=50; pipeline=1; size=64
-while getopts "n:c:P:d:" opt; do
+requests=300000; connections=50; pipeline=1; size=64; threads=1; warmup=20
+while getopts "n:c:P:d:T:w:" opt; do
   case $opt in
     n) requests=$OPTARG ;; c) connections=$OPTARG ;; P) pipeline=$OPTARG ;; d) size=$OPTARG ;;
-    *) echo "usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES]" >&2; exit 2 ;;
+    T) threads=$OPTARG ;; w) warmup=$OPTARG ;;
+    *) echo "usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP]" >&2; exit 2 ;;
   esac
 done
 command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || { echo "compare.sh: needs redis-benchmark and redis-cli (apt-get install redis-tools)" >&2; exit 1; }
@@ -33,7 +37,7 @@ until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done
 cat > "$work/node.json" <<JSON
 {"name":"compare","redis_uri":"redis://127.0.0.1:$redis_port","version":"0.1.0",
  "perms":{"open_metadata":true,"open_interactions":true},"addr":"127.0.0.1:$node_port","nodes":[],
- "key_prefix":"compare:"}
+ "key_prefix":"compare:","verticles":{"node":$threads,"storage":$threads}}
 JSON
 java ${JAVA_OPTS:-} -jar target/multiverse9.jar run -s "$work/node.json" > "$work/node.log" 2>&1 &
 until grep -q "listening on" "$work/node.log" 2>/dev/null; do sleep 0.2; done
@@ -43,8 +47,8 @@ rb() { redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" -d "$size
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(java -version 2>&1 | head -1)"
 echo "Redis: $("$redis_server" --version | cut -d' ' -f3), redis-benchmark $(redis-benchmark --version | cut -d' ' -f2)"
-echo "settings: -n $requests -c $connections -P $pipeline -d $size"
-mv9 -n 20000 -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
+echo "settings: -n $requests -c $connections -P $pipeline -d $size; node verticles: $threads; warm-up ${warmup}s"
+mv9 --duration "$((warmup / 2 + 1))s" -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
 redis-benchmark -p $redis_port -n $requests -d "$size" -t set -q >/dev/null 2>&1 # keys for GET
 mget_keys=$(for i in $(seq 1 10); do printf 'key:%012d ' "$i"; done)
 for i in $(seq 1 10); do redis-cli -p $redis_port SET "key:$(printf '%012d' "$i")" "$(head -c "$size" /dev/zero | tr '\0' x)" >/dev/null; done

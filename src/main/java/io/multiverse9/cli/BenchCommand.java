@@ -1,29 +1,43 @@
 package io.multiverse9.cli;
 
+import io.multiverse9.bench.LoadGenerator;
+import io.multiverse9.bench.Workload;
 import io.multiverse9.client.ClientOptions;
 import io.multiverse9.client.Mv9Client;
-import io.vertx.core.Future;
+import io.multiverse9.protocol.Address;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
  * Loads a node as redis-benchmark loads Redis (SPEC 6): {@code -c} connections, each keeping {@code -P}
- * requests in flight until {@code -n} requests are done, for each operation of {@code -t}; then one line per
- * operation with throughput and latency percentiles (HdrHistogram).
+ * requests in flight until {@code -n} requests are done (or for {@code --duration}), for each operation of
+ * {@code -t}; then one line per operation with throughput and latency percentiles (HdrHistogram).
  */
 @Command(name = "bench", sortOptions = false,
   description = {"Load a node like redis-benchmark loads Redis, and report throughput and latency.",
-    "Example: ./launcher.sh bench -c 50 -n 100000 -P 16 -d 64 -t create,aggregate --keys 10"})
+    "Example: ./launcher.sh bench -c 50 -n 100000 -P 16 -d 64 -t create,aggregate --keys 10",
+    "Soak:    ./launcher.sh bench -t create --duration 10m --report-every 30s"})
 final class BenchCommand implements Callable<Integer> {
+
+  static final Set<String> OPERATIONS = Set.of("ping", "create", "aggregate", "remove");
+  private static final int MAX_KEPT_KEYS = 1_000_000;
 
   @Option(names = "--help", usageHelp = true, description = "Show this help and exit")
   boolean help;
@@ -60,6 +74,20 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--token", description = "Sent with AUTH on every connection (also to --remote peers)")
   String token;
 
+  @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+    description = {"Run each operation for this long instead of -n requests (e.g. 90s, 10m, 1h), reporting",
+      "throughput and latency every --report-every, and the node's memory at the end: a soak run"})
+  Duration duration;
+
+  @Option(names = "--report-every", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
+    description = "Reporting interval of a --duration run (default: ${DEFAULT-VALUE})")
+  Duration reportEvery;
+
+  @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+    description = {"Event-loop threads of the load generator (default: ${DEFAULT-VALUE}, like redis-benchmark,",
+      "so that on a shared machine it takes as little CPU from the node as it can)"})
+  int threads;
+
   @Option(names = "--json", description = "Print each result as a JSON line instead of text")
   boolean json;
 
@@ -67,30 +95,47 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logging.configure(false);
     for (String op : operations) {
-      if (!BenchRun.OPERATIONS.contains(op)) {
-        System.err.println("bench: unknown operation \"" + op + "\"; use " + String.join(",", BenchRun.OPERATIONS));
+      if (!OPERATIONS.contains(op)) {
+        System.err.println("bench: unknown operation \"" + op + "\"; use " + String.join(",", OPERATIONS));
         return 2;
       }
     }
-    if (connections < 1 || requests < 1 || pipeline < 1 || valueSize < 1 || keysPerAggregate < 1) {
-      System.err.println("bench: -c, -n, -P, -d and --keys must be 1 or more");
+    if (connections < 1 || requests < 1 || pipeline < 1 || valueSize < 1 || keysPerAggregate < 1 || threads < 1) {
+      System.err.println("bench: -c, -n, -P, -d, --keys and --threads must be 1 or more");
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
+    if (duration != null && (duration.isZero() || reportEvery.isZero())) {
+      System.err.println("bench: --duration and --report-every must be longer than 0");
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
     try {
-      ClientOptions options = new ClientOptions().withAddress(host, port).withToken(token);
-      List<Mv9Client> clients = connectAll(vertx, options, connections);
-      BenchRun run = new BenchRun(clients, pipeline, valueSize, keysPerAggregate, this::progress);
-      if (operations.contains("aggregate")) {
-        run.prepareAggregateTargets(vertx, remotes, token, operations.contains("create") ? 0 : 1000);
-      }
+      LoadGenerator generator = LoadGenerator.connect(vertx, host, port, connections, pipeline, token);
+      Buffer value = filler(valueSize);
+      // keys are kept only when a later operation reads or removes them
+      boolean keep = operations.contains("remove") || (operations.contains("aggregate") && remotes.isEmpty());
+      Queue<String> created = new ConcurrentLinkedQueue<>();
+      AtomicInteger kept = new AtomicInteger();
+      Consumer<String> keys = !keep ? null : key -> {
+        if (kept.incrementAndGet() <= MAX_KEPT_KEYS) {
+          created.add(key);
+        }
+      };
       for (String op : operations) {
-        BenchResult result = run.run(op, requests);
+        Workload workload = switch (op) {
+          case "ping" -> Workload.ping(value);
+          case "create" -> Workload.create(value);
+          case "aggregate" -> Workload.aggregate(aggregateTargets(vertx, generator, created, value),
+            keysPerAggregate);
+          default -> Workload.remove(created);
+        };
+        LoadGenerator.Result result = generator.run(workload, requests, duration, reportEvery,
+          op.equals("create") ? keys : null, this::progress, duration == null ? null : this::interval);
         System.err.print("\r\033[K");
-        System.out.println(json ? result.toJson(connections, pipeline, valueSize, keysPerAggregate).encode()
-          : result.toText(connections, pipeline, valueSize, keysPerAggregate));
+        JsonObject memory = duration == null ? null : nodeMemory(vertx);
+        System.out.println(json ? toJson(result, memory).encode() : toText(result, memory));
       }
-      Future.join(clients.stream().map(Mv9Client::close).toList()).await(10, TimeUnit.SECONDS);
+      generator.close();
       return 0;
     } catch (Exception e) {
       System.err.println("\nbench: " + e.getMessage());
@@ -100,48 +145,130 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  static List<Mv9Client> connectAll(Vertx vertx, ClientOptions options, int count) throws Exception {
-    List<Future<Mv9Client>> connecting = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      connecting.add(Mv9Client.connect(vertx, options));
+  /**
+   * What aggregate reads: keys created on each {@code --remote} (as {@code KEY@remote}, interleaved so every
+   * request spans the peers); else keys this run created, or a hundred made for the purpose.
+   */
+  private List<String> aggregateTargets(Vertx vertx, LoadGenerator local, Queue<String> created, Buffer value)
+    throws Exception {
+    int perPlace = Math.max(keysPerAggregate, 100);
+    if (remotes.isEmpty()) {
+      if (created.isEmpty()) {
+        createKeys(local, perPlace, value, created::add);
+      }
+      return List.copyOf(created);
     }
-    Future.all(connecting).await(30, TimeUnit.SECONDS);
-    return connecting.stream().map(Future::result).toList();
+    List<List<String>> perRemote = new ArrayList<>();
+    for (String remote : remotes) {
+      Address address = Address.parse(remote, false);
+      LoadGenerator peer = LoadGenerator.connect(vertx, address.host(), address.port(), 1, 64, token);
+      List<String> targets = java.util.Collections.synchronizedList(new ArrayList<>());
+      createKeys(peer, perPlace, value, key -> targets.add(key + "@" + remote));
+      peer.close();
+      perRemote.add(targets);
+    }
+    List<String> interleaved = new ArrayList<>();
+    for (int i = 0; i < perPlace; i++) {
+      for (List<String> targets : perRemote) {
+        interleaved.add(targets.get(i));
+      }
+    }
+    return interleaved;
+  }
+
+  private static void createKeys(LoadGenerator generator, int count, Buffer value, Consumer<String> keys)
+    throws Exception {
+    LoadGenerator.Result made = generator.run(Workload.create(value), count, null, null, keys, null, null);
+    if (made.errors() > 0) {
+      throw new Exception("cannot create the keys to aggregate: " + made.firstError());
+    }
+  }
+
+  /** The node's memory from METADATA, or {@code null} when the node does not tell it to us. */
+  private JsonObject nodeMemory(Vertx vertx) {
+    try {
+      Mv9Client client = Mv9Client.connect(vertx, new ClientOptions().withAddress(host, port).withToken(token))
+        .await(10, TimeUnit.SECONDS);
+      try {
+        return client.metadata().await(10, TimeUnit.SECONDS).getJsonObject("memory");
+      } finally {
+        client.close();
+      }
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   private void progress(String op, long done, long total, double rps) {
-    System.err.printf(Locale.ROOT, "\r\033[K%s: %d/%d requests, %.0f requests per second", op, done, total, rps);
+    if (total > 0) {
+      System.err.printf(Locale.ROOT, "\r\033[K%s: %d/%d requests, %.0f requests per second", op, done, total, rps);
+    } else {
+      System.err.printf(Locale.ROOT, "\r\033[K%s: %d requests, %.0f requests per second", op, done, rps);
+    }
   }
 
-  /** What one operation measured. */
-  record BenchResult(String op, long requests, long errors, double seconds, double p50Ms, double p99Ms,
-                     double p999Ms, double maxMs, String firstError) {
-
-    double rps() {
-      return requests / seconds;
+  private void interval(LoadGenerator.Interval i) {
+    System.err.print("\r\033[K");
+    if (json) {
+      System.out.println(new JsonObject().put("op", i.op()).put("interval_end_s", Math.round(i.elapsedSeconds()))
+        .put("rps", i.rps()).put("p50_ms", i.p50Ms()).put("p99_ms", i.p99Ms()).put("errors", i.errors()).encode());
+    } else {
+      System.out.printf(Locale.ROOT, "%s at %4ds: %.0f requests per second, p50=%.3f ms, p99=%.3f ms, %d errors%n",
+        i.op().toUpperCase(Locale.ROOT), Math.round(i.elapsedSeconds()), i.rps(), i.p50Ms(), i.p99Ms(), i.errors());
     }
+  }
 
-    String toText(int connections, int pipeline, int valueSize, int keys) {
-      return String.format(Locale.ROOT,
-        "%s: %.2f requests per second, p50=%.3f ms, p99=%.3f ms, p99.9=%.3f ms, max=%.3f ms"
-          + " (%d requests, %d connections, pipeline %d, %d-byte values%s%s)",
-        op.toUpperCase(Locale.ROOT), rps(), p50Ms, p99Ms, p999Ms, maxMs, requests, connections, pipeline,
-        valueSize, op.equals("aggregate") ? ", " + keys + " keys each" : "",
-        errors == 0 ? "" : ", " + errors + " errors, first: " + firstError);
-    }
+  private String toText(LoadGenerator.Result r, JsonObject memory) {
+    return String.format(Locale.ROOT,
+      "%s: %.2f requests per second, p50=%.3f ms, p99=%.3f ms, p99.9=%.3f ms, max=%.3f ms"
+        + " (%d requests, %d connections, pipeline %d, %d-byte values%s%s)%s",
+      r.op().toUpperCase(Locale.ROOT), r.rps(), r.percentileMs(50), r.percentileMs(99), r.percentileMs(99.9),
+      r.maxMs(), r.requests(), connections, pipeline, valueSize,
+      r.op().equals("aggregate") ? ", " + keysPerAggregate + " keys each" : "",
+      r.errors() == 0 ? "" : ", " + r.errors() + " errors, first: " + r.firstError(),
+      memory == null ? "" : String.format(Locale.ROOT, "%nnode memory after the run: heap %.1f MiB%s",
+        memory.getLong("heap_used_bytes", 0L) / 1048576.0, memory.containsKey("rss_bytes")
+          ? String.format(Locale.ROOT, ", resident %.1f MiB", memory.getLong("rss_bytes") / 1048576.0) : ""));
+  }
 
-    JsonObject toJson(int connections, int pipeline, int valueSize, int keys) {
-      return new JsonObject().put("op", op).put("requests", requests).put("errors", errors)
-        .put("seconds", seconds).put("rps", rps())
-        .put("p50_ms", p50Ms).put("p99_ms", p99Ms).put("p999_ms", p999Ms).put("max_ms", maxMs)
-        .put("connections", connections).put("pipeline", pipeline).put("value_bytes", valueSize)
-        .put("keys", op.equals("aggregate") ? keys : 1).put("first_error", firstError);
+  private JsonObject toJson(LoadGenerator.Result r, JsonObject memory) {
+    JsonObject json = new JsonObject().put("op", r.op()).put("requests", r.requests()).put("errors", r.errors())
+      .put("seconds", r.seconds()).put("rps", r.rps())
+      .put("p50_ms", r.percentileMs(50)).put("p99_ms", r.percentileMs(99)).put("p999_ms", r.percentileMs(99.9))
+      .put("max_ms", r.maxMs())
+      .put("connections", connections).put("pipeline", pipeline).put("value_bytes", valueSize)
+      .put("keys", r.op().equals("aggregate") ? keysPerAggregate : 1).put("first_error", r.firstError());
+    if (memory != null) {
+      json.put("node_memory", memory);
     }
+    return json;
   }
 
   static Buffer filler(int size) {
     byte[] bytes = new byte[size];
     Arrays.fill(bytes, (byte) 'x');
     return Buffer.buffer(bytes);
+  }
+
+  /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 500ms}, or plain seconds. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      String t = text.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (t.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        long amount = Long.parseLong(t.replaceAll("[smh]$", ""));
+        return switch (t.charAt(t.length() - 1)) {
+          case 'm' -> Duration.ofMinutes(amount);
+          case 'h' -> Duration.ofHours(amount);
+          default -> Duration.ofSeconds(amount);
+        };
+      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+          "\"" + text + "\" is not a time; write it as 90s, 10m or 1h");
+      }
+    }
   }
 }

@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
     // Vert.x's own meters (connections, event bus, Redis pool) join ours in the node's Prometheus registry
     var builder = Vertx.builder()
       // per-address event-bus meters cost a registry lookup per message: left out
-      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+      .with(VertxDefaults.apply(new VertxOptions()).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
       .withMetrics(new MicrometerMetricsFactory(NodeMetrics.registry()));
     Vertx vertx;

@@ -251,6 +251,7 @@ public final class NodeApplication extends VerticleBase {
     return "multiverse9 node " + s.name() + " listening on " + s.addr() + ", storage " + storage
       + " (prefix \"" + s.keyPrefix() + "\"), verticles node=" + s.verticles().node()
       + " storage=" + s.verticles().storage() + " peer=" + s.verticles().peer()
+      + (vertx.isNativeTransportEnabled() ? ", epoll transport" : ", NIO transport")
       + (s.metricsAddr() == null ? "" : ", metrics on http://" + s.metricsAddr() + "/metrics")
       + (s.roles().equals(Settings.ALL_ROLES) ? "" : ", roles " + s.roles());
   }

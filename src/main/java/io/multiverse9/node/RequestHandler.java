@@ -3,6 +3,7 @@ package io.multiverse9.node;
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
 import io.multiverse9.metrics.NodeMetrics;
+import io.multiverse9.metrics.ProcessMemory;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.Reply;
@@ -148,7 +149,8 @@ final class RequestHandler {
       .put("open_metadata", now.perms().openMetadata())
       .put("open_interactions", now.perms().openInteractions())
       .put("nodes", nodes)
-      .put("uptime_ms", System.currentTimeMillis() - startedAtMs);
+      .put("uptime_ms", System.currentTimeMillis() - startedAtMs)
+      .put("memory", ProcessMemory.snapshot());
   }
 
   private static Reply failure(Throwable e) {

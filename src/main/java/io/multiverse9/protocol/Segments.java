@@ -31,4 +31,9 @@ public final class Segments {
     }
     return items;
   }
+
+  /** The payload of a REMOVE or AGGREGATE request carrying {@code items}, UTF-8, separated by 0x00. */
+  public static Buffer join(List<String> items) {
+    return Buffer.buffer(String.join("\0", items), "UTF-8");
+  }
 }

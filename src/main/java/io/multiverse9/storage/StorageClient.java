@@ -49,7 +49,7 @@ public final class StorageClient {
   }
 
   private <T> Future<T> send(StorageRequest request) {
-    return vertx.eventBus().<T>request(address, request, delivery)
+    return vertx.eventBus().<T>request(StorageAffinity.choose(vertx, address), request, delivery)
       .map(Message::body)
       .recover(e -> Future.failedFuture(translate(e)));
   }

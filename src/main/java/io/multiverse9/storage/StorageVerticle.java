@@ -41,7 +41,9 @@ public final class StorageVerticle extends VerticleBase {
   private Redis redis;
   /** One pipelined connection per storage verticle, opened on first use and again after a failure. */
   private Future<RedisConnection> connection;
+  private CommandBatcher batcher;
   private MessageConsumer<StorageRequest> consumer;
+  private MessageConsumer<StorageRequest> sameThreadConsumer;
   private int inFlight;
   private Promise<Void> drained;
 
@@ -74,14 +76,20 @@ public final class StorageVerticle extends VerticleBase {
         .setConnectTimeout(timeout)
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true)));
+    batcher = new CommandBatcher(context, this::connection, timeout, this::drop);
     consumer = vertx.eventBus().consumer(address(settings), this::onRequest);
-    return consumer.completion().andThen(ar -> checkReachable());
+    sameThreadConsumer = vertx.eventBus().localConsumer(StorageAffinity.onThisThread(address(settings)),
+      this::onRequest);
+    return Future.all(consumer.completion(), sameThreadConsumer.completion())
+      .onSuccess(v -> StorageAffinity.joined(vertx, address(settings)))
+      .andThen(ar -> checkReachable());
   }
 
   /** Stops taking requests, lets those in flight finish (each is bounded by the storage timeout), then closes. */
   @Override
   public Future<?> stop() {
-    return consumer.unregister()
+    StorageAffinity.left(vertx, address(settings));
+    return Future.all(consumer.unregister(), sameThreadConsumer.unregister())
       .compose(v -> {
         if (inFlight == 0) {
           return Future.succeededFuture();
@@ -193,19 +201,25 @@ public final class StorageVerticle extends VerticleBase {
     });
   }
 
-  // Commands go out pipelined on the verticle's own connection: no pool hand-off per command. A command that
-  // fails (no answer in time, connection lost, an error reply) drops the connection, so that the next command
-  // starts on a fresh one.
+  // Commands go out pipelined on the verticle's own connection, those of one event-loop turn in one batch: no
+  // pool hand-off and no write per command. A command that fails (no answer in time, connection lost, an error
+  // reply) drops the connection, so that the next command starts on a fresh one. A Redis Cluster connection
+  // cannot batch keys of different slots, so there each command goes on its own.
   private Future<Response> call(Request request) {
+    if (!settings.redis().isCluster()) {
+      return batcher.send(request);
+    }
     Future<RedisConnection> current = connection();
     return current.compose(c -> c.send(request))
       .timeout(settings.limits().storageTimeoutMs(), TimeUnit.MILLISECONDS)
-      .onFailure(e -> {
-        if (connection == current) {
-          connection = null;
-          current.onSuccess(RedisConnection::close);
-        }
-      });
+      .onFailure(e -> drop(current));
+  }
+
+  private void drop(Future<RedisConnection> failed) {
+    if (connection == failed) {
+      connection = null;
+      failed.onSuccess(RedisConnection::close);
+    }
   }
 
   private Future<RedisConnection> connection() {

@@ -7,6 +7,7 @@ import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
+import io.multiverse9.protocol.Segments;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -76,12 +77,12 @@ public final class Mv9ClientImpl implements Mv9Client {
 
   @Override
   public Future<Long> remove(List<String> keys) {
-    return call(Opcode.REMOVE, joined(keys)).map(payload -> payload.getUnsignedInt(0));
+    return call(Opcode.REMOVE, Segments.join(keys)).map(payload -> payload.getUnsignedInt(0));
   }
 
   @Override
   public Future<List<AggregateEntry>> aggregate(List<String> targets) {
-    return call(Opcode.AGGREGATE, joined(targets)).map(Mv9ClientImpl::entries);
+    return call(Opcode.AGGREGATE, Segments.join(targets)).map(Mv9ClientImpl::entries);
   }
 
   @Override
@@ -128,10 +129,6 @@ public final class Mv9ClientImpl implements Mv9Client {
       return Future.failedFuture(new Mv9Exception(status == null ? Status.INTERNAL : status,
         response.payload().toString(StandardCharsets.UTF_8)));
     });
-  }
-
-  private static Buffer joined(List<String> items) {
-    return Buffer.buffer(String.join("\0", items), "UTF-8");
   }
 
   private static List<AggregateEntry> entries(Buffer payload) {

@@ -1,0 +1,164 @@
+package io.multiverse9.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The connections of one benchmark against one node, and the runs over them. Connections are spread over the
+ * event loops of the given Vert.x (the bench command gives it one loop, as redis-benchmark runs one thread, so
+ * the load generator takes as little of a shared machine as it can); the calling thread only waits, reports
+ * progress and watches for a node that stopped answering.
+ */
+public final class LoadGenerator {
+
+  /** A run with no answer for this long is given up rather than left hanging. */
+  static final Duration STALL = Duration.ofSeconds(30);
+
+  /** Progress of a run, about once a second. */
+  public interface Progress {
+    void show(String op, long done, long total, double rps);
+  }
+
+  /** Throughput and latency of one reporting interval of a timed run. */
+  public record Interval(String op, double elapsedSeconds, double rps, double p50Ms, double p99Ms, long errors) {
+  }
+
+  /** What one run measured; latencies in microseconds. */
+  public record Result(String op, long requests, long errors, double seconds, Histogram latencies,
+                       String firstError) {
+
+    public double rps() {
+      return requests / seconds;
+    }
+
+    public double percentileMs(double percentile) {
+      return latencies.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    public double maxMs() {
+      return latencies.getMaxValue() / 1000.0;
+    }
+  }
+
+  private record Connected(LoadConnection connection, Context context) {
+  }
+
+  private final NetClient client;
+  private final List<Connected> connections;
+
+  private LoadGenerator(NetClient client, List<Connected> connections) {
+    this.client = client;
+    this.connections = connections;
+  }
+
+  /**
+   * Opens {@code count} connections, each sending AUTH first when {@code token} is set. Blocks the calling
+   * thread, which must not be a Vert.x thread.
+   */
+  public static LoadGenerator connect(Vertx vertx, String host, int port, int count, int pipeline, String token)
+    throws Exception {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
+    List<Future<Connected>> opening = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Context context = vertx.getOrCreateContext();
+      Promise<Connected> opened = Promise.promise();
+      // connected from the context, so that the socket's handlers run on it
+      context.runOnContext(v -> client.connect(port, host)
+        .map(socket -> new LoadConnection(socket, pipeline))
+        .compose(c -> token == null ? Future.succeededFuture(c) : c.authenticate(token).map(ok -> c))
+        .map(c -> new Connected(c, context))
+        .onComplete(opened));
+      opening.add(opened.future());
+    }
+    try {
+      Future.all(opening).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      client.close();
+      throw new Exception("cannot connect to " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    return new LoadGenerator(client, opening.stream().map(Future::result).toList());
+  }
+
+  /**
+   * Runs {@code workload} for {@code total} requests, or for {@code duration} when it is set.
+   *
+   * @param keys receives each created key (create only), or {@code null}
+   * @param intervals receives a report every {@code reportEvery} of a timed run, or {@code null}
+   */
+  public Result run(Workload workload, long total, Duration duration, Duration reportEvery, Consumer<String> keys,
+                    Progress progress, Consumer<Interval> intervals) throws Exception {
+    Tally tally = new Tally(duration == null ? total : 0);
+    long t0 = System.nanoTime();
+    List<Future<Void>> finished = new ArrayList<>();
+    for (Connected c : connections) {
+      Promise<Void> done = Promise.promise();
+      c.context().runOnContext(v -> c.connection().run(workload, tally, keys).onComplete(done));
+      finished.add(done.future());
+    }
+    Future<?> all = Future.all(finished);
+    Histogram latencies = new Histogram(Tally.HIGHEST_MICROS, 3);
+    Histogram window = new Histogram(Tally.HIGHEST_MICROS, 3);
+    Histogram taken = null;
+    long windowStart = t0;
+    long windowAnswered = 0;
+    long windowErrors = 0;
+    long lastAnswered = -1;
+    long lastProgressAt = t0;
+    while (!all.isComplete()) {
+      try {
+        all.await(1, TimeUnit.SECONDS);
+      } catch (TimeoutException stillRunning) {
+        // reported below
+      }
+      long now = System.nanoTime();
+      taken = tally.takeLatencies(taken);
+      latencies.add(taken);
+      window.add(taken);
+      long answered = tally.answered();
+      if (answered != lastAnswered) {
+        lastAnswered = answered;
+        lastProgressAt = now;
+      } else if (now - lastProgressAt > STALL.toNanos()) {
+        tally.stop();
+        tally.failed("no answer for " + STALL.toSeconds() + " s: the node stopped answering");
+        break;
+      }
+      double elapsed = (now - t0) / 1e9;
+      if (duration != null && now - t0 >= duration.toNanos()) {
+        tally.stop();
+      }
+      if (intervals != null && reportEvery != null && now - windowStart >= reportEvery.toNanos()) {
+        double seconds = (now - windowStart) / 1e9;
+        intervals.accept(new Interval(workload.op(), elapsed, (answered - windowAnswered) / seconds,
+          window.getValueAtPercentile(50) / 1000.0, window.getValueAtPercentile(99) / 1000.0,
+          tally.errors() - windowErrors));
+        window.reset();
+        windowStart = now;
+        windowAnswered = answered;
+        windowErrors = tally.errors();
+      }
+      if (progress != null && !all.isComplete()) {
+        progress.show(workload.op(), answered, duration == null ? total : 0, answered / elapsed);
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    latencies.add(tally.takeLatencies(taken));
+    return new Result(workload.op(), tally.answered(), tally.errors(), seconds, latencies, tally.firstError());
+  }
+
+  public void close() throws Exception {
+    Future.join(connections.stream().map(c -> c.connection().close()).toList()).await(10, TimeUnit.SECONDS);
+    client.close().await(10, TimeUnit.SECONDS);
+  }
+}
