@@ -8,6 +8,7 @@ import io.multiverse9.protocol.Request;
 import io.multiverse9.protocol.RequestDecoder;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Status;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
  *
  * <p>All state is confined to the socket's event loop. Reading stops while {@code max_pipeline} requests are in
  * flight or the socket's write queue is full, and resumes as answers drain (SPEC 1.6), so a connection never
- * buffers without bound. Answers that are ready together go out in one write.
+ * buffers without bound. Answers that complete in the same event-loop turn (a Redis batch answers many at once)
+ * go out in one write: one system call for a pipeline's worth of answers, not one each.
  */
 final class Connection implements RequestDecoder.Listener {
 
@@ -55,6 +57,8 @@ final class Connection implements RequestDecoder.Listener {
   private boolean readNoMore;  // after a fatal protocol error or when the node shuts down
   private boolean inputEnded;  // the client shut its write side: answer what it sent, then close
   private boolean closed;
+  private boolean flushScheduled;
+  private Context context;
   private long lastActivityNanos = System.nanoTime();
 
   /** @param verifiedCertificate the client presented a certificate that tls.ca verified */
@@ -66,7 +70,8 @@ final class Connection implements RequestDecoder.Listener {
       verifiedCertificate);
   }
 
-  void start(io.vertx.core.Context context, Runnable onClosed) {
+  void start(Context context, Runnable onClosed) {
+    this.context = context;
     parser = RecordParser.newFixed(1, socket);
     RequestDecoder.attach(parser, () -> settings.get().limits().maxFrameBytes(), this);
     // Replaces the parser's own end handler: at the end of input RecordParser would hand out a partial request
@@ -136,7 +141,7 @@ final class Connection implements RequestDecoder.Listener {
       }
       slot.reply = ar.succeeded() ? ar.result()
         : Reply.error(Status.INTERNAL, "the node failed to answer: " + ar.cause());
-      flush();
+      flushLater();
       startWhatMay();
     });
   }
@@ -160,6 +165,17 @@ final class Connection implements RequestDecoder.Listener {
   private void readNoMore() {
     readNoMore = true;
     flush();
+  }
+
+  /** Flushes once the answers completing in this event-loop turn are all in. */
+  private void flushLater() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.runOnContext(v -> {
+        flushScheduled = false;
+        flush();
+      });
+    }
   }
 
   private void flush() {
