@@ -21,6 +21,12 @@ public final class WireReader {
     return value;
   }
 
+  public long readLong() {
+    long value = buffer.getLong(pos);
+    pos += 8;
+    return value;
+  }
+
   public byte readByte() {
     return buffer.getByte(pos++);
   }

@@ -1,7 +1,5 @@
 package io.multiverse9.storage;
 
-import io.multiverse9.bus.BusCodec;
-import io.multiverse9.bus.Wire;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
@@ -32,27 +30,19 @@ public sealed interface StorageRequest {
   record Values(List<Buffer> values) {
   }
 
-  /** Lets these messages travel on the event bus: by reference in one JVM, encoded between JVMs. */
-  static void registerCodecs(io.vertx.core.Vertx vertx) {
-    BusCodec.register(vertx, Create.class, (out, m) -> {
-      Wire.string(out, m.key());
-      Wire.buffer(out, m.value());
-    }, in -> new Create(in.readString(), in.readBuffer()));
-    BusCodec.register(vertx, Remove.class, (out, m) -> Wire.strings(out, m.keys()),
-      in -> new Remove(in.readStrings()));
-    BusCodec.register(vertx, Fetch.class, (out, m) -> Wire.strings(out, m.keys()),
-      in -> new Fetch(in.readStrings()));
-    BusCodec.register(vertx, Ping.class, (out, m) -> { }, in -> new Ping());
-    BusCodec.register(vertx, Values.class, (out, m) -> {
-      out.appendInt(m.values().size());
-      m.values().forEach(v -> Wire.buffer(out, v));
-    }, in -> {
-      int count = in.readInt();
-      List<Buffer> values = new java.util.ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        values.add(in.readBuffer());
-      }
-      return new Values(values);
-    });
+  /**
+   * Several requests in one event-bus message: those a node verticle made in one event-loop turn. Storage runs
+   * them in order and replies with {@link Outcomes}, one per request; the batch as a whole fails only when it
+   * could not be delivered.
+   */
+  record Batch(List<StorageRequest> requests) implements StorageRequest {
+  }
+
+  /** The reply to {@link Batch}: per request its reply (as for the single request) or a {@link Failure}. */
+  record Outcomes(List<Object> outcomes) {
+  }
+
+  /** A request of a {@link Batch} that failed, with the status to answer. */
+  record Failure(int status, String message) {
   }
 }

@@ -58,7 +58,7 @@ public final class StorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    StorageRequest.registerCodecs(vertx);
+    StorageCodecs.register(vertx);
     int timeout = settings.limits().storageTimeoutMs();
     RedisOptions options = new RedisOptions();
     RedisTopology topology = settings.redis();
@@ -114,31 +114,57 @@ public final class StorageVerticle extends VerticleBase {
 
   private void onRequest(Message<StorageRequest> message) {
     StorageRequest request = message.body();
-    Future<?> result;
-    if (request instanceof StorageRequest.Create create) {
-      result = create(create.key(), create.value(), CREATE_ATTEMPTS);
-    } else if (request instanceof StorageRequest.Remove remove) {
-      result = remove(remove.keys());
-    } else if (request instanceof StorageRequest.Fetch fetch) {
-      result = fetch(fetch.keys());
-    } else if (request instanceof StorageRequest.Ping) {
-      result = call(Request.cmd(Command.PING)).map(Response::toString);
-    } else {
-      result = Future.failedFuture(new IllegalArgumentException("unknown storage request " + request));
-    }
     inFlight++;
-    result.onComplete(ar -> {
-      if (--inFlight == 0 && drained != null) {
-        drained.tryComplete();
+    if (request instanceof StorageRequest.Batch batch) {
+      List<Future<?>> results = new ArrayList<>(batch.requests().size());
+      for (StorageRequest each : batch.requests()) {
+        results.add(run(each));
       }
+      Future.join(results).onComplete(ar -> {
+        finished();
+        List<Object> outcomes = new ArrayList<>(results.size());
+        for (Future<?> result : results) {
+          outcomes.add(result.succeeded() ? result.result()
+            : new StorageRequest.Failure(Status.UNAVAILABLE.code(), failed(result.cause())));
+        }
+        message.reply(new StorageRequest.Outcomes(outcomes));
+      });
+      return;
+    }
+    run(request).onComplete(ar -> {
+      finished();
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {
-        LOG.log(Level.FINE, "storage request failed", ar.cause());
-        NodeMetrics.storageError();
-        message.fail(Status.UNAVAILABLE.code(), "storage unavailable: " + describe(ar.cause()));
+        message.fail(Status.UNAVAILABLE.code(), failed(ar.cause()));
       }
     });
+  }
+
+  private Future<?> run(StorageRequest request) {
+    if (request instanceof StorageRequest.Create create) {
+      return create(create.key(), create.value(), CREATE_ATTEMPTS);
+    } else if (request instanceof StorageRequest.Remove remove) {
+      return remove(remove.keys());
+    } else if (request instanceof StorageRequest.Fetch fetch) {
+      return fetch(fetch.keys());
+    } else if (request instanceof StorageRequest.Ping) {
+      return call(Request.cmd(Command.PING)).map(Response::toString);
+    }
+    return Future.failedFuture(new IllegalArgumentException("unknown storage request " + request));
+  }
+
+  private void finished() {
+    if (--inFlight == 0 && drained != null) {
+      drained.tryComplete();
+    }
+  }
+
+  /** Counts and describes a failed request. */
+  private static String failed(Throwable cause) {
+    LOG.log(Level.FINE, "storage request failed", cause);
+    NodeMetrics.storageError();
+    return "storage unavailable: " + describe(cause);
   }
 
   private Future<String> create(String key, Buffer value, int attemptsLeft) {

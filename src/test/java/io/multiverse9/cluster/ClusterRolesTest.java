@@ -66,6 +66,24 @@ class ClusterRolesTest {
         byte[] data = new byte[in.getInt()];
         in.get(data);
         assertArrayEquals("stored across JVMs".getBytes(), data);
+
+        // a pipelined burst reaches the other JVM's storage as batches (encoded, not by reference)
+        java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 20; i++) {
+          burst.write(WireClient.frame(1, "burst " + i));
+          burst.write(WireClient.frame(3, key));
+        }
+        client.write(burst.toByteArray());
+        for (int i = 0; i < 20; i++) {
+          WireClient.Frame burstCreate = client.readFrame();
+          assertEquals(0, burstCreate.status(), burstCreate.text());
+          Response value = redis.send(Request.cmd(Command.GET)
+            .arg(settings.getString("key_prefix") + burstCreate.text())).await();
+          assertEquals("burst " + i, value.toString());
+          WireClient.Frame burstAggregate = client.readFrame();
+          assertEquals(0, burstAggregate.status());
+          assertEquals(0, burstAggregate.payload()[0], "FOUND");
+        }
       }
     } finally {
       redis.close();

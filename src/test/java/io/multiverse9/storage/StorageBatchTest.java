@@ -1,0 +1,111 @@
+package io.multiverse9.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.multiverse9.config.Settings;
+import io.multiverse9.config.SettingsParser;
+import io.multiverse9.protocol.Status;
+import io.multiverse9.support.TestNode;
+import io.multiverse9.support.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Storage calls made in one event-loop turn travel as one event-bus message and each gets its own answer. */
+class StorageBatchTest {
+
+  Vertx vertx;
+  List<Object> sentToStorage = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    vertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (delivery.message().address().startsWith("mv9.storage.")) {
+        sentToStorage.add(delivery.body());
+      }
+      delivery.next();
+    });
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  Settings settings(String redisUri) {
+    return new SettingsParser(warning -> { }).parse(TestNode.settings(redisUri).put("limits",
+      new io.vertx.core.json.JsonObject().put("storage_timeout_ms", 1000)));
+  }
+
+  /** Runs {@code calls} on a fresh event loop, all in one turn, as a node verticle would. */
+  <T> T inOneTurn(Settings settings, java.util.function.Function<StorageClient, Future<T>> calls) throws Exception {
+    Promise<T> done = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      StorageClient storage = new StorageClient(vertx, StorageVerticle.address(settings), 1000);
+      calls.apply(storage).onComplete(done);
+    });
+    return done.future().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void callsOfOneTurnTravelAsOneBatchAndEachGetsItsAnswer() throws Exception {
+    Settings settings = settings(TestRedis.get().uri());
+    vertx.deployVerticle(new StorageVerticle(settings)).await(30, TimeUnit.SECONDS);
+    List<Object> results = inOneTurn(settings, storage -> {
+      List<Future<?>> calls = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        calls.add(storage.create(Buffer.buffer("value " + i)));
+      }
+      calls.add(storage.fetch(List.of("01ARZ3NDEKTSV4RRFFQ69G5FAV")));
+      calls.add(storage.remove(List.of("01ARZ3NDEKTSV4RRFFQ69G5FAV")));
+      calls.add(storage.ping());
+      return Future.all(calls).map(all -> new ArrayList<>(all.list()));
+    });
+
+    List<Object> batches = sentToStorage.stream().filter(StorageRequest.Batch.class::isInstance).toList();
+    assertEquals(1, batches.size(), "one event-bus message for the turn, got " + sentToStorage.size());
+    assertEquals(43, ((StorageRequest.Batch) batches.get(0)).requests().size());
+
+    HashSet<Object> keys = new HashSet<>(results.subList(0, 40));
+    assertEquals(40, keys.size(), "each CREATE got its own fresh key");
+    List<String> created = results.subList(0, 40).stream().map(String.class::cast).toList();
+    List<Buffer> stored = inOneTurn(settings, storage -> storage.fetch(created));
+    for (int i = 0; i < 40; i++) {
+      assertEquals("value " + i, stored.get(i).toString(), "the value of the " + i + "th CREATE");
+    }
+    assertEquals(1, ((List<?>) results.get(40)).size());
+    assertNull(((List<?>) results.get(40)).get(0), "a missing key reads as null");
+    assertEquals(0L, results.get(41), "REMOVE of a missing key counts 0");
+    assertNull(results.get(42), "PING completes empty");
+  }
+
+  @Test
+  void whenRedisIsDownEveryCallOfTheBatchFailsUnavailable() throws Exception {
+    Settings settings = settings("redis://127.0.0.1:1");
+    vertx.deployVerticle(new StorageVerticle(settings)).await(30, TimeUnit.SECONDS);
+    List<Throwable> failures = inOneTurn(settings, storage -> {
+      List<Future<?>> calls = List.of(storage.create(Buffer.buffer("a")), storage.fetch(List.of(
+        "01ARZ3NDEKTSV4RRFFQ69G5FAV")), storage.ping());
+      return Future.join(calls).transform(ar -> Future.succeededFuture(
+        calls.stream().map(Future::cause).toList()));
+    });
+    assertTrue(sentToStorage.stream().anyMatch(StorageRequest.Batch.class::isInstance), "sent as a batch");
+    for (Throwable failure : failures) {
+      StorageException e = assertInstanceOf(StorageException.class, failure);
+      assertEquals(Status.UNAVAILABLE, e.status(), e.getMessage());
+    }
+  }
+}
