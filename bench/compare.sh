@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # multiverse9 beside Redis itself, on one machine, in one run: starts a Redis and a node on it, then runs
 # redis-benchmark and our `bench` with the same connections, pipeline depth and value size, and prints the ratio
-# of each pair (ours / Redis). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
+# of each pair (ours / Redis). CREATE is set against two baselines: redis-benchmark -t set (overwrites one key)
+# and SET NX of fresh random keys of the same length, which is what a CREATE asks of Redis. Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
 # The node runs THREADS node verticles and as many storage verticles (default 1: Redis is single-threaded and
 # Redis, node and load generator share this machine), and is warmed up (JIT) for WARMUP seconds before measuring.
@@ -39,7 +40,7 @@ cat > "$work/node.json" <<JSON
  "perms":{"open_metadata":true,"open_interactions":true},"addr":"127.0.0.1:$node_port","nodes":[],
  "key_prefix":"compare:","verticles":{"node":$threads,"storage":$threads}}
 JSON
-java ${JAVA_OPTS:-} -jar target/multiverse9.jar run -s "$work/node.json" > "$work/node.log" 2>&1 &
+./launcher.sh run -s "$work/node.json" > "$work/node.log" 2>&1 & # with the JVM flags launcher.sh sets
 until grep -q "listening on" "$work/node.log" 2>/dev/null; do sleep 0.2; done
 
 mv9() { java -jar target/multiverse9.jar bench -p $node_port -c "$connections" -P "$pipeline" -d "$size" --json "$@" 2>/dev/null; }
@@ -49,18 +50,25 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "Redis: $("$redis_server" --version | cut -d' ' -f3), redis-benchmark $(redis-benchmark --version | cut -d' ' -f2)"
 echo "settings: -n $requests -c $connections -P $pipeline -d $size; node verticles: $threads; warm-up ${warmup}s"
 mv9 --duration "$((warmup / 2 + 1))s" -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
+value=$(head -c "$size" /dev/zero | tr '\0' x)
+# Each write workload starts on an empty Redis: a CREATE always adds a key, and Redis slows as it grows.
+redis-cli -p $redis_port FLUSHALL >/dev/null
+set_csv=$(rb -n "$requests" -t set)
+# The fairer baseline for CREATE: -t set overwrites one key, CREATE adds a new one with SET NX each time.
+redis-cli -p $redis_port FLUSHALL >/dev/null
+setnx_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" -r 1000000000 \
+  SET "compare:01KBZZZZZZZZZZ__rand_int__" "$value" NX 2>/dev/null | tail -1)
+redis-cli -p $redis_port FLUSHALL >/dev/null
+create_json=$(mv9 -n "$requests" -t create)
 redis-benchmark -p $redis_port -n $requests -d "$size" -t set -q >/dev/null 2>&1 # keys for GET
 mget_keys=$(for i in $(seq 1 10); do printf 'key:%012d ' "$i"; done)
-for i in $(seq 1 10); do redis-cli -p $redis_port SET "key:$(printf '%012d' "$i")" "$(head -c "$size" /dev/zero | tr '\0' x)" >/dev/null; done
-
-set_csv=$(rb -n "$requests" -t set)
-create_json=$(mv9 -n "$requests" -t create)
+for i in $(seq 1 10); do redis-cli -p $redis_port SET "key:$(printf '%012d' "$i")" "$value" >/dev/null; done
 get_csv=$(rb -n "$requests" -t get)
 agg1_json=$(mv9 -n "$requests" -t aggregate --keys 1)
 mget_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" MGET $mget_keys 2>/dev/null | tail -1)
 agg10_json=$(mv9 -n "$requests" -t aggregate --keys 10)
 
-python3 - "$set_csv" "$create_json" "$get_csv" "$agg1_json" "$mget_csv" "$agg10_json" <<'PY'
+python3 - "$set_csv" "$create_json" "$get_csv" "$agg1_json" "$mget_csv" "$agg10_json" "$setnx_csv" <<'PY'
 import csv, json, sys
 def redis(line):
     row = next(csv.reader([line]))
@@ -68,7 +76,8 @@ def redis(line):
 def ours(line):
     j = json.loads(line)
     return {"rps": j["rps"], "p50": j["p50_ms"], "p99": j["p99_ms"], "errors": j["errors"]}
-pairs = [("SET vs CREATE", sys.argv[1], sys.argv[2]), ("GET vs AGGREGATE 1 key", sys.argv[3], sys.argv[4]),
+pairs = [("SET vs CREATE", sys.argv[1], sys.argv[2]), ("SET NX new keys vs CREATE", sys.argv[7], sys.argv[2]),
+         ("GET vs AGGREGATE 1 key", sys.argv[3], sys.argv[4]),
          ("MGET 10 vs AGGREGATE 10 keys", sys.argv[5], sys.argv[6])]
 print(f"{'workload':32} {'redis req/s':>12} {'mv9 req/s':>12} {'ratio':>6} {'redis p50/p99 ms':>18} {'mv9 p50/p99 ms':>18} {'p99 ratio':>9}")
 for name, r, o in pairs:
