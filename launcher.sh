@@ -27,7 +27,7 @@ if stale; then
   (cd "$here" && mvn -q -B -DskipTests package) >&2
 fi
 
-default_java_opts="-Xms32m -Xmx1g -XX:+UseSerialGC"
+default_java_opts="-Xms64m -Xmx1g -Xmn40m -XX:+UseSerialGC"
 
 cd "$here"
 exec java ${MV9_JVM_DEFAULTS-$default_java_opts} ${JAVA_OPTS:-} -jar "$jar" "$@"

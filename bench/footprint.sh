@@ -41,7 +41,7 @@ rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 accepting() { (exec 3<>"/dev/tcp/127.0.0.1/$node_port") 2>/dev/null; }
 
 echo "machine: $(nproc) cores, $(uname -sr); $(java -version 2>&1 | head -1)"
-echo "launcher.sh JVM flags: $(sed -n 's/^default_java_opts="\(.*\)"/\1/p' launcher.sh)${JAVA_OPTS:+ + JAVA_OPTS=$JAVA_OPTS}"
+echo "JVM flags: ${MV9_JVM_DEFAULTS-$(sed -n 's/^default_java_opts="\(.*\)"/\1/p' launcher.sh)} ${JAVA_OPTS:-}"
 starts=()
 for run in $(seq 1 "$runs"); do
   start=$(date +%s%N)

@@ -148,4 +148,23 @@ class ClientCommandsTest {
     }
     assertEquals(5, results.get(2).getInteger("keys"));
   }
+
+  @Test
+  void benchSoakReportsEachIntervalAndTheNodeMemoryAtTheEnd() throws Exception {
+    Run bench = run("bench", "-c", "2", "-P", "2", "-t", "create", "--duration", "3s", "--report-every", "1s",
+      "--json");
+    assertEquals(0, bench.exit(), bench.err());
+    List<JsonObject> lines = bench.out().lines().map(JsonObject::new).toList();
+    List<JsonObject> intervals = lines.stream().filter(l -> l.containsKey("interval_end_s")).toList();
+    assertTrue(intervals.size() >= 2, "a line per second of a 3 s run: " + bench.out());
+    for (JsonObject interval : intervals) {
+      assertTrue(interval.getDouble("rps") > 0, interval.encode());
+      assertEquals(0L, interval.getLong("errors"), interval.encode());
+    }
+    JsonObject result = lines.get(lines.size() - 1);
+    assertEquals("create", result.getString("op"));
+    assertTrue(result.getDouble("seconds") >= 2.9 && result.getDouble("seconds") < 10, result.encode());
+    assertEquals(0L, result.getLong("errors"), result.encode());
+    assertTrue(result.getJsonObject("node_memory").getLong("rss_bytes") > 0, "memory at the end: " + result.encode());
+  }
 }

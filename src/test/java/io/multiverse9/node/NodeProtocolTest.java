@@ -385,6 +385,10 @@ class NodeProtocolTest {
       assertEquals(false, json.getBoolean("open_interactions"));
       assertEquals(new JsonArray(), json.getJsonArray("nodes"));
       assertTrue(json.getLong("uptime_ms") >= 0);
+      JsonObject memory = json.getJsonObject("memory");
+      long heapUsed = memory.getLong("heap_used_bytes");
+      assertTrue(heapUsed > 0 && heapUsed <= memory.getLong("heap_max_bytes"), memory.encode());
+      assertTrue(memory.getLong("rss_bytes") > heapUsed / 2, "a resident set on Linux: " + memory.encode());
     }
   }
 

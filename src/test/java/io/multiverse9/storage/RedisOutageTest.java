@@ -8,8 +8,17 @@ import io.multiverse9.support.WireClient;
 import io.multiverse9.support.WireClient.Frame;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,5 +116,111 @@ class RedisOutageTest {
         assertTrue(System.currentTimeMillis() < deadline, "the node never reached Redis");
       }
     }
+  }
+
+  /** Pipelines CREATEs on its own connection until stopped, keeping what each answer said. */
+  static final class Loader implements Runnable {
+    final WireClient client;
+    final List<String> acknowledged = new CopyOnWriteArrayList<>();
+    final AtomicInteger unavailable = new AtomicInteger();
+    final AtomicInteger okSinceMark = new AtomicInteger();
+    volatile boolean stop;
+    volatile Throwable failure;
+
+    Loader(WireClient client) {
+      this.client = client;
+    }
+
+    @Override
+    public void run() {
+      try {
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (int i = 0; i < 8; i++) {
+          frames.write(WireClient.frame(1, "under load " + i));
+        }
+        byte[] burst = frames.toByteArray();
+        while (!stop) {
+          client.write(burst);
+          for (int i = 0; i < 8; i++) {
+            Frame answer = client.readFrame();
+            if (answer.status() == 0) {
+              acknowledged.add(answer.text());
+              okSinceMark.incrementAndGet();
+            } else if (answer.status() == UNAVAILABLE) {
+              unavailable.incrementAndGet();
+            } else {
+              throw new AssertionError("neither OK nor UNAVAILABLE: " + answer.status() + " " + answer.text());
+            }
+          }
+        }
+      } catch (Throwable e) {
+        failure = e;
+      }
+    }
+  }
+
+  static void pollUntil(String what, long timeoutMs, BooleanSupplier condition)
+    throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.currentTimeMillis() < deadline, "timed out waiting until " + what);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void redisStoppedUnderLoadIsUnavailableThenServedAgainAndNothingAcknowledgedIsLost() throws Exception {
+    redis.close();
+    redis = RedisServerProcess.start(dir, true, redis.port(), redis.password()); // append-only: survives a restart
+    TestNode node = node();
+    List<Loader> loaders = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        Loader loader = new Loader(node.connect());
+        loaders.add(loader);
+        Thread thread = new Thread(loader, "loader-" + i);
+        threads.add(thread);
+        thread.start();
+      }
+      pollUntil("load is flowing", 20_000, () -> loaders.stream().allMatch(l -> l.acknowledged.size() > 200));
+
+      redis.close(); // SIGTERM: Redis writes its append-only file and exits
+      long stoppedAt = System.nanoTime();
+      pollUntil("every loader sees UNAVAILABLE", 10_000, () -> loaders.stream().allMatch(l -> l.unavailable.get() > 0));
+      long ms = (System.nanoTime() - stoppedAt) / 1_000_000;
+      assertTrue(ms < 10_000, "UNAVAILABLE after " + ms + " ms");
+      try (WireClient probe = node.connect()) {
+        assertEquals(0, probe.call(5, "still up").status(), "the node stays up and accepts connections");
+      }
+
+      redis = RedisServerProcess.start(dir, true, redis.port(), redis.password());
+      loaders.forEach(l -> l.okSinceMark.set(0));
+      pollUntil("every loader is served again", 20_000, () -> loaders.stream().allMatch(l -> l.okSinceMark.get() > 50));
+    } finally {
+      loaders.forEach(l -> l.stop = true);
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
+    }
+    for (Loader loader : loaders) {
+      assertEquals(null, loader.failure, "a loader's connection failed");
+      loader.client.close();
+    }
+    List<String> keys = loaders.stream().flatMap(l -> l.acknowledged.stream()).toList();
+    // read back through Redis itself: every acknowledged key is there after the restart
+    Redis direct = Redis.createClient(vertx, redis.uri());
+    try {
+      String prefix = node.settings().keyPrefix();
+      for (int from = 0; from < keys.size(); from += 500) {
+        Request exists = Request.cmd(Command.EXISTS);
+        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
+        chunk.forEach(k -> exists.arg(prefix + k));
+        assertEquals(chunk.size(), direct.send(exists).await().toInteger(), "acknowledged keys missing after the restart");
+      }
+    } finally {
+      direct.close();
+    }
+    assertTrue(keys.size() > 800, "load really flowed: " + keys.size());
   }
 }
