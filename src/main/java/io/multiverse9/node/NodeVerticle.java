@@ -84,7 +84,7 @@ public final class NodeVerticle extends VerticleBase {
     long now = System.nanoTime();
     for (Connection connection : List.copyOf(open)) {
       if (connection.idleFor(idle, now)) {
-        connection.close();
+        connection.closeIdle();
       }
     }
   }

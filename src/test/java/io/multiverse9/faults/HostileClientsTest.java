@@ -3,6 +3,8 @@ package io.multiverse9.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Gauge;
+import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
@@ -10,6 +12,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,4 +106,64 @@ class HostileClientsTest {
       assertTrue(System.currentTimeMillis() < deadline, "the flood's places were never given back");
     }
   }
+
+  /**
+   * A client that sends without ever reading its answers: once the node's write queue for it is full the node
+   * stops reading, so what the client can push is bounded by the socket buffers, not by the node's memory; the
+   * idle timeout then closes the connection although its answers were never taken, and the node serves others.
+   */
+  @Test
+  void aClientThatNeverReadsIsHeldByBackpressureThenClosedByTheIdleTimeout() throws Exception {
+    TestNode node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri())
+      .put("limits", new JsonObject().put("idle_timeout_s", 4)));
+    String key;
+    try (WireClient client = node.connect()) {
+      WireClient.Frame created = client.call(1, "v".repeat(1024));
+      assertEquals(0, created.status(), created.text());
+      key = created.text();
+    }
+    // each request is 34 bytes and each answer over 1 KiB: the socket buffers take a few MiB of requests, and
+    // without backpressure the node would read all NEVER_STALLS_BELOW bytes of them and hold half a gigabyte of
+    // answers for a client that takes none
+    ByteBuffer requests = ByteBuffer.wrap(WireClient.frame(3, key));
+    long written = 0;
+    boolean stalled = false;
+    try (SocketChannel channel = SocketChannel.open();
+         Selector selector = Selector.open()) {
+      channel.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+      channel.connect(new InetSocketAddress("127.0.0.1", node.port()));
+      channel.configureBlocking(false);
+      channel.register(selector, SelectionKey.OP_WRITE);
+      while (written < NEVER_STALLS_BELOW) {
+        int n = channel.write(requests);
+        written += n;
+        if (!requests.hasRemaining()) {
+          requests.rewind();
+        }
+        if (n == 0) {
+          selector.selectedKeys().clear();
+          if (selector.select(1_000) == 0) {
+            stalled = true; // no room to write for a second: the node has stopped reading
+            break;
+          }
+        }
+      }
+      assertTrue(stalled, "the node kept reading " + written + " bytes of requests whose answers nobody took");
+
+      Gauge open = NodeMetrics.meters().find("mv9_connections").tag("node", node.settings().name()).gauge();
+      assertEquals(1, open.value(), "the stalled connection is open");
+      try (WireClient other = node.connect()) {
+        assertEquals(0, other.call(5, "still serving").status(), "another client is served meanwhile");
+      }
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (open.value() != 0) {
+        assertTrue(System.currentTimeMillis() < deadline,
+          "a connection whose answers are never read outlived idle_timeout_s 4");
+        Thread.sleep(50); // polling the gauge, bounded
+      }
+    }
+  }
+
+  private static final long NEVER_STALLS_BELOW = 16L * 1024 * 1024;
 }
