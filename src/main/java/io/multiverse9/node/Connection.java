@@ -1,5 +1,7 @@
 package io.multiverse9.node;
 
+import io.multiverse9.net.ClosingNow;
+import io.multiverse9.net.HalfClose;
 import io.multiverse9.protocol.Form;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.ProtocolException;
@@ -10,7 +12,6 @@ import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayDeque;
@@ -102,17 +103,9 @@ final class Connection implements RequestDecoder.Listener {
     return inFlight.isEmpty() && now - lastActivityNanos > idleNanos;
   }
 
-  /**
-   * Closes an idle connection at once. {@code NetSocket.close()} would first flush what is queued, and a client
-   * that never reads its answers never lets that finish, so its connection would stay open for good; the
-   * answers it did not take are dropped with it (what they acknowledged is stored all the same).
-   */
+  /** Closes an idle connection at once: answers it never read are dropped (what they acknowledged is stored). */
   void closeIdle() {
-    if (socket instanceof NetSocketInternal internal) {
-      internal.channelHandlerContext().close();
-    } else {
-      socket.close();
-    }
+    ClosingNow.close(socket);
   }
 
   @Override

@@ -14,6 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -132,5 +135,38 @@ class Mv9ClientTest {
         assertEquals(Status.UNAVAILABLE, ((Mv9Exception) e).status());
         test.completeNow();
       })));
+  }
+
+  /**
+   * A server that stops reading: the request times out, and the client lets the connection go at once rather
+   * than keep pushing the request it gave up on (a graceful close would wait behind it for as long as the server
+   * does not read). The server, reading only afterwards, gets part of the frame and then the end.
+   */
+  @Test
+  void aServerThatStopsReadingIsLetGoWhenTheRequestTimesOut(Vertx vertx) throws Exception {
+    byte[] value = new byte[16 * 1024 * 1024 - 16];
+    try (ServerSocket server = new ServerSocket()) {
+      server.setReceiveBufferSize(64 * 1024);
+      server.bind(new InetSocketAddress("127.0.0.1", 0));
+      Mv9Client client = Mv9Client.connect(vertx, new ClientOptions().withAddress("127.0.0.1", server.getLocalPort())
+        .withRequestTimeoutMs(500)).await();
+      try (Socket accepted = server.accept()) {
+        Throwable failed = client.create(Buffer.buffer(value)).map(key -> (Throwable) null)
+          .otherwise(e -> e).await();
+        assertTrue(failed instanceof Mv9Exception e && e.status() == Status.UNAVAILABLE, String.valueOf(failed));
+        accepted.setSoTimeout(10_000);
+        long received = 0;
+        try {
+          for (int n; (n = accepted.getInputStream().read(new byte[65536])) >= 0; ) {
+            received += n;
+          }
+        } catch (java.net.SocketException reset) {
+          // a reset is an end too
+        }
+        assertTrue(received < value.length, "the client went on sending all " + received
+          + " bytes of a request it had given up on");
+      }
+      client.close().await();
+    }
   }
 }

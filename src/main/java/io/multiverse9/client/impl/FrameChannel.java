@@ -1,6 +1,7 @@
 package io.multiverse9.client.impl;
 
 import io.multiverse9.client.Mv9Exception;
+import io.multiverse9.net.ClosingNow;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -94,7 +95,9 @@ public final class FrameChannel {
     if (!closed) {
       LOG.fine(() -> "closing connection to " + peer + ": " + why);
       failAll(why);
-      return socket.close();
+      // every request on it has just failed: what is still queued to send is worthless, and a peer that stopped
+      // reading would hold a graceful close open for good
+      return ClosingNow.close(socket);
     }
     return Future.succeededFuture();
   }

@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.net;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,15 +12,15 @@ import io.vertx.core.internal.net.NetSocketInternal;
  * Lets a client shut its write side and still read every answer (SPEC 1.6).
  *
  * <p>Netty closes a channel whose input ends unless half-closure is allowed, and Vert.x 5 has no public switch
- * for it, so this one class reaches into the socket's Netty channel: it allows half-closure and reports the end of
+ * for it, so this class reaches into the socket's Netty channel: it allows half-closure and reports the end of
  * input on the connection's own context. Everything else about the socket stays with Vert.x.
  */
-final class HalfClose {
+public final class HalfClose {
 
   private HalfClose() {
   }
 
-  static void enable(NetSocket socket, Context context, Runnable onInputShutdown) {
+  public static void enable(NetSocket socket, Context context, Runnable onInputShutdown) {
     if (!(socket instanceof NetSocketInternal internal)) {
       return;
     }
