@@ -43,12 +43,15 @@ JSON
 ./launcher.sh run -s "$work/node.json" > "$work/node.log" 2>&1 & # with the JVM flags launcher.sh sets
 until grep -q "listening on" "$work/node.log" 2>/dev/null; do sleep 0.2; done
 
+# Each measured bench run first runs its workload for 3 s unmeasured: bench is a JVM, and its own first seconds
+# (interpreted, then compiled) would otherwise count as the node's latency. redis-benchmark, in C, needs none.
 mv9() { java -jar target/multiverse9.jar bench -p $node_port -c "$connections" -P "$pipeline" -d "$size" --json "$@" 2>/dev/null; }
+mv9_measured() { mv9 --warmup 3s "$@"; }
 rb() { redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" -d "$size" --csv "$@" 2>/dev/null | tail -1; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(java -version 2>&1 | head -1)"
 echo "Redis: $("$redis_server" --version | cut -d' ' -f3), redis-benchmark $(redis-benchmark --version | cut -d' ' -f2)"
-echo "settings: -n $requests -c $connections -P $pipeline -d $size; node verticles: $threads; warm-up ${warmup}s"
+echo "settings: -n $requests -c $connections -P $pipeline -d $size; node verticles: $threads; warm-up ${warmup}s, bench --warmup 3s"
 mv9 --duration "$((warmup / 2 + 1))s" -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
 value=$(head -c "$size" /dev/zero | tr '\0' x)
 # Each write workload starts on an empty Redis: a CREATE always adds a key, and Redis slows as it grows.
@@ -59,14 +62,14 @@ redis-cli -p $redis_port FLUSHALL >/dev/null
 setnx_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" -r 1000000000 \
   SET "compare:01KBZZZZZZZZZZ__rand_int__" "$value" NX 2>/dev/null | tail -1)
 redis-cli -p $redis_port FLUSHALL >/dev/null
-create_json=$(mv9 -n "$requests" -t create)
+create_json=$(mv9_measured -n "$requests" -t create)
 redis-benchmark -p $redis_port -n $requests -d "$size" -t set -q >/dev/null 2>&1 # keys for GET
 mget_keys=$(for i in $(seq 1 10); do printf 'key:%012d ' "$i"; done)
 for i in $(seq 1 10); do redis-cli -p $redis_port SET "key:$(printf '%012d' "$i")" "$value" >/dev/null; done
 get_csv=$(rb -n "$requests" -t get)
-agg1_json=$(mv9 -n "$requests" -t aggregate --keys 1)
+agg1_json=$(mv9_measured -n "$requests" -t aggregate --keys 1)
 mget_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" MGET $mget_keys 2>/dev/null | tail -1)
-agg10_json=$(mv9 -n "$requests" -t aggregate --keys 10)
+agg10_json=$(mv9_measured -n "$requests" -t aggregate --keys 10)
 
 python3 - "$set_csv" "$create_json" "$get_csv" "$agg1_json" "$mget_csv" "$agg10_json" "$setnx_csv" <<'PY'
 import csv, json, sys

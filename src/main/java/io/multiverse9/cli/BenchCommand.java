@@ -79,6 +79,12 @@ final class BenchCommand implements Callable<Integer> {
       "throughput and latency every --report-every, and the node's memory at the end: a soak run"})
   Duration duration;
 
+  @Option(names = "--warmup", paramLabel = "TIME", converter = DurationConverter.class,
+    description = {"Before measuring each operation, run it for this long and discard what it measured (remove",
+      "warms up with ping, not to use up the keys it removes), so that the load generator's own JIT",
+      "warm-up is not counted as the node's latency (e.g. 5s; default: none)"})
+  Duration warmup;
+
   @Option(names = "--report-every", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
     description = "Reporting interval of a --duration run (default: ${DEFAULT-VALUE})")
   Duration reportEvery;
@@ -108,6 +114,10 @@ final class BenchCommand implements Callable<Integer> {
       System.err.println("bench: --duration and --report-every must be longer than 0");
       return 2;
     }
+    if (warmup != null && (warmup.isZero() || warmup.isNegative())) {
+      System.err.println("bench: --warmup must be longer than 0 (leave it out for no warm-up)");
+      return 2;
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
     try {
       LoadGenerator generator = LoadGenerator.connect(vertx, host, port, connections, pipeline, token);
@@ -129,6 +139,11 @@ final class BenchCommand implements Callable<Integer> {
             keysPerAggregate);
           default -> Workload.remove(created);
         };
+        if (warmup != null) {
+          Workload warming = op.equals("remove") ? Workload.ping(value) : workload;
+          generator.run(warming, 0, warmup, null, null, (o, done, total, rps) ->
+            progress(o + " warm-up (not measured)", done, total, rps), null);
+        }
         LoadGenerator.Result result = generator.run(workload, requests, duration, reportEvery,
           op.equals("create") ? keys : null, this::progress, duration == null ? null : this::interval);
         System.err.print("\r\033[K");
@@ -221,10 +236,11 @@ final class BenchCommand implements Callable<Integer> {
   private String toText(LoadGenerator.Result r, JsonObject memory) {
     return String.format(Locale.ROOT,
       "%s: %.2f requests per second, p50=%.3f ms, p99=%.3f ms, p99.9=%.3f ms, max=%.3f ms"
-        + " (%d requests, %d connections, pipeline %d, %d-byte values%s%s)%s",
+        + " (%d requests, %d connections, pipeline %d, %d-byte values%s%s%s)%s",
       r.op().toUpperCase(Locale.ROOT), r.rps(), r.percentileMs(50), r.percentileMs(99), r.percentileMs(99.9),
       r.maxMs(), r.requests(), connections, pipeline, valueSize,
       r.op().equals("aggregate") ? ", " + keysPerAggregate + " keys each" : "",
+      warmup == null ? "" : ", after a " + DurationConverter.format(warmup) + " warm-up",
       r.errors() == 0 ? "" : ", " + r.errors() + " errors, first: " + r.firstError(),
       memory == null ? "" : String.format(Locale.ROOT, "%nnode memory after the run: heap %.1f MiB%s",
         memory.getLong("heap_used_bytes", 0L) / 1048576.0, memory.containsKey("rss_bytes")
@@ -237,6 +253,7 @@ final class BenchCommand implements Callable<Integer> {
       .put("p50_ms", r.percentileMs(50)).put("p99_ms", r.percentileMs(99)).put("p999_ms", r.percentileMs(99.9))
       .put("max_ms", r.maxMs())
       .put("connections", connections).put("pipeline", pipeline).put("value_bytes", valueSize)
+      .put("warmup_s", warmup == null ? 0 : warmup.toMillis() / 1000.0)
       .put("keys", r.op().equals("aggregate") ? keysPerAggregate : 1).put("first_error", r.firstError());
     if (memory != null) {
       json.put("node_memory", memory);
@@ -252,6 +269,11 @@ final class BenchCommand implements Callable<Integer> {
 
   /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 500ms}, or plain seconds. */
   static final class DurationConverter implements ITypeConverter<Duration> {
+
+    static String format(Duration d) {
+      return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     @Override
     public Duration convert(String text) {
       String t = text.trim().toLowerCase(Locale.ROOT);

@@ -9,11 +9,15 @@ public final class Keys {
   public static final int LENGTH = 26;
 
   private static final boolean[] ALPHABET = new boolean[128];
+  /** For each byte value, its upper-case form when it is a ULID character, else 0. */
+  private static final byte[] UPPER = new byte[256];
 
   static {
     for (char c : "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray()) {
       ALPHABET[c] = true;
       ALPHABET[Character.toLowerCase(c)] = true;
+      UPPER[c] = (byte) c;
+      UPPER[Character.toLowerCase(c)] = (byte) c;
     }
   }
 
@@ -35,6 +39,25 @@ public final class Keys {
       }
     }
     return true;
+  }
+
+  /** The key in {@code bytes[from, to)} in upper case, or {@code null} when it is not a ULID. */
+  public static String normalize(byte[] bytes, int from, int to) {
+    if (to - from != LENGTH) {
+      return null;
+    }
+    byte[] upper = new byte[LENGTH];
+    for (int i = 0; i < LENGTH; i++) {
+      byte c = UPPER[bytes[from + i] & 0xFF];
+      if (c == 0) {
+        return null;
+      }
+      upper[i] = c;
+    }
+    if (upper[0] < '0' || upper[0] > '7') {
+      return null;
+    }
+    return new String(upper, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** The key in upper case, or {@code null} when it is not a ULID. */

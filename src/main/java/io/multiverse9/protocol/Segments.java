@@ -15,19 +15,22 @@ public final class Segments {
    * @return the items, or {@code null} when there are more than {@code max}
    */
   public static List<Buffer> split(Buffer payload, int max) {
+    // one copy to scan a plain array, a word at a time: a Buffer checks bounds on every getByte
+    byte[] bytes = payload.getBytes();
     List<Buffer> items = new ArrayList<>();
     int start = 0;
-    int length = payload.length();
-    for (int i = 0; i <= length; i++) {
-      if (i == length || payload.getByte(i) == 0) {
-        if (i > start) {
-          if (items.size() == max) {
-            return null;
-          }
-          items.add(payload.slice(start, i));
-        }
-        start = i + 1;
+    while (start <= bytes.length) {
+      int end = ByteScan.indexOf(bytes, start, bytes.length, (byte) 0);
+      if (end < 0) {
+        end = bytes.length;
       }
+      if (end > start) {
+        if (items.size() == max) {
+          return null;
+        }
+        items.add(payload.slice(start, end));
+      }
+      start = end + 1;
     }
     return items;
   }

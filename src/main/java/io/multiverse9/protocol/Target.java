@@ -26,18 +26,27 @@ public record Target(Buffer raw, String key, Address address, String error) {
   }
 
   public static Target parse(Buffer raw) {
-    String text = raw.toString(StandardCharsets.ISO_8859_1);
-    int at = text.indexOf('@');
-    String keyText = at < 0 ? text : text.substring(0, at);
-    String key = Keys.normalize(keyText);
+    // parsed from the bytes: no string is made of the target, only of the key (and of an address if any)
+    byte[] bytes = raw.getBytes();
+    if (bytes.length == Keys.LENGTH) { // the common case, a bare key: '@' is no ULID character, no need to look
+      String key = Keys.normalize(bytes, 0, bytes.length);
+      if (key != null) {
+        return new Target(raw, key, null, null);
+      }
+    }
+    int at = ByteScan.indexOf(bytes, 0, bytes.length, (byte) '@');
+    int keyEnd = at < 0 ? bytes.length : at;
+    String key = Keys.normalize(bytes, 0, keyEnd);
     if (key == null) {
+      String keyText = new String(bytes, 0, keyEnd, StandardCharsets.ISO_8859_1);
       return new Target(raw, null, null, "the key " + Keys.quote(keyText) + " is not a ULID");
     }
     if (at < 0) {
       return new Target(raw, key, null, null);
     }
     try {
-      return new Target(raw, key, Address.parse(text.substring(at + 1), false), null);
+      String address = new String(bytes, at + 1, bytes.length - at - 1, StandardCharsets.ISO_8859_1);
+      return new Target(raw, key, Address.parse(address, false), null);
     } catch (IllegalArgumentException e) {
       return new Target(raw, null, null, "malformed address: " + e.getMessage());
     }

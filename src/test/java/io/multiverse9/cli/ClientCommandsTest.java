@@ -8,6 +8,10 @@ import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,5 +170,42 @@ class ClientCommandsTest {
     assertTrue(result.getDouble("seconds") >= 2.9 && result.getDouble("seconds") < 10, result.encode());
     assertEquals(0L, result.getLong("errors"), result.encode());
     assertTrue(result.getJsonObject("node_memory").getLong("rss_bytes") > 0, "memory at the end: " + result.encode());
+  }
+
+  @Test
+  void benchWarmsUpBeforeMeasuringAndReportsOnlyTheMeasuredRequests() throws Exception {
+    long before = storedKeys();
+    Run bench = run("bench", "-c", "2", "-P", "2", "-t", "create", "-n", "300", "--warmup", "1s", "--json");
+    assertEquals(0, bench.exit(), bench.err());
+    JsonObject result = new JsonObject(bench.out().strip());
+    assertEquals(300L, result.getLong("requests"), result.encode());
+    assertEquals(1.0, result.getDouble("warmup_s"), result.encode());
+    long created = storedKeys() - before;
+    assertTrue(created > 300, "the warm-up's creates went to the node too, a second of them: " + created);
+  }
+
+  @Test
+  void benchRefusesAWarmupOfNothing() throws Exception {
+    Run bench = run("bench", "-t", "ping", "--warmup", "0s");
+    assertEquals(2, bench.exit());
+    assertTrue(bench.err().contains("--warmup must be longer than 0"), bench.err());
+  }
+
+  /** Keys under the test node's prefix, counted in Redis itself. */
+  private static long storedKeys() {
+    Redis redis = Redis.createClient(vertx, TestRedis.get().uri());
+    try {
+      long count = 0;
+      String cursor = "0";
+      do {
+        Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor)
+          .arg("MATCH").arg(node.settings().keyPrefix() + "*").arg("COUNT").arg(1000)).await();
+        cursor = page.get(0).toString();
+        count += page.get(1).size();
+      } while (!cursor.equals("0"));
+      return count;
+    } finally {
+      redis.close();
+    }
   }
 }

@@ -7,6 +7,8 @@ import io.multiverse9.protocol.Reply;
 import io.multiverse9.protocol.Request;
 import io.multiverse9.protocol.RequestDecoder;
 import io.multiverse9.protocol.ResponseEncoder;
+import io.multiverse9.protocol.Segments;
+import io.multiverse9.protocol.Target;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayList;
@@ -40,6 +42,7 @@ public class CodecBenchmark {
 
   Buffer pipelinedCreates;
   Buffer pipelinedAggregates;
+  Buffer aggregatePayload;
   Reply created;
   Reply entries10;
 
@@ -52,6 +55,7 @@ public class CodecBenchmark {
     for (int i = 0; i < 10; i++) {
       targets.append(i == 0 ? "" : "\0").append("01JD7Q6W7C4X5S2Z3Y8K9M0N1").append(i);
     }
+    aggregatePayload = Buffer.buffer(targets.toString());
     for (int i = 0; i < FRAMES; i++) {
       pipelinedCreates.appendUnsignedShort(1).appendInt(value.length).appendBytes(value);
       pipelinedAggregates.appendUnsignedShort(3).appendInt(targets.length()).appendString(targets.toString());
@@ -90,6 +94,14 @@ public class CodecBenchmark {
   @Benchmark
   public void decode100Aggregates(Blackhole hole) {
     decode(pipelinedAggregates, hole);
+  }
+
+  /** What a node does with an AGGREGATE payload of 10 keys before it asks storage: split it, parse each target. */
+  @Benchmark
+  public void splitAndParse10Targets(Blackhole hole) {
+    for (Buffer raw : Segments.split(aggregatePayload, 1024)) {
+      hole.consume(Target.parse(raw));
+    }
   }
 
   @Benchmark
