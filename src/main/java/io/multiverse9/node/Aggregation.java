@@ -28,12 +28,29 @@ final class Aggregation {
 
   /** The targets asked of one place (storage or a peer), with where their entries go. */
   private static final class Group {
-    final List<String> keys = new ArrayList<>();
-    final List<Integer> slots = new ArrayList<>();
+    final List<String> keys;
+    private int[] slots;
+    private int size;
+
+    Group(int capacity) {
+      keys = new ArrayList<>(capacity);
+      slots = new int[capacity];
+    }
 
     void add(String key, int slot) {
+      if (size == slots.length) {
+        slots = Arrays.copyOf(slots, size * 2);
+      }
       keys.add(key);
-      slots.add(slot);
+      slots[size++] = slot;
+    }
+
+    int size() {
+      return size;
+    }
+
+    int slot(int j) {
+      return slots[j];
     }
   }
 
@@ -50,8 +67,8 @@ final class Aggregation {
   }
 
   private Future<Reply> run(Settings now, StorageClient storage, PeerClient peers) {
-    Group local = new Group();
-    Map<PeerEntry, Group> remote = new LinkedHashMap<>();
+    Group local = new Group(raw.size());
+    Map<PeerEntry, Group> remote = Map.of(); // made when a target is on a peer: most AGGREGATEs are local
     for (int i = 0; i < raw.size(); i++) {
       Target target = Target.parse(raw.get(i));
       if (!target.isValid()) {
@@ -63,12 +80,15 @@ final class Aggregation {
         if (peer == null) {
           fail(i, EntryStatus.FORBIDDEN, target.address() + " is not an acknowledged node");
         } else {
-          remote.computeIfAbsent(peer, p -> new Group()).add(target.key(), i);
+          if (remote.isEmpty()) {
+            remote = new LinkedHashMap<>();
+          }
+          remote.computeIfAbsent(peer, p -> new Group(4)).add(target.key(), i);
         }
       }
     }
     List<Future<?>> parts = new ArrayList<>();
-    if (!local.keys.isEmpty()) {
+    if (local.size() > 0) {
       parts.add(storage.fetch(local.keys)
         .onSuccess(values -> fillValues(local, values))
         .onFailure(e -> failGroup(local, EntryStatus.UNAVAILABLE, e.getMessage())));
@@ -84,24 +104,24 @@ final class Aggregation {
   }
 
   private void fillValues(Group group, List<Buffer> values) {
-    for (int j = 0; j < group.slots.size(); j++) {
-      int slot = group.slots.get(j);
+    for (int j = 0; j < group.size(); j++) {
+      int slot = group.slot(j);
       Buffer value = values.get(j);
       entries[slot] = value == null ? AggregateEntry.notFound(raw.get(slot)) : AggregateEntry.found(raw.get(slot), value);
     }
   }
 
   private void fillEntries(Group group, List<PeerMessages.Entry> answer) {
-    for (int j = 0; j < group.slots.size(); j++) {
-      int slot = group.slots.get(j);
+    for (int j = 0; j < group.size(); j++) {
+      int slot = group.slot(j);
       PeerMessages.Entry entry = answer.get(j);
       entries[slot] = new AggregateEntry(entry.status(), raw.get(slot), entry.data());
     }
   }
 
   private void failGroup(Group group, EntryStatus status, String message) {
-    for (int slot : group.slots) {
-      fail(slot, status, message);
+    for (int j = 0; j < group.size(); j++) {
+      fail(group.slot(j), status, message);
     }
   }
 

@@ -43,19 +43,24 @@ public final class Keys {
 
   /** The key in {@code bytes[from, to)} in upper case, or {@code null} when it is not a ULID. */
   public static String normalize(byte[] bytes, int from, int to) {
-    if (to - from != LENGTH) {
+    if (to - from != LENGTH || bytes[from] < '0' || bytes[from] > '7') {
       return null;
+    }
+    boolean lowerCase = false;
+    for (int i = from; i < to; i++) {
+      byte b = bytes[i];
+      byte upper = UPPER[b & 0xFF];
+      if (upper == 0) {
+        return null;
+      }
+      lowerCase |= upper != b;
+    }
+    if (!lowerCase) { // as clients usually send them: no copy to make
+      return new String(bytes, from, LENGTH, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
     byte[] upper = new byte[LENGTH];
     for (int i = 0; i < LENGTH; i++) {
-      byte c = UPPER[bytes[from + i] & 0xFF];
-      if (c == 0) {
-        return null;
-      }
-      upper[i] = c;
-    }
-    if (upper[0] < '0' || upper[0] > '7') {
-      return null;
+      upper[i] = UPPER[bytes[from + i] & 0xFF];
     }
     return new String(upper, java.nio.charset.StandardCharsets.ISO_8859_1);
   }

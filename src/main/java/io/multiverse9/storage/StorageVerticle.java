@@ -38,6 +38,7 @@ public final class StorageVerticle extends VerticleBase {
   private static final int CREATE_ATTEMPTS = 3;
 
   private final Settings settings;
+  private final byte[] prefix;
   private Redis redis;
   /** One pipelined connection per storage verticle, opened on first use and again after a failure. */
   private Future<RedisConnection> connection;
@@ -49,6 +50,7 @@ public final class StorageVerticle extends VerticleBase {
 
   public StorageVerticle(Settings settings) {
     this.settings = settings;
+    this.prefix = settings.keyPrefix().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The event-bus address of a node's storage; one per node name, so nodes can share a JVM or a cluster. */
@@ -168,7 +170,7 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   private Future<String> create(String key, Buffer value, int attemptsLeft) {
-    return call(Request.cmd(Command.SET).arg(settings.keyPrefix() + key).arg(value).arg("NX"))
+    return call(Request.cmd(Command.SET).arg(redisKey(key)).arg(value).arg("NX"))
       .compose(reply -> {
         if (reply != null) {
           return Future.succeededFuture(key);
@@ -181,11 +183,23 @@ public final class StorageVerticle extends VerticleBase {
       });
   }
 
+  /**
+   * {@code key_prefix + key} as the bytes Redis gets: built directly, as a concatenated String would be built and
+   * then encoded again, ten times per AGGREGATE of ten keys. Keys are ULIDs, so ASCII.
+   */
+  private byte[] redisKey(String key) {
+    byte[] bytes = java.util.Arrays.copyOf(prefix, prefix.length + key.length());
+    for (int i = 0; i < key.length(); i++) {
+      bytes[prefix.length + i] = (byte) key.charAt(i);
+    }
+    return bytes;
+  }
+
   private Future<Long> remove(List<String> keys) {
     // in a Redis Cluster the client splits DEL across slots and adds the counts; it cannot do so for UNLINK
     Request unlink = Request.cmd(settings.redis().isCluster() ? Command.DEL : Command.UNLINK);
     for (String key : keys) {
-      unlink.arg(settings.keyPrefix() + key);
+      unlink.arg(redisKey(key));
     }
     return call(unlink).map(Response::toLong);
   }
@@ -199,7 +213,7 @@ public final class StorageVerticle extends VerticleBase {
     }
     Request mget = Request.cmd(Command.MGET);
     for (String key : keys) {
-      mget.arg(settings.keyPrefix() + key);
+      mget.arg(redisKey(key));
     }
     return call(mget).map(reply -> {
       List<Buffer> values = new ArrayList<>(keys.size());
@@ -216,7 +230,7 @@ public final class StorageVerticle extends VerticleBase {
   private Future<StorageRequest.Values> fetchEach(List<String> keys) {
     List<Future<Response>> gets = new ArrayList<>(keys.size());
     for (String key : keys) {
-      gets.add(call(Request.cmd(Command.GET).arg(settings.keyPrefix() + key)));
+      gets.add(call(Request.cmd(Command.GET).arg(redisKey(key))));
     }
     return Future.all(gets).map(all -> {
       List<Buffer> values = new ArrayList<>(keys.size());
