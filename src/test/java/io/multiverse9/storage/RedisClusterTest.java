@@ -68,13 +68,22 @@ class RedisClusterTest {
       }
       admin.close();
     }
-    Redis first = Redis.createClient(vertx, masters.get(0).uri());
+    // every master, not only the first, must see the whole cluster: until gossip reaches it, a master may answer
+    // a command for a slot it does not know with CLUSTERDOWN, and the node's request times out
     long deadline = System.currentTimeMillis() + 30_000;
-    while (!first.send(Request.cmd(Command.CLUSTER).arg("INFO")).await().toString().contains("cluster_state:ok")) {
-      assertTrue(System.currentTimeMillis() < deadline, "the cluster did not form");
-      Thread.sleep(100); // polling the cluster state, bounded
+    for (RedisServerProcess master : masters) {
+      Redis admin = Redis.createClient(vertx, master.uri());
+      while (!clusterFormed(admin)) {
+        assertTrue(System.currentTimeMillis() < deadline, "the cluster did not form on port " + master.port());
+        Thread.sleep(100); // polling the cluster state, bounded
+      }
+      admin.close();
     }
-    first.close();
+  }
+
+  private static boolean clusterFormed(Redis admin) {
+    String info = admin.send(Request.cmd(Command.CLUSTER).arg("INFO")).await().toString();
+    return info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3");
   }
 
   @AfterEach
