@@ -1,5 +1,8 @@
 package io.multiverse9.protocol;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
 /**
  * ULID keys (SPEC 1.2): 26 characters of Crockford base32 without {@code I L O U}, the first one {@code 0}-{@code 7}.
  * Keys are accepted in either case and normalised to upper case.
@@ -8,14 +11,11 @@ public final class Keys {
 
   public static final int LENGTH = 26;
 
-  private static final boolean[] ALPHABET = new boolean[128];
   /** For each byte value, its upper-case form when it is a ULID character, else 0. */
   private static final byte[] UPPER = new byte[256];
 
   static {
     for (char c : "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray()) {
-      ALPHABET[c] = true;
-      ALPHABET[Character.toLowerCase(c)] = true;
       UPPER[c] = (byte) c;
       UPPER[Character.toLowerCase(c)] = (byte) c;
     }
@@ -34,7 +34,7 @@ public final class Keys {
     }
     for (int i = 1; i < LENGTH; i++) {
       char c = key.charAt(i);
-      if (c >= 128 || !ALPHABET[c]) {
+      if (c >= UPPER.length || UPPER[c] == 0) {
         return false;
       }
     }
@@ -56,18 +56,18 @@ public final class Keys {
       lowerCase |= upper != b;
     }
     if (!lowerCase) { // as clients usually send them: no copy to make
-      return new String(bytes, from, LENGTH, java.nio.charset.StandardCharsets.ISO_8859_1);
+      return new String(bytes, from, LENGTH, StandardCharsets.ISO_8859_1);
     }
     byte[] upper = new byte[LENGTH];
     for (int i = 0; i < LENGTH; i++) {
       upper[i] = UPPER[bytes[from + i] & 0xFF];
     }
-    return new String(upper, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return new String(upper, StandardCharsets.ISO_8859_1);
   }
 
   /** The key in upper case, or {@code null} when it is not a ULID. */
   public static String normalize(String key) {
-    return isValid(key) ? key.toUpperCase(java.util.Locale.ROOT) : null;
+    return isValid(key) ? key.toUpperCase(Locale.ROOT) : null;
   }
 
   /** A short, printable form of untrusted input for error messages. */

@@ -20,7 +20,9 @@ import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -50,7 +52,7 @@ public final class StorageVerticle extends VerticleBase {
 
   public StorageVerticle(Settings settings) {
     this.settings = settings;
-    this.prefix = settings.keyPrefix().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    this.prefix = settings.keyPrefix().getBytes(StandardCharsets.UTF_8);
   }
 
   /** The event-bus address of a node's storage; one per node name, so nodes can share a JVM or a cluster. */
@@ -188,7 +190,7 @@ public final class StorageVerticle extends VerticleBase {
    * then encoded again, ten times per AGGREGATE of ten keys. Keys are ULIDs, so ASCII.
    */
   private byte[] redisKey(String key) {
-    byte[] bytes = java.util.Arrays.copyOf(prefix, prefix.length + key.length());
+    byte[] bytes = Arrays.copyOf(prefix, prefix.length + key.length());
     for (int i = 0; i < key.length(); i++) {
       bytes[prefix.length + i] = (byte) key.charAt(i);
     }
