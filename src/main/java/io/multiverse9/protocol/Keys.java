@@ -1,7 +1,6 @@
 package io.multiverse9.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * ULID keys (SPEC 1.2): 26 characters of Crockford base32 without {@code I L O U}, the first one {@code 0}-{@code 7}.
@@ -22,23 +21,6 @@ public final class Keys {
   }
 
   private Keys() {
-  }
-
-  public static boolean isValid(CharSequence key) {
-    if (key.length() != LENGTH) {
-      return false;
-    }
-    char first = key.charAt(0);
-    if (first < '0' || first > '7') {
-      return false;
-    }
-    for (int i = 1; i < LENGTH; i++) {
-      char c = key.charAt(i);
-      if (c >= UPPER.length || UPPER[c] == 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The key in {@code bytes[from, to)} in upper case, or {@code null} when it is not a ULID. */
@@ -67,7 +49,9 @@ public final class Keys {
 
   /** The key in upper case, or {@code null} when it is not a ULID. */
   public static String normalize(String key) {
-    return isValid(key) ? key.toUpperCase(Locale.ROOT) : null;
+    // a character past Latin-1 becomes '?', which is no ULID character either
+    byte[] bytes = key.getBytes(StandardCharsets.ISO_8859_1);
+    return normalize(bytes, 0, bytes.length);
   }
 
   /** A short, printable form of untrusted input for error messages. */

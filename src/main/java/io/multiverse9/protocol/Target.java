@@ -28,12 +28,6 @@ public record Target(Buffer raw, String key, Address address, String error) {
   public static Target parse(Buffer raw) {
     // parsed from the bytes: no string is made of the target, only of the key (and of an address if any)
     byte[] bytes = raw.getBytes();
-    if (bytes.length == Keys.LENGTH) { // the common case, a bare key: '@' is no ULID character, no need to look
-      String key = Keys.normalize(bytes, 0, bytes.length);
-      if (key != null) {
-        return new Target(raw, key, null, null);
-      }
-    }
     int at = ByteScan.indexOf(bytes, 0, bytes.length, (byte) '@');
     int keyEnd = at < 0 ? bytes.length : at;
     String key = Keys.normalize(bytes, 0, keyEnd);

@@ -6,8 +6,11 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -16,7 +19,7 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * The word-at-a-time scans of AGGREGATE and REMOVE payloads agree with the plain byte-by-byte definitions they
- * replaced, on any bytes: the separators, the {@code @} of remote targets and the ULID alphabet.
+ * replaced, on any bytes: the separators, the {@code @} of remote targets; and keys agree with SPEC 1.2.
  */
 class ByteScanPropertiesTest {
 
@@ -51,9 +54,14 @@ class ByteScanPropertiesTest {
 
   @Property(tries = 2000)
   void bytesAndTextAgreeOnWhatIsAKey(@ForAll("keyish") String text) {
+    // SPEC 1.2 written as a pattern: Crockford base32 without I L O U, the first character 0-7, either case
+    String expected = ULID.matcher(text).matches() ? text.toUpperCase(Locale.ROOT) : null;
     byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-    assertEquals(Keys.normalize(text), Keys.normalize(bytes, 0, bytes.length));
+    assertEquals(expected, Keys.normalize(bytes, 0, bytes.length));
+    assertEquals(expected, Keys.normalize(text));
   }
+
+  private static final Pattern ULID = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}", Pattern.CASE_INSENSITIVE);
 
   /** Bytes where zeros, '@' and high bytes are common, so that matches fall at every offset of a word. */
   @Provide
@@ -62,10 +70,16 @@ class ByteScanPropertiesTest {
       .array(byte[].class);
   }
 
-  /** Mostly 26 characters of the ULID alphabet in either case, with some strangers among them. */
+  /** Keys in either case, keys with one stranger in them, and strings near a key's length. */
   @Provide
   Arbitrary<String> keyish() {
-    return Arbitraries.strings().withChars("0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghjkmnpqrstvwxyziloIL@\u00e9\u0000")
-      .ofMinLength(24).ofMaxLength(28);
+    String alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghjkmnpqrstvwxyz";
+    Arbitrary<String> keys = Arbitraries.strings().withChars("01234567").ofLength(1)
+      .flatMap(first -> Arbitraries.strings().withChars(alphabet).ofLength(25).map(rest -> first + rest));
+    Arbitrary<String> spoiled = Combinators.combine(keys, Arbitraries.integers().between(0, 25),
+        Arbitraries.of('8', '9', 'i', 'l', 'o', 'u', 'I', 'L', 'O', 'U', '@', '\u00e9', '\u0100', '\0'))
+      .as((key, at, c) -> key.substring(0, at) + c + key.substring(at + 1));
+    Arbitrary<String> near = Arbitraries.strings().withChars(alphabet + "@\u00e9").ofMinLength(24).ofMaxLength(28);
+    return Arbitraries.oneOf(keys, spoiled, near);
   }
 }
