@@ -7,15 +7,23 @@
 # The node runs THREADS node verticles and as many storage verticles (default 1: Redis is single-threaded and
 # Redis, node and load generator share this machine), and is warmed up (JIT) for WARMUP seconds before measuring.
 #
+# With -R RATE[,RATE...] it compares latency at the same offered rates instead (an open loop): for each rate,
+# Redis (bench --redis: SET NX of new keys, MGET of 10 keys) and the node (CREATE, AGGREGATE of 10 keys) are
+# each loaded by bench --rate for 10 s, every request timed from when it fell due. Saturated closed loops, as
+# above, report the queue of whichever process is the bottleneck; at one rate below both capacities the
+# latencies compare like for like, and the same load generator measures both.
+#
 # Usage: bench/compare.sh [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP]
+#                         [-R RATE[,RATE...]]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-requests=300000; connections=50; pipeline=1; size=64; threads=1; warmup=20
-while getopts "n:c:P:d:T:w:" opt; do
+requests=300000; connections=50; pipeline=1; size=64; threads=1; warmup=20; rates=""
+usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP] [-R RATE[,RATE...]]"
+while getopts "n:c:P:d:T:w:R:" opt; do
   case $opt in
     n) requests=$OPTARG ;; c) connections=$OPTARG ;; P) pipeline=$OPTARG ;; d) size=$OPTARG ;;
-    T) threads=$OPTARG ;; w) warmup=$OPTARG ;;
-    *) echo "usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP]" >&2; exit 2 ;;
+    T) threads=$OPTARG ;; w) warmup=$OPTARG ;; R) rates=${OPTARG//,/ } ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
 done
 command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || { echo "compare.sh: needs redis-benchmark and redis-cli (apt-get install redis-tools)" >&2; exit 1; }
@@ -45,14 +53,40 @@ until grep -q "listening on" "$work/node.log" 2>/dev/null; do sleep 0.2; done
 
 # Each measured bench run first runs its workload for 3 s unmeasured: bench is a JVM, and its own first seconds
 # (interpreted, then compiled) would otherwise count as the node's latency. redis-benchmark, in C, needs none.
-mv9() { java -jar target/multiverse9.jar bench -p $node_port -c "$connections" -P "$pipeline" -d "$size" --json "$@" 2>/dev/null; }
+bench_json() { java -jar target/multiverse9.jar bench -c "$connections" -P "$pipeline" -d "$size" --json "$@" 2>/dev/null; }
+mv9() { bench_json -p $node_port "$@"; }
 mv9_measured() { mv9 --warmup 3s "$@"; }
 rb() { redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" -d "$size" --csv "$@" 2>/dev/null | tail -1; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(java -version 2>&1 | head -1)"
 echo "Redis: $("$redis_server" --version | cut -d' ' -f3), redis-benchmark $(redis-benchmark --version | cut -d' ' -f2)"
-echo "settings: -n $requests -c $connections -P $pipeline -d $size; node verticles: $threads; warm-up ${warmup}s, bench --warmup 3s"
+echo "settings: $([ -n "$rates" ] && echo "rates $rates" || echo "-n $requests") -c $connections -P $pipeline -d $size; node verticles: $threads; warm-up ${warmup}s, bench --warmup 3s"
 mv9 --duration "$((warmup / 2 + 1))s" -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
+
+if [ -n "$rates" ]; then
+  echo "paced: each run 10 s at the rate, after bench --warmup 3s at it; p50/p99 in ms, timed from when each request fell due"
+  printf '%-28s %8s %18s %18s %9s %9s\n' workload rate/s "redis p50/p99" "mv9 p50/p99" "p50 ratio" "p99 ratio"
+  for rate in $rates; do
+    for pair in "SET NX new keys vs CREATE:create" "MGET 10 vs AGGREGATE 10 keys:aggregate"; do
+      op=${pair##*:}
+      redis-cli -p $redis_port FLUSHALL >/dev/null
+      redis_json=$(bench_json --redis -p $redis_port --warmup 3s --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 \
+        | tail -1)
+      redis-cli -p $redis_port FLUSHALL >/dev/null
+      node_json=$(mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
+      python3 - "${pair%%:*}" "$rate" "$redis_json" "$node_json" <<'PY'
+import json, sys
+name, rate, r, o = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
+late = [who for who, j in (("redis", r), ("mv9", o)) if j["rps"] < 0.95 * rate]
+print(f"{name:28} {rate:8d} {r['p50_ms']:8.3f}/{r['p99_ms']:<9.3f} {o['p50_ms']:8.3f}/{o['p99_ms']:<9.3f} "
+      f"{o['p50_ms'] / r['p50_ms']:9.2f} {o['p99_ms'] / r['p99_ms']:9.2f}"
+      + (f"  ({' and '.join(late)} fell behind the rate)" if late else "")
+      + (f"  ({r['errors']} + {o['errors']} errors)" if r['errors'] or o['errors'] else ""))
+PY
+    done
+  done
+  exit 0
+fi
 value=$(head -c "$size" /dev/zero | tr '\0' x)
 # Each write workload starts on an empty Redis: a CREATE always adds a key, and Redis slows as it grows.
 redis-cli -p $redis_port FLUSHALL >/dev/null

@@ -1,59 +1,73 @@
 package io.multiverse9.bench;
 
-import io.multiverse9.protocol.Opcode;
-import io.multiverse9.protocol.RequestEncoder;
-import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * One connection of the load generator: keeps up to {@code pipeline} requests in flight and times each answer.
- * Answers come in request order (SPEC 1), so a ring of send times is all the bookkeeping a request needs; the
- * answer frames are scanned in place, without a copy unless one straddles two reads. Runs on its socket's event
- * loop only.
+ * Answers come in request order (SPEC 1; Redis too), so a ring of send times is all the bookkeeping a request
+ * needs; the answers are scanned in place, without a copy unless one straddles two reads. Runs on its socket's
+ * event loop only.
+ *
+ * <p>Unpaced, a connection sends the next request as soon as an answer frees a place (a closed loop, as
+ * redis-benchmark). Paced, requests fall due on a {@link Schedule} and each is timed from when it was due, not
+ * from when it could be sent: a server that stalls is charged for every request that waited behind the stall
+ * (no "coordinated omission").
  */
 final class LoadConnection {
 
-  /** Answers bigger than this are a broken node, not a benchmark. */
-  private static final long MAX_ANSWER_BYTES = 256L * 1024 * 1024;
+  private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  private final Vertx vertx;
   private final NetSocket socket;
+  private final AnswerFraming framing;
   private final long[] sentAt;
   private Buffer partial;
   private int head;
   private int inFlight;
-  private int sequence;
   private boolean closed;
   private Phase phase;
 
   /** What the connection is doing: authenticating, or running one operation. */
   private abstract static class Phase {
-    abstract void answered(int status, Buffer frame, int payloadStart, int payloadLength, long latencyNanos);
+    abstract void answered(Buffer buffer, int from, int end, long latencyNanos);
 
     abstract void lost(int requests, String why);
   }
 
-  LoadConnection(NetSocket socket, int pipeline) {
+  /** When the requests of a paced connection fall due: number {@code n} at {@code firstNanos + n * interval}. */
+  record Schedule(long firstNanos, double intervalNanos) {
+    long due(long n) {
+      return firstNanos + (long) (n * intervalNanos);
+    }
+  }
+
+  LoadConnection(Vertx vertx, NetSocket socket, AnswerFraming framing, int pipeline) {
+    this.vertx = vertx;
     this.socket = socket;
+    this.framing = framing;
     this.sentAt = new long[pipeline];
     socket.handler(this::onData);
-    socket.closeHandler(v -> onClosed("the node closed the connection"));
+    socket.closeHandler(v -> onClosed("the server closed the connection"));
     socket.exceptionHandler(e -> onClosed(e.getMessage()));
   }
 
-  /** Sends AUTH and completes once the node accepted the token. */
-  Future<Void> authenticate(String token) {
+  /** Sends an AUTH request (a node's, or Redis's) and completes once the server accepted it. */
+  Future<Void> authenticate(Buffer auth) {
     Promise<Void> accepted = Promise.promise();
     phase = new Phase() {
       @Override
-      void answered(int status, Buffer frame, int start, int length, long latencyNanos) {
-        if (status == Status.OK.code()) {
+      void answered(Buffer buffer, int from, int end, long latencyNanos) {
+        String failure = framing.failure(buffer, from, end);
+        if (failure == null) {
           accepted.tryComplete();
         } else {
-          accepted.tryFail("AUTH refused: " + frame.getString(start, start + length, "UTF-8"));
+          accepted.tryFail("AUTH refused: " + failure);
         }
       }
 
@@ -62,63 +76,107 @@ final class LoadConnection {
         accepted.tryFail(why);
       }
     };
-    send(RequestEncoder.frame(Opcode.AUTH, Buffer.buffer(token, "UTF-8")));
+    send(auth, System.nanoTime());
     return accepted.future();
   }
 
   /**
    * Runs {@code workload} until the shared {@link Tally} grants no more requests.
    *
+   * @param schedule when requests fall due, or {@code null} to send each as soon as there is room
    * @param keys receives the key of each created value, or {@code null}
    * @return completes when the last answer is in (or the connection is lost)
    */
-  Future<Void> run(Workload workload, Tally tally, Consumer<String> keys) {
-    Promise<Void> finished = Promise.promise();
-    phase = new Phase() {
-      @Override
-      void answered(int status, Buffer frame, int start, int length, long latencyNanos) {
-        tally.answered(latencyNanos);
-        if (status != Status.OK.code()) {
-          tally.failed(describe(status, frame.getString(start, start + length, "UTF-8")));
-        } else if (keys != null) {
-          keys.accept(frame.getString(start, start + length, "US-ASCII"));
+  Future<Void> run(Workload workload, Tally tally, Schedule schedule, Consumer<String> keys) {
+    Run run = new Run(workload, tally, schedule, keys);
+    phase = run;
+    run.sendMore();
+    return run.finished.future();
+  }
+
+  private final class Run extends Phase {
+    final Workload workload;
+    final Tally tally;
+    final Schedule schedule;
+    final Consumer<String> keys;
+    final Promise<Void> finished = Promise.promise();
+    int sequence = (int) (Math.random() * 1024);
+    long sent;
+    boolean granted = true;
+    boolean timerSet;
+
+    Run(Workload workload, Tally tally, Schedule schedule, Consumer<String> keys) {
+      this.workload = workload;
+      this.tally = tally;
+      this.schedule = schedule;
+      this.keys = keys;
+    }
+
+    @Override
+    void answered(Buffer buffer, int from, int end, long latencyNanos) {
+      tally.answered(latencyNanos);
+      String failure = framing.failure(buffer, from, end);
+      if (failure != null) {
+        tally.failed(failure);
+      } else if (keys != null) {
+        keys.accept(framing.payload(buffer, from, end));
+      }
+      sendMore();
+    }
+
+    @Override
+    void lost(int requests, String why) {
+      for (int i = 0; i < requests; i++) {
+        tally.answered(0);
+        tally.failed(why);
+      }
+      finished.tryComplete();
+    }
+
+    /** Sends what is due (unpaced: all there is room for), then waits for an answer or for the next due time. */
+    void sendMore() {
+      while (!closed && granted && inFlight < sentAt.length) {
+        long due = System.nanoTime();
+        if (schedule != null) {
+          long now = due;
+          due = schedule.due(sent);
+          if (due > now) {
+            // at a low rate the next request may be due long after the run ends: look again now and then
+            granted = !tally.exhausted();
+            if (granted) {
+              wakeUpIn(Math.min(due - now, MAX_WAIT_NANOS));
+            }
+            break;
+          }
         }
-        if (!closed && tally.grant()) {
-          send(workload.frame(sequence++));
-        } else if (inFlight == 0) {
-          finished.tryComplete();
+        granted = tally.grant();
+        if (granted) {
+          send(workload.frame(sequence++), due);
+          sent++;
         }
       }
-
-      @Override
-      void lost(int requests, String why) {
-        for (int i = 0; i < requests; i++) {
-          tally.answered(0);
-          tally.failed(why);
-        }
+      if (inFlight == 0 && (closed || !granted)) {
         finished.tryComplete();
       }
-    };
-    if (closed) {
-      finished.tryComplete();
-      return finished.future();
     }
-    sequence = (int) (Math.random() * 1024);
-    for (int i = 0; i < sentAt.length && tally.grant(); i++) {
-      send(workload.frame(sequence++));
+
+    private void wakeUpIn(long nanos) {
+      if (!timerSet) {
+        timerSet = true;
+        vertx.timer(nanos, TimeUnit.NANOSECONDS).onComplete(t -> {
+          timerSet = false;
+          sendMore();
+        });
+      }
     }
-    if (inFlight == 0) {
-      finished.tryComplete();
-    }
-    return finished.future();
   }
 
   Future<Void> close() {
     return socket.close();
   }
 
-  private void send(Buffer frame) {
-    sentAt[(head + inFlight) % sentAt.length] = System.nanoTime();
+  private void send(Buffer frame, long timedFrom) {
+    sentAt[(head + inFlight) % sentAt.length] = timedFrom;
     inFlight++;
     socket.write(frame);
   }
@@ -131,27 +189,39 @@ final class LoadConnection {
     }
     int pos = 0;
     int length = buffer.length();
-    while (length - pos >= 6) {
-      int status = buffer.getUnsignedShort(pos);
-      long payload = buffer.getUnsignedInt(pos + 2);
-      if (payload > MAX_ANSWER_BYTES || inFlight == 0) {
-        onClosed(inFlight == 0 ? "the node sent an answer to no request"
-          : "the node announced an answer of " + payload + " bytes");
-        socket.close();
+    while (pos < length) {
+      int end;
+      try {
+        end = framing.end(buffer, pos, length);
+      } catch (IllegalStateException e) {
+        fail(e.getMessage());
         return;
       }
-      if (length - pos - 6 < payload) {
+      if (end < 0) {
         break;
+      }
+      if (inFlight == 0) {
+        fail("the server sent an answer to no request");
+        return;
       }
       long latency = System.nanoTime() - sentAt[head];
       head = (head + 1) % sentAt.length;
       inFlight--;
-      phase.answered(status, buffer, pos + 6, (int) payload, latency);
-      pos += 6 + (int) payload;
+      phase.answered(buffer, pos, end, latency);
+      pos = end;
     }
     if (pos < length) {
+      if (length - pos > AnswerFraming.MAX_ANSWER_BYTES) {
+        fail("the server sent more than " + AnswerFraming.MAX_ANSWER_BYTES + " bytes without ending an answer");
+        return;
+      }
       partial = buffer.getBuffer(pos, length);
     }
+  }
+
+  private void fail(String why) {
+    onClosed(why);
+    socket.close();
   }
 
   private void onClosed(String why) {
@@ -164,10 +234,5 @@ final class LoadConnection {
     if (phase != null) {
       phase.lost(lost, why == null ? "connection lost" : why);
     }
-  }
-
-  private static String describe(int status, String message) {
-    Status known = Status.valueOf(status);
-    return (known != null ? known.name() : "status " + status) + ": " + message;
   }
 }

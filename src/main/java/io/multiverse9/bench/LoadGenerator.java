@@ -1,9 +1,12 @@
 package io.multiverse9.bench;
 
+import io.multiverse9.protocol.Opcode;
+import io.multiverse9.protocol.RequestEncoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.time.Duration;
@@ -15,7 +18,8 @@ import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
- * The connections of one benchmark against one node, and the runs over them. Connections are spread over the
+ * The connections of one benchmark against one node (or a Redis server, for a baseline measured by the same
+ * code), and the runs over them. Connections are spread over the
  * event loops of the given Vert.x (the bench command gives it one loop, as redis-benchmark runs one thread, so
  * the load generator takes as little of a shared machine as it can); the calling thread only waits, reports
  * progress and watches for a node that stopped answering.
@@ -63,11 +67,27 @@ public final class LoadGenerator {
   }
 
   /**
-   * Opens {@code count} connections, each sending AUTH first when {@code token} is set. Blocks the calling
-   * thread, which must not be a Vert.x thread.
+   * Opens {@code count} connections to a node, each sending AUTH first when {@code token} is set. Blocks the
+   * calling thread, which must not be a Vert.x thread.
    */
   public static LoadGenerator connect(Vertx vertx, String host, int port, int count, int pipeline, String token)
     throws Exception {
+    Buffer auth = token == null ? null : RequestEncoder.frame(Opcode.AUTH, Buffer.buffer(token, "UTF-8"));
+    return connect(vertx, host, port, count, pipeline, auth, NodeAnswers.INSTANCE);
+  }
+
+  /**
+   * Opens {@code count} connections to a Redis server, to measure Redis with the {@code redis} workloads; each
+   * sends {@code AUTH password} first when {@code password} is set.
+   */
+  public static LoadGenerator connectToRedis(Vertx vertx, String host, int port, int count, int pipeline,
+                                             String password) throws Exception {
+    Buffer auth = password == null ? null : RedisCommand.encode("AUTH", password);
+    return connect(vertx, host, port, count, pipeline, auth, RedisAnswers.INSTANCE);
+  }
+
+  private static LoadGenerator connect(Vertx vertx, String host, int port, int count, int pipeline, Buffer auth,
+                                       AnswerFraming framing) throws Exception {
     NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
     List<Future<Connected>> opening = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -75,8 +95,8 @@ public final class LoadGenerator {
       Promise<Connected> opened = Promise.promise();
       // connected from the context, so that the socket's handlers run on it
       context.runOnContext(v -> client.connect(port, host)
-        .map(socket -> new LoadConnection(socket, pipeline))
-        .compose(c -> token == null ? Future.succeededFuture(c) : c.authenticate(token).map(ok -> c))
+        .map(socket -> new LoadConnection(vertx, socket, framing, pipeline))
+        .compose(c -> auth == null ? Future.succeededFuture(c) : c.authenticate(auth).map(ok -> c))
         .map(c -> new Connected(c, context))
         .onComplete(opened));
       opening.add(opened.future());
@@ -93,17 +113,23 @@ public final class LoadGenerator {
   /**
    * Runs {@code workload} for {@code total} requests, or for {@code duration} when it is set.
    *
+   * @param rate requests per second over all connections (each connection takes its share, the connections
+   *             staggered so that requests fall due evenly), or 0 to send each request as soon as there is room
    * @param keys receives each created key (create only), or {@code null}
    * @param intervals receives a report every {@code reportEvery} of a timed run, or {@code null}
    */
-  public Result run(Workload workload, long total, Duration duration, Duration reportEvery, Consumer<String> keys,
-                    Progress progress, Consumer<Interval> intervals) throws Exception {
+  public Result run(Workload workload, long total, Duration duration, double rate, Duration reportEvery,
+                    Consumer<String> keys, Progress progress, Consumer<Interval> intervals) throws Exception {
     Tally tally = new Tally(duration == null ? total : 0);
     long t0 = System.nanoTime();
+    double interval = rate > 0 ? connections.size() * 1e9 / rate : 0;
     List<Future<Void>> finished = new ArrayList<>();
-    for (Connected c : connections) {
+    for (int i = 0; i < connections.size(); i++) {
+      Connected c = connections.get(i);
+      LoadConnection.Schedule schedule = rate > 0
+        ? new LoadConnection.Schedule(t0 + (long) (i * interval / connections.size()), interval) : null;
       Promise<Void> done = Promise.promise();
-      c.context().runOnContext(v -> c.connection().run(workload, tally, keys).onComplete(done));
+      c.context().runOnContext(v -> c.connection().run(workload, tally, schedule, keys).onComplete(done));
       finished.add(done.future());
     }
     Future<?> all = Future.all(finished);

@@ -36,6 +36,11 @@ final class Tally {
     stopped = true;
   }
 
+  /** No request will be granted any more (without taking a grant, as {@link #grant()} does). */
+  boolean exhausted() {
+    return stopped || (total > 0 && granted.get() >= total);
+  }
+
   /** @param latencyNanos the time to the answer, or 0 for a request lost with its connection */
   void answered(long latencyNanos) {
     answered.incrementAndGet();

@@ -45,8 +45,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-h", "--host"}, defaultValue = ClientOptions.DEFAULT_HOST, description = "Node host (default: ${DEFAULT-VALUE})")
   String host;
 
-  @Option(names = {"-p", "--port"}, defaultValue = "7001", description = "Node port (default: ${DEFAULT-VALUE})")
-  int port;
+  @Option(names = {"-p", "--port"}, description = "Node port (default: 7001; with --redis, 6379)")
+  Integer port;
 
   @Option(names = "-c", defaultValue = "50", paramLabel = "CONNECTIONS", description = "Connections (default: ${DEFAULT-VALUE})")
   int connections;
@@ -71,8 +71,21 @@ final class BenchCommand implements Callable<Integer> {
     description = "Peers of the node: aggregate targets are KEY@HOST:PORT for keys stored there (repeatable)")
   List<String> remotes = new ArrayList<>();
 
-  @Option(names = "--token", description = "Sent with AUTH on every connection (also to --remote peers)")
+  @Option(names = "--token", description = {"Sent with AUTH on every connection (also to --remote peers); with",
+    "--redis, Redis's password"})
   String token;
+
+  @Option(names = "--rate", paramLabel = "PER_SECOND",
+    description = {"Pace the requests: this many per second over all connections, each request timed from when it",
+      "fell due, not from when it could be sent (-P caps the requests in flight per connection). Without it each",
+      "connection sends as soon as an answer makes room: a closed loop, as redis-benchmark"})
+  Long rate;
+
+  @Option(names = "--redis",
+    description = {"The server at -h/-p is Redis itself: measure what a node asks of Redis for each operation (ping:",
+      "PING; create: SET of a new key with NX; aggregate: MGET of --keys keys) with this same load generator,",
+      "as the baseline of a --rate run (bench/compare.sh -R does both)"})
+  boolean redis;
 
   @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
     description = {"Run each operation for this long instead of -n requests (e.g. 90s, 10m, 1h), reporting",
@@ -118,9 +131,22 @@ final class BenchCommand implements Callable<Integer> {
       System.err.println("bench: --warmup must be longer than 0 (leave it out for no warm-up)");
       return 2;
     }
+    if (rate != null && rate < 1) {
+      System.err.println("bench: --rate must be 1 or more requests per second (leave it out for no pacing)");
+      return 2;
+    }
+    if (redis && (operations.contains("remove") || !remotes.isEmpty())) {
+      System.err.println("bench: --redis measures ping, create and aggregate of one Redis server; leave out -t remove"
+        + " and --remote");
+      return 2;
+    }
+    if (port == null) {
+      port = redis ? 6379 : 7001;
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
     try {
-      LoadGenerator generator = LoadGenerator.connect(vertx, host, port, connections, pipeline, token);
+      LoadGenerator generator = redis ? LoadGenerator.connectToRedis(vertx, host, port, connections, pipeline, token)
+        : LoadGenerator.connect(vertx, host, port, connections, pipeline, token);
       Buffer value = filler(valueSize);
       // keys are kept only when a later operation reads or removes them
       boolean keep = operations.contains("remove") || (operations.contains("aggregate") && remotes.isEmpty());
@@ -132,20 +158,21 @@ final class BenchCommand implements Callable<Integer> {
         }
       };
       for (String op : operations) {
-        Workload workload = switch (op) {
+        Workload workload = redis ? redisWorkload(op, generator, value) : switch (op) {
           case "ping" -> Workload.ping(value);
           case "create" -> Workload.create(value);
           case "aggregate" -> Workload.aggregate(aggregateTargets(vertx, generator, created, value),
             keysPerAggregate);
           default -> Workload.remove(created);
         };
+        double pace = rate == null ? 0 : rate;
         if (warmup != null) {
           Workload warming = op.equals("remove") ? Workload.ping(value) : workload;
-          generator.run(warming, 0, warmup, null, null, (o, done, total, rps) ->
+          generator.run(warming, 0, warmup, pace, null, null, (o, done, total, rps) ->
             progress(o + " warm-up (not measured)", done, total, rps), null);
         }
-        LoadGenerator.Result result = generator.run(workload, requests, duration, reportEvery,
-          op.equals("create") ? keys : null, this::progress, duration == null ? null : this::interval);
+        LoadGenerator.Result result = generator.run(workload, requests, duration, pace, reportEvery,
+          op.equals("create") && !redis ? keys : null, this::progress, duration == null ? null : this::interval);
         System.err.print("\r\033[K");
         JsonObject memory = duration == null ? null : nodeMemory(vertx);
         System.out.println(json ? toJson(result, memory).encode() : toText(result, memory));
@@ -158,6 +185,23 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** What a node asks of Redis for {@code op}; aggregate reads keys set for the purpose first. */
+  private Workload redisWorkload(String op, LoadGenerator generator, Buffer value) throws Exception {
+    return switch (op) {
+      case "ping" -> Workload.redisPing();
+      case "create" -> Workload.redisCreate(value);
+      default -> {
+        List<String> keys = Workload.redisKeys(Math.max(keysPerAggregate, 100));
+        LoadGenerator.Result set = generator.run(Workload.redisSetEach(keys, value), keys.size(), null, 0, null,
+          null, null, null);
+        if (set.errors() > 0) {
+          throw new Exception("cannot set the keys to MGET: " + set.firstError());
+        }
+        yield Workload.redisAggregate(keys, keysPerAggregate);
+      }
+    };
   }
 
   /**
@@ -193,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private static void createKeys(LoadGenerator generator, int count, Buffer value, Consumer<String> keys)
     throws Exception {
-    LoadGenerator.Result made = generator.run(Workload.create(value), count, null, null, keys, null, null);
+    LoadGenerator.Result made = generator.run(Workload.create(value), count, null, 0, null, keys, null, null);
     if (made.errors() > 0) {
       throw new Exception("cannot create the keys to aggregate: " + made.firstError());
     }
@@ -236,15 +280,24 @@ final class BenchCommand implements Callable<Integer> {
   private String toText(LoadGenerator.Result r, JsonObject memory) {
     return String.format(Locale.ROOT,
       "%s: %.2f requests per second, p50=%.3f ms, p99=%.3f ms, p99.9=%.3f ms, max=%.3f ms"
-        + " (%d requests, %d connections, pipeline %d, %d-byte values%s%s%s)%s",
+        + " (%s%d requests, %d connections, pipeline %d, %d-byte values%s%s%s%s)%s",
       r.op().toUpperCase(Locale.ROOT), r.rps(), r.percentileMs(50), r.percentileMs(99), r.percentileMs(99.9),
-      r.maxMs(), r.requests(), connections, pipeline, valueSize,
+      r.maxMs(), redis ? "Redis itself, " : "", r.requests(), connections, pipeline, valueSize,
       r.op().equals("aggregate") ? ", " + keysPerAggregate + " keys each" : "",
+      pace(r),
       warmup == null ? "" : ", after a " + DurationConverter.format(warmup) + " warm-up",
       r.errors() == 0 ? "" : ", " + r.errors() + " errors, first: " + r.firstError(),
       memory == null ? "" : String.format(Locale.ROOT, "%nnode memory after the run: heap %.1f MiB%s",
         memory.getLong("heap_used_bytes", 0L) / 1048576.0, memory.containsKey("rss_bytes")
           ? String.format(Locale.ROOT, ", resident %.1f MiB", memory.getLong("rss_bytes") / 1048576.0) : ""));
+  }
+
+  private String pace(LoadGenerator.Result r) {
+    if (rate == null) {
+      return "";
+    }
+    return ", paced at " + rate + " per second" + (r.rps() >= 0.95 * rate ? "" : "; the server fell behind the"
+      + " pace, so these latencies include the wait of requests that were due but could not be sent yet");
   }
 
   private JsonObject toJson(LoadGenerator.Result r, JsonObject memory) {
@@ -254,6 +307,7 @@ final class BenchCommand implements Callable<Integer> {
       .put("max_ms", r.maxMs())
       .put("connections", connections).put("pipeline", pipeline).put("value_bytes", valueSize)
       .put("warmup_s", warmup == null ? 0 : warmup.toMillis() / 1000.0)
+      .put("rate", rate == null ? 0 : rate).put("server", redis ? "redis" : "node")
       .put("keys", r.op().equals("aggregate") ? keysPerAggregate : 1).put("first_error", r.firstError());
     if (memory != null) {
       json.put("node_memory", memory);

@@ -3,6 +3,7 @@ package io.multiverse9.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.multiverse9.storage.RedisServerProcess;
 import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
@@ -48,8 +49,13 @@ class ClientCommandsTest {
   }
 
   Run run(byte[] stdin, String... args) throws Exception {
+    return runOn(node.port(), stdin, args);
+  }
+
+  /** Runs a command against the server at {@code port} of this host. */
+  Run runOn(int port, byte[] stdin, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("-p", Integer.toString(node.port())));
+    all.addAll(List.of("-p", Integer.toString(port)));
     Path out = dir.resolve("out"), err = dir.resolve("err");
     List<String> command = new ArrayList<>(List.of(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
@@ -191,15 +197,86 @@ class ClientCommandsTest {
     assertTrue(bench.err().contains("--warmup must be longer than 0"), bench.err());
   }
 
+  @Test
+  void benchPacedSendsAtTheRateAndTimesEachRequestFromWhenItWasDue() throws Exception {
+    // 1000 requests at 1000 per second take a second; unpaced, 4 connections finish them in a few milliseconds
+    Run paced = run("bench", "-c", "4", "-t", "ping", "-n", "1000", "--rate", "1000", "--json");
+    assertEquals(0, paced.exit(), paced.err());
+    JsonObject result = new JsonObject(paced.out().strip());
+    assertEquals(1000L, result.getLong("requests"), result.encode());
+    assertEquals(1000L, result.getLong("rate"), result.encode());
+    assertTrue(result.getDouble("seconds") >= 0.95, "paced over a second: " + result.encode());
+
+    // Below one request per connection: 10 requests at 5 per second over 50 connections end after 2 s, not
+    // when the last connection's first request would fall due (9.8 s)
+    Run slow = run("bench", "-c", "50", "-t", "ping", "-n", "10", "--rate", "5", "--json");
+    assertEquals(0, slow.exit(), slow.err());
+    JsonObject sparse = new JsonObject(slow.out().strip());
+    assertEquals(10L, sparse.getLong("requests"), sparse.encode());
+    assertTrue(sparse.getDouble("seconds") >= 1.75 && sparse.getDouble("seconds") < 5, sparse.encode());
+
+    // A server that stalls is charged for every request that fell due during the stall, not only for the few
+    // in flight when it began: here Redis pauses for 5 s while requests fall due at 1000 per second for 2 s.
+    try (RedisServerProcess redis = RedisServerProcess.start(dir, false)) {
+      Redis client = Redis.createClient(vertx, redis.uri());
+      try {
+        // WRITE: bench's AUTH goes through, its SETs wait (Redis 6.2 and later)
+        client.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(5000).arg("WRITE")).await();
+        Run stalled = runOn(redis.port(), new byte[0], "bench", "--redis", "--token", redis.password(), "-c", "4",
+          "-t", "create", "-n", "2000", "--rate", "1000", "--json");
+        assertEquals(0, stalled.exit(), stalled.err());
+        JsonObject measured = new JsonObject(stalled.out().strip());
+        assertEquals(0L, measured.getLong("errors"), measured.encode());
+        // timed from when each was sent, the 1996 requests sent after the stall would take well under 250 ms
+        assertTrue(measured.getDouble("p99_ms") >= 250, "the stall counts: " + measured.encode());
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void benchMeasuresRedisItselfWithTheSameLoadGenerator() throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.start(dir, false)) {
+      Run bench = runOn(redis.port(), new byte[0], "bench", "--redis", "--token", redis.password(), "-c", "4",
+        "-P", "4", "-n", "500",
+        "-t", "ping,create,aggregate", "--keys", "10", "--json");
+      assertEquals(0, bench.exit(), bench.err());
+      List<JsonObject> results = bench.out().lines().map(JsonObject::new).toList();
+      assertEquals(List.of("ping", "create", "aggregate"), results.stream().map(r -> r.getString("op")).toList());
+      for (JsonObject r : results) {
+        assertEquals(500L, r.getLong("requests"), r.encode());
+        assertEquals(0L, r.getLong("errors"), r.encode());
+        assertEquals("redis", r.getString("server"), r.encode());
+      }
+      // each create is a SET of a new key: 500 keys, and 100 more that aggregate's MGETs read
+      assertEquals(600L, keysIn(redis.uri(), "mv9bench:*"));
+    }
+  }
+
+  @Test
+  void benchRefusesWhatRedisCannotBeAskedAndARateOfNothing() throws Exception {
+    Run remove = run("bench", "--redis", "-t", "remove");
+    assertEquals(2, remove.exit());
+    assertTrue(remove.err().contains("--redis measures ping, create and aggregate"), remove.err());
+    Run zero = run("bench", "-t", "ping", "--rate", "0");
+    assertEquals(2, zero.exit());
+    assertTrue(zero.err().contains("--rate must be 1 or more"), zero.err());
+  }
+
   /** Keys under the test node's prefix, counted in Redis itself. */
   private static long storedKeys() {
-    Redis redis = Redis.createClient(vertx, TestRedis.get().uri());
+    return keysIn(TestRedis.get().uri(), node.settings().keyPrefix() + "*");
+  }
+
+  private static long keysIn(String uri, String pattern) {
+    Redis redis = Redis.createClient(vertx, uri);
     try {
       long count = 0;
       String cursor = "0";
       do {
         Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor)
-          .arg("MATCH").arg(node.settings().keyPrefix() + "*").arg("COUNT").arg(1000)).await();
+          .arg("MATCH").arg(pattern).arg("COUNT").arg(1000)).await();
         cursor = page.get(0).toString();
         count += page.get(1).size();
       } while (!cursor.equals("0"));
