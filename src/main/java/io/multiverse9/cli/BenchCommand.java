@@ -71,31 +71,32 @@ final class BenchCommand implements Callable<Integer> {
     description = "Peers of the node: aggregate targets are KEY@HOST:PORT for keys stored there (repeatable)")
   List<String> remotes = new ArrayList<>();
 
-  @Option(names = "--token", description = {"Sent with AUTH on every connection (also to --remote peers); with",
-    "--redis, Redis's password"})
+  @Option(names = "--token",
+    description = "Sent with AUTH on every connection (also to --remote peers); with --redis, Redis's password")
   String token;
 
   @Option(names = "--rate", paramLabel = "PER_SECOND",
-    description = {"Pace the requests: this many per second over all connections, each request timed from when it",
-      "fell due, not from when it could be sent (-P caps the requests in flight per connection). Without it each",
-      "connection sends as soon as an answer makes room: a closed loop, as redis-benchmark"})
+    description = "Pace the requests: this many per second over all connections, each request timed from when it "
+      + "fell due, not from when it could be sent (-P caps the requests in flight per connection). "
+      + "Without it each connection sends as soon as an answer makes room: a closed loop, as "
+      + "redis-benchmark")
   Long rate;
 
   @Option(names = "--redis",
-    description = {"The server at -h/-p is Redis itself: measure what a node asks of Redis for each operation (ping:",
-      "PING; create: SET of a new key with NX; aggregate: MGET of --keys keys) with this same load generator,",
-      "as the baseline of a --rate run (bench/compare.sh -R does both)"})
+    description = "The server at -h/-p is Redis itself: measure what a node asks of Redis for each operation (ping: "
+      + "PING; create: SET of a new key with NX; aggregate: MGET of --keys keys) with this same load "
+      + "generator, as the baseline of a --rate run (bench/compare.sh -R does both)")
   boolean redis;
 
   @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
-    description = {"Run each operation for this long instead of -n requests (e.g. 90s, 10m, 1h), reporting",
-      "throughput and latency every --report-every, and the node's memory at the end: a soak run"})
+    description = "Run each operation for this long instead of -n requests (e.g. 90s, 10m, 1h), reporting "
+      + "throughput and latency every --report-every, and the node's memory at the end: a soak run")
   Duration duration;
 
   @Option(names = "--warmup", paramLabel = "TIME", converter = DurationConverter.class,
-    description = {"Before measuring each operation, run it for this long and discard what it measured (remove",
-      "warms up with ping, not to use up the keys it removes), so that the load generator's own JIT",
-      "warm-up is not counted as the node's latency (e.g. 5s; default: none)"})
+    description = "Before measuring each operation, run it for this long and discard what it measured (remove warms "
+      + "up with ping, not to use up the keys it removes), so that the load generator's own JIT warm-up "
+      + "is not counted as the node's latency (e.g. 5s; default: none)")
   Duration warmup;
 
   @Option(names = "--report-every", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
@@ -103,8 +104,8 @@ final class BenchCommand implements Callable<Integer> {
   Duration reportEvery;
 
   @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-    description = {"Event-loop threads of the load generator (default: ${DEFAULT-VALUE}, like redis-benchmark,",
-      "so that on a shared machine it takes as little CPU from the node as it can)"})
+    description = "Event-loop threads of the load generator (default: ${DEFAULT-VALUE}, like redis-benchmark, so "
+      + "that on a shared machine it takes as little CPU from the node as it can)")
   int threads;
 
   @Option(names = "--json", description = "Print each result as a JSON line instead of text")

@@ -40,9 +40,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-d", "--debug"}, description = "Log at debug level (also MV9_LOG=debug)")
   boolean debug;
 
-  @Option(names = "--cluster", description = {"Join the Hazelcast cluster of cluster.xml (members from",
-    "-Dmv9.cluster.members, this machine by default), so that storage and peer requests can be served by",
-    "other JVMs (see the roles setting)"})
+  @Option(names = "--cluster", description = "Join the Hazelcast cluster of cluster.xml (members from "
+    + "-Dmv9.cluster.members, this machine by default), so that storage and peer requests can be served by other "
+    + "JVMs (see the roles setting)")
   boolean cluster;
 
   @Override
