@@ -4,8 +4,9 @@
 # of each pair (ours / Redis). CREATE is set against two baselines: redis-benchmark -t set (overwrites one key)
 # and SET NX of fresh random keys of the same length, which is what a CREATE asks of Redis. Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
-# The node runs THREADS node verticles and as many storage verticles (default 1: Redis is single-threaded and
-# Redis, node and load generator share this machine), and is warmed up (JIT) for WARMUP seconds before measuring.
+# The node runs THREADS node verticles and as many storage verticles (default: the number of cores, which is
+# the node's own default; measured in docs/BENCHMARKS.md against 1, which suits CREATE as well but not
+# AGGREGATE of 10 keys), and is warmed up (JIT) for WARMUP seconds before measuring.
 #
 # With -R RATE[,RATE...] it compares latency at the same offered rates instead (an open loop): for each rate,
 # Redis (bench --redis: SET NX of new keys, MGET of 10 keys) and the node (CREATE, AGGREGATE of 10 keys) are
@@ -17,7 +18,7 @@
 #                         [-R RATE[,RATE...]]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-requests=300000; connections=50; pipeline=1; size=64; threads=1; warmup=20; rates=""
+requests=300000; connections=50; pipeline=1; size=64; threads=$(nproc); warmup=20; rates=""
 usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP] [-R RATE[,RATE...]]"
 while getopts "n:c:P:d:T:w:R:" opt; do
   case $opt in
