@@ -57,8 +57,8 @@ final class LoadConnection {
     socket.exceptionHandler(e -> onClosed(e.getMessage()));
   }
 
-  /** Sends an AUTH request (a node's, or Redis's) and completes once the server accepted it. */
-  Future<Void> authenticate(Buffer auth) {
+  /** Sends one request (AUTH, PING) outside any run and completes once the server answered it with success. */
+  Future<Void> ask(Buffer request) {
     Promise<Void> accepted = Promise.promise();
     phase = new Phase() {
       @Override
@@ -67,7 +67,7 @@ final class LoadConnection {
         if (failure == null) {
           accepted.tryComplete();
         } else {
-          accepted.tryFail("AUTH refused: " + failure);
+          accepted.tryFail(failure);
         }
       }
 
@@ -76,7 +76,7 @@ final class LoadConnection {
         accepted.tryFail(why);
       }
     };
-    send(auth, System.nanoTime());
+    send(request, System.nanoTime());
     return accepted.future();
   }
 

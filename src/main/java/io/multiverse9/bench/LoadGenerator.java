@@ -58,6 +58,17 @@ public final class LoadGenerator {
   private record Connected(LoadConnection connection, Context context) {
   }
 
+  /** How bench speaks to one kind of server: how answers are framed, how to ask whether it is there. */
+  private record Dialect(AnswerFraming framing, Buffer ping, String kind) {
+  }
+
+  private static final Dialect NODE = new Dialect(NodeAnswers.INSTANCE,
+    RequestEncoder.frame(Opcode.PING, Buffer.buffer()), "a multiverse9 node? (bench --redis measures a Redis server)");
+  private static final Dialect REDIS = new Dialect(RedisAnswers.INSTANCE, RedisCommand.encode("PING"),
+    "a Redis server? (bench without --redis measures a node)");
+  /** A server that does not answer a PING in this time is not the kind of server bench was told it is. */
+  private static final long PING_SECONDS = 5;
+
   private final NetClient client;
   private final List<Connected> connections;
 
@@ -73,7 +84,7 @@ public final class LoadGenerator {
   public static LoadGenerator connect(Vertx vertx, String host, int port, int count, int pipeline, String token)
     throws Exception {
     Buffer auth = token == null ? null : RequestEncoder.frame(Opcode.AUTH, Buffer.buffer(token, "UTF-8"));
-    return connect(vertx, host, port, count, pipeline, auth, NodeAnswers.INSTANCE);
+    return connect(vertx, host, port, count, pipeline, auth, NODE);
   }
 
   /**
@@ -83,11 +94,15 @@ public final class LoadGenerator {
   public static LoadGenerator connectToRedis(Vertx vertx, String host, int port, int count, int pipeline,
                                              String password) throws Exception {
     Buffer auth = password == null ? null : RedisCommand.encode("AUTH", password);
-    return connect(vertx, host, port, count, pipeline, auth, RedisAnswers.INSTANCE);
+    return connect(vertx, host, port, count, pipeline, auth, REDIS);
   }
 
+  /**
+   * Each connection sends AUTH first when {@code auth} is set, then a PING, so that a server of the wrong kind
+   * (a Redis where a node was meant, or the other way round) is reported at once, not after a stalled run.
+   */
   private static LoadGenerator connect(Vertx vertx, String host, int port, int count, int pipeline, Buffer auth,
-                                       AnswerFraming framing) throws Exception {
+                                       Dialect dialect) throws Exception {
     NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
     List<Future<Connected>> opening = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -95,8 +110,13 @@ public final class LoadGenerator {
       Promise<Connected> opened = Promise.promise();
       // connected from the context, so that the socket's handlers run on it
       context.runOnContext(v -> client.connect(port, host)
-        .map(socket -> new LoadConnection(vertx, socket, framing, pipeline))
-        .compose(c -> auth == null ? Future.succeededFuture(c) : c.authenticate(auth).map(ok -> c))
+        .map(socket -> new LoadConnection(vertx, socket, dialect.framing(), pipeline))
+        .compose(c -> auth == null ? Future.succeededFuture(c)
+          : c.ask(auth).recover(e -> Future.failedFuture("AUTH refused: " + e.getMessage())).map(ok -> c))
+        .compose(c -> c.ask(dialect.ping()).timeout(PING_SECONDS, TimeUnit.SECONDS)
+          .recover(e -> Future.failedFuture((e instanceof TimeoutException ? "no answer to PING in " + PING_SECONDS
+            + " s" : "PING failed (" + e.getMessage() + ")") + "; is it " + dialect.kind()))
+          .map(ok -> c))
         .map(c -> new Connected(c, context))
         .onComplete(opened));
       opening.add(opened.future());

@@ -255,6 +255,21 @@ class ClientCommandsTest {
   }
 
   @Test
+  void benchToldTheWrongKindOfServerSaysSoBeforeItRuns() throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.start(dir, false)) {
+      // Redis waits for the end of a line that a node's frames never send: no answer, not a 30 s stalled run
+      Run nodeExpected = runOn(redis.port(), new byte[0], "bench", "-c", "2", "-t", "ping", "-n", "10");
+      assertEquals(1, nodeExpected.exit(), nodeExpected.err());
+      assertTrue(nodeExpected.err().contains("no answer to PING in 5 s; is it a multiverse9 node? (bench --redis"),
+        nodeExpected.err());
+    }
+    // a node closes a connection that sends what is not a frame
+    Run redisExpected = run("bench", "--redis", "-c", "2", "-t", "ping", "-n", "10");
+    assertEquals(1, redisExpected.exit(), redisExpected.err());
+    assertTrue(redisExpected.err().contains("is it a Redis server?"), redisExpected.err());
+  }
+
+  @Test
   void benchRefusesWhatRedisCannotBeAskedAndARateOfNothing() throws Exception {
     Run remove = run("bench", "--redis", "-t", "remove");
     assertEquals(2, remove.exit());
