@@ -5,8 +5,8 @@
 # and SET NX of fresh random keys of the same length, which is what a CREATE asks of Redis. Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
 # The node runs THREADS node verticles and as many storage verticles (default: the number of cores, which is
-# the node's own default; measured in docs/BENCHMARKS.md against 1, which suits CREATE as well but not
-# AGGREGATE of 10 keys), and is warmed up (JIT) for WARMUP seconds before measuring.
+# the node's own default; on two cores -T 1 gives CREATE more and AGGREGATE of 10 keys less, see
+# docs/BENCHMARKS.md), and is warmed up (JIT) for WARMUP seconds before measuring.
 #
 # With -R RATE[,RATE...] it compares latency at the same offered rates instead (an open loop): for each rate,
 # Redis (bench --redis: SET NX of new keys, MGET of 10 keys) and the node (CREATE, AGGREGATE of 10 keys) are
