@@ -33,7 +33,7 @@ final class LoadConnection {
   private boolean closed;
   private Phase phase;
 
-  /** What the connection is doing: authenticating, or running one operation. */
+  /** What the connection is doing: asking one request before a run (AUTH, PING), or running one operation. */
   private abstract static class Phase {
     abstract void answered(Buffer buffer, int from, int end, long latencyNanos);
 

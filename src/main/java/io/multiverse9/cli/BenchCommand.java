@@ -285,7 +285,7 @@ final class BenchCommand implements Callable<Integer> {
       r.op().toUpperCase(Locale.ROOT), r.rps(), r.percentileMs(50), r.percentileMs(99), r.percentileMs(99.9),
       r.maxMs(), redis ? "Redis itself, " : "", r.requests(), connections, pipeline, valueSize,
       r.op().equals("aggregate") ? ", " + keysPerAggregate + " keys each" : "",
-      pace(r),
+      paceNote(r),
       warmup == null ? "" : ", after a " + DurationConverter.format(warmup) + " warm-up",
       r.errors() == 0 ? "" : ", " + r.errors() + " errors, first: " + r.firstError(),
       memory == null ? "" : String.format(Locale.ROOT, "%nnode memory after the run: heap %.1f MiB%s",
@@ -293,7 +293,7 @@ final class BenchCommand implements Callable<Integer> {
           ? String.format(Locale.ROOT, ", resident %.1f MiB", memory.getLong("rss_bytes") / 1048576.0) : ""));
   }
 
-  private String pace(LoadGenerator.Result r) {
+  private String paceNote(LoadGenerator.Result r) {
     if (rate == null) {
       return "";
     }

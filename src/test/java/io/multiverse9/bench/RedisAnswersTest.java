@@ -50,7 +50,8 @@ class RedisAnswersTest {
 
   @Test
   void bytesThatAreNotAReplyAreRefusedNotWaitedFor() {
-    for (String garbage : List.of("HTTP/1.1 200 OK\r\n", "$abc\r\n", "*x\r\n", "$999999999999\r\n")) {
+    for (String garbage : List.of("HTTP/1.1 200 OK\r\n", "$abc\r\n", "*x\r\n", "$\r\n", "*-\r\n", "$1x\r\n",
+      "$999999999999\r\n", "$99999999999999999999\r\n")) {
       Buffer buffer = Buffer.buffer(garbage);
       assertThrows(IllegalStateException.class, () -> RedisAnswers.INSTANCE.end(buffer, 0, buffer.length()),
         garbage);
