@@ -57,6 +57,7 @@ until grep -q "listening on" "$work/node.log" 2>/dev/null; do sleep 0.2; done
 bench_json() { java -jar target/multiverse9.jar bench -c "$connections" -P "$pipeline" -d "$size" --json "$@" 2>/dev/null; }
 mv9() { bench_json -p $node_port "$@"; }
 mv9_measured() { mv9 --warmup 3s "$@"; }
+redis_measured() { bench_json --redis -p $redis_port --warmup 3s "$@"; }  # Redis by the same load generator
 rb() { redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" -d "$size" --csv "$@" 2>/dev/null | tail -1; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(java -version 2>&1 | head -1)"
@@ -71,8 +72,7 @@ if [ -n "$rates" ]; then
     for pair in "SET NX new keys vs CREATE:create" "MGET 10 vs AGGREGATE 10 keys:aggregate"; do
       op=${pair##*:}
       redis-cli -p $redis_port FLUSHALL >/dev/null
-      redis_json=$(bench_json --redis -p $redis_port --warmup 3s --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 \
-        | tail -1)
+      redis_json=$(redis_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
       redis-cli -p $redis_port FLUSHALL >/dev/null
       node_json=$(mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
       python3 - "${pair%%:*}" "$rate" "$redis_json" "$node_json" <<'PY'

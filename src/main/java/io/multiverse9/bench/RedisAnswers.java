@@ -70,20 +70,23 @@ final class RedisAnswers implements AnswerFraming {
   private static long number(Buffer buffer, int from, int to) {
     boolean negative = from < to && buffer.getByte(from) == '-';
     int start = negative ? from + 1 : from;
+    if (start == to || to - start > 18) {
+      throw notANumber(buffer, from, to);
+    }
     long value = 0;
     for (int i = start; i < to; i++) {
       byte digit = buffer.getByte(i);
-      if (digit < '0' || digit > '9' || i - start >= 18) {
-        start = to; // not a number: refused below
-        break;
+      if (digit < '0' || digit > '9') {
+        throw notANumber(buffer, from, to);
       }
       value = value * 10 + (digit - '0');
     }
-    if (start >= to) {
-      throw new IllegalStateException("not a Redis reply: a length of \""
-        + buffer.getString(from, to, StandardCharsets.US_ASCII.name()) + "\"");
-    }
     return negative ? -value : value;
+  }
+
+  private static IllegalStateException notANumber(Buffer buffer, int from, int to) {
+    return new IllegalStateException("not a Redis reply: a length of \""
+      + buffer.getString(from, to, StandardCharsets.US_ASCII.name()) + "\"");
   }
 
   @Override

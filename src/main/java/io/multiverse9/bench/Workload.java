@@ -5,6 +5,7 @@ import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
 import io.multiverse9.protocol.Segments;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -25,6 +26,8 @@ public final class Workload {
   /** Where bench keeps its keys in a Redis it measures directly. */
   static final String REDIS_KEY_PREFIX = "mv9bench:";
   private static final int AGGREGATE_RING = 1024;
+  /** The numbered end of bench's Redis keys: 10^10 creates per run before numbers repeat (and SET NX refuses). */
+  private static final int NUMBER_DIGITS = 10;
 
   private final String op;
   private final IntFunction<Buffer> frames;
@@ -70,13 +73,23 @@ public final class Workload {
 
   /**
    * Redis's counterpart of create, which is what a node asks of Redis for one: {@code SET key value NX} of a key
-   * never used before, as long as a node's ({@code key_prefix} and a 26-character ULID).
+   * never used before, about as long as a node's ({@code key_prefix} and a 26-character ULID). The command is
+   * encoded once; each request copies it and writes its number into the key, as a node's create frame is
+   * prepared once too.
    */
   public static Workload redisCreate(Buffer value) {
-    String base = freshBase();
+    String first = redisKey(freshBase(), 0);
+    Buffer template = RedisCommand.encode("SET", first, value, "NX");
+    int numberAt = template.toString(StandardCharsets.ISO_8859_1).indexOf(first) + first.length() - NUMBER_DIGITS;
     AtomicLong counter = new AtomicLong();
-    return new Workload("create", sequence -> RedisCommand.encode("SET", redisKey(base, counter.getAndIncrement()),
-      value, "NX"));
+    return new Workload("create", sequence -> {
+      Buffer frame = template.copy();
+      long n = counter.getAndIncrement();
+      for (int i = NUMBER_DIGITS - 1; i >= 0; i--, n /= 10) {
+        frame.setByte(numberAt + i, (byte) ('0' + n % 10));
+      }
+      return frame;
+    });
   }
 
   /** Redis's counterpart of aggregate: MGETs of {@code perRequest} consecutive keys, walking round {@code keys}. */
@@ -129,8 +142,9 @@ public final class Workload {
     return UlidCreator.getUlid().toString().substring(10);
   }
 
+  /** {@code REDIS_KEY_PREFIX}, {@code base}, then {@code n} in {@link #NUMBER_DIGITS} decimal digits. */
   private static String redisKey(String base, long n) {
     String digits = Long.toString(n);
-    return REDIS_KEY_PREFIX + base + "0".repeat(Math.max(0, 10 - digits.length())) + digits;
+    return REDIS_KEY_PREFIX + base + "0".repeat(Math.max(0, NUMBER_DIGITS - digits.length())) + digits;
   }
 }
