@@ -218,20 +218,17 @@ public final class NodeApplication extends VerticleBase {
     } catch (IOException e) {
       return Future.failedFuture(new IllegalStateException("cannot listen on " + requested + ": " + e.getMessage()));
     }
-    Settings before = settings.get();
-    settings.set(resolved.boundTo(bound));
-    return vertx.deployVerticle(() -> new NodeVerticle(settings, connections, startedAt),
+    // the settings in force name the new address only once it accepts connections
+    return vertx.deployVerticle(() -> new NodeVerticle(settings, bound, connections, startedAt),
         new DeploymentOptions().setInstances(resolved.verticles().node()))
       .<Void>map(id -> {
         nodeDeployment = id;
+        settings.set(resolved.boundTo(bound));
         return null;
       })
-      .recover(e -> {
-        settings.set(before);
-        return attempts > 1 && e instanceof java.net.BindException
-          ? listen(resolved, attempts - 1)
-          : Future.failedFuture(e);
-      });
+      .recover(e -> attempts > 1 && e instanceof java.net.BindException
+        ? listen(resolved, attempts - 1)
+        : Future.failedFuture(e));
   }
 
   private static int freePort(String host) throws IOException {

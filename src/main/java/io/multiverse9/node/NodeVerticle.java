@@ -5,6 +5,7 @@ import io.multiverse9.config.Tls;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.Reply;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Form;
@@ -33,6 +34,7 @@ public final class NodeVerticle extends VerticleBase {
   static final long DRAIN_TIMEOUT_MS = 10_000;
 
   private final SettingsHolder settings;
+  private final Address bindTo;
   private final ConnectionCounter connections;
   private final long startedAtMs;
   private NetServer server;
@@ -40,8 +42,10 @@ public final class NodeVerticle extends VerticleBase {
   private final Set<Connection> open = new HashSet<>();
   private long idleSweep;
 
-  NodeVerticle(SettingsHolder settings, ConnectionCounter connections, long startedAtMs) {
+  /** {@code bindTo} is passed apart from the settings: they name the new address only once it is bound. */
+  NodeVerticle(SettingsHolder settings, Address bindTo, ConnectionCounter connections, long startedAtMs) {
     this.settings = settings;
+    this.bindTo = bindTo;
     this.connections = connections;
     this.startedAtMs = startedAtMs;
   }
@@ -56,7 +60,7 @@ public final class NodeVerticle extends VerticleBase {
     // idle connections are found here rather than by the server option, so that a new limits.idle_timeout_s
     // applies to open connections too
     idleSweep = vertx.setPeriodic(1000, id -> closeIdle());
-    return server.listen(now.addr().port(), now.addr().host());
+    return server.listen(bindTo.port(), bindTo.host());
   }
 
   @Override

@@ -134,7 +134,12 @@ class LiveReloadTest {
       assertEquals(oldPort, node.port(), "addr unchanged (still port 0 as configured): no rebind");
       int newPort = io.multiverse9.support.NodeProcess.freePort("127.0.0.1");
       write(settings.copy().put("addr", "127.0.0.1:" + newPort));
-      pollUntil("rebound", () -> node.port() == newPort);
+      // spun on rather than polled: the settings must not name the new port before it accepts connections
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (node.port() != newPort) {
+        assertTrue(System.nanoTime() < deadline, "never rebound to " + newPort);
+        Thread.onSpinWait();
+      }
       try (WireClient client = new WireClient("127.0.0.1", newPort)) {
         assertEquals(0, client.call(CREATE, "on the new port").status());
       }
