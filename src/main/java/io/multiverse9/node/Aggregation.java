@@ -62,18 +62,19 @@ final class Aggregation {
     this.entries = new AggregateEntry[raw.size()];
   }
 
-  static Future<Reply> run(Settings now, List<Buffer> targets, StorageClient storage, PeerClient peers) {
-    return new Aggregation(targets).run(now, storage, peers);
+  static Future<Reply> run(Settings now, Address listening, List<Buffer> targets, StorageClient storage,
+      PeerClient peers) {
+    return new Aggregation(targets).run(now, listening, storage, peers);
   }
 
-  private Future<Reply> run(Settings now, StorageClient storage, PeerClient peers) {
+  private Future<Reply> run(Settings now, Address listening, StorageClient storage, PeerClient peers) {
     Group local = new Group(raw.size());
     Map<PeerEntry, Group> remote = Map.of(); // made when a target is on a peer: most AGGREGATEs are local
     for (int i = 0; i < raw.size(); i++) {
       Target target = Target.parse(raw.get(i));
       if (!target.isValid()) {
         fail(i, EntryStatus.INVALID_KEY, target.error());
-      } else if (!target.isRemote() || isSelf(now, target.address())) {
+      } else if (!target.isRemote() || isSelf(now, listening, target.address())) {
         local.add(target.key(), i);
       } else {
         PeerEntry peer = acknowledgedPeer(now, target.address());
@@ -129,8 +130,8 @@ final class Aggregation {
     entries[slot] = AggregateEntry.failed(status, raw.get(slot), message);
   }
 
-  private static boolean isSelf(Settings now, Address address) {
-    return address.equals(now.addr()) || address.equals(now.advertisedAddr());
+  private static boolean isSelf(Settings now, Address listening, Address address) {
+    return address.equals(now.addr()) || address.equals(now.advertisedAddr()) || address.equals(listening);
   }
 
   private static PeerEntry acknowledgedPeer(Settings now, Address address) {

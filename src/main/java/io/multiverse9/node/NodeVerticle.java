@@ -55,7 +55,8 @@ public final class NodeVerticle extends VerticleBase {
     Settings now = settings.get();
     StorageClient storage = new StorageClient(vertx, StorageVerticle.address(now),
       now.limits().storageTimeoutMs());
-    handler = new RequestHandler(settings, storage, new PeerClient(vertx, PeerVerticle.address(now)), startedAtMs);
+    handler = new RequestHandler(settings, bindTo, storage, new PeerClient(vertx, PeerVerticle.address(now)),
+      startedAtMs);
     server = vertx.createNetServer(serverOptions(now)).connectHandler(this::onConnect);
     // idle connections are found here rather than by the server option, so that a new limits.idle_timeout_s
     // applies to open connections too

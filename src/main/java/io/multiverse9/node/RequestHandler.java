@@ -4,6 +4,7 @@ import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
 import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.metrics.ProcessMemory;
+import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.Reply;
@@ -31,12 +32,16 @@ final class RequestHandler {
   private static final int MAX_TARGET_BYTES = 0xFFFF; // target_len is a u16 (SPEC 1.3)
 
   private final SettingsHolder settings;
+  private final Address listening;
   private final StorageClient storage;
   private final PeerClient peers;
   private final long startedAtMs;
 
-  RequestHandler(SettingsHolder settings, StorageClient storage, PeerClient peers, long startedAtMs) {
+  /** {@code listening} is this listener's address: a key addressed to it is local, even while a new addr moves in. */
+  RequestHandler(SettingsHolder settings, Address listening, StorageClient storage, PeerClient peers,
+      long startedAtMs) {
     this.settings = settings;
+    this.listening = listening;
     this.storage = storage;
     this.peers = peers;
     this.startedAtMs = startedAtMs;
@@ -117,7 +122,7 @@ final class RequestHandler {
         return done(Status.BAD_REQUEST, "target " + (i + 1) + " is longer than " + MAX_TARGET_BYTES + " bytes");
       }
     }
-    return Aggregation.run(now, items, storage, peers);
+    return Aggregation.run(now, listening, items, storage, peers);
   }
 
   private Future<Reply> ping(Buffer payload) {
