@@ -26,7 +26,10 @@ public record Settings(
   int configScanMs,
   RedisTopology redis,
   java.util.Set<String> roles,
-  Tls tls) {
+  Tls tls,
+  int shutdownGraceS) {
+
+  public static final int DEFAULT_SHUTDOWN_GRACE_S = 10;
 
   /** What a JVM of the node runs: {@code node} (the listener), {@code storage}, {@code peer}. */
   public static final java.util.Set<String> ALL_ROLES = java.util.Set.of("node", "storage", "peer");
@@ -47,13 +50,13 @@ public record Settings(
   public Settings boundTo(Address bound) {
     Address advertised = advertisedAddr.equals(addr) ? bound : advertisedAddr;
     return new Settings(name, redisUri, version, perms, bound, nodes, advertised, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS);
   }
 
   /** The same settings on another Redis (the embedded server, once started). */
   public Settings withRedisUri(String uri) {
     return new Settings(name, uri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS);
   }
 
   /**
@@ -64,7 +67,7 @@ public record Settings(
   public Settings keepingRestartFieldsOf(Settings running) {
     return new Settings(running.name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback,
       authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs,
-      redis, running.roles, running.tls);
+      redis, running.roles, running.tls, shutdownGraceS);
   }
 
   /** Names of the fields that differ from {@code other}, as they are written in the settings file. */
@@ -94,6 +97,7 @@ public record Settings(
     check.accept("redis", redis.equals(other.redis));
     check.accept("roles", roles.equals(other.roles));
     check.accept("tls", java.util.Objects.equals(tls, other.tls));
+    check.accept("shutdown_grace_s", shutdownGraceS == other.shutdownGraceS);
     return changed;
   }
 

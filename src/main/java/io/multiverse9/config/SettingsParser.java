@@ -19,12 +19,13 @@ public final class SettingsParser {
 
   private static final Set<String> TOP = Set.of("name", "redis_uri", "version", "perms", "addr", "nodes",
     "advertised_addr", "trust_loopback", "auth", "key_prefix", "data_dir", "limits", "verticles", "metrics",
-    "config_scan_ms", "redis", "roles", "tls");
+    "config_scan_ms", "redis", "roles", "tls", "shutdown_grace_s");
   private static final Set<String> TLS = Set.of("cert", "key", "ca");
   private static final Set<String> REDIS = Set.of("type", "endpoints", "master_name");
   private static final Set<String> PERMS = Set.of("open_metadata", "open_interactions");
   private static final Set<String> LIMITS = Set.of("max_frame_bytes", "max_targets", "max_connections",
-    "idle_timeout_s", "peer_timeout_ms", "max_pipeline", "storage_timeout_ms");
+    "idle_timeout_s", "peer_timeout_ms", "max_pipeline", "storage_timeout_ms", "max_pending_bytes",
+    "max_buffered_bytes", "max_answer_bytes", "max_stranger_frame_bytes");
   private static final Set<String> VERTICLES = Set.of("node", "storage", "peer");
   private static final Set<String> AUTH = Set.of("token");
   private static final Set<String> METRICS = Set.of("addr");
@@ -83,7 +84,8 @@ public final class SettingsParser {
     int scan = positiveInt(json, "", "config_scan_ms", 2000);
     RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
     return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
-      dataDir, limits, verticles, metricsAddr, scan, redis, roles(json), tls(json));
+      dataDir, limits, verticles, metricsAddr, scan, redis, roles(json), tls(json),
+      positiveInt(json, "", "shutdown_grace_s", Settings.DEFAULT_SHUTDOWN_GRACE_S));
   }
 
   private List<PeerEntry> nodes(JsonObject json) {
@@ -189,7 +191,11 @@ public final class SettingsParser {
       positiveInt(json, "limits.", "idle_timeout_s", Limits.DEFAULT_IDLE_TIMEOUT_S),
       positiveInt(json, "limits.", "peer_timeout_ms", Limits.DEFAULT_PEER_TIMEOUT_MS),
       positiveInt(json, "limits.", "max_pipeline", Limits.DEFAULT_MAX_PIPELINE),
-      positiveInt(json, "limits.", "storage_timeout_ms", Limits.DEFAULT_STORAGE_TIMEOUT_MS));
+      positiveInt(json, "limits.", "storage_timeout_ms", Limits.DEFAULT_STORAGE_TIMEOUT_MS),
+      positiveInt(json, "limits.", "max_pending_bytes", Limits.DEFAULT_MAX_PENDING_BYTES),
+      positiveLong(json, "limits.", "max_buffered_bytes", Limits.DEFAULT_MAX_BUFFERED_BYTES),
+      positiveInt(json, "limits.", "max_answer_bytes", Limits.DEFAULT_MAX_ANSWER_BYTES),
+      positiveInt(json, "limits.", "max_stranger_frame_bytes", Limits.DEFAULT_MAX_STRANGER_FRAME_BYTES));
   }
 
   private Verticles verticles(JsonObject json) {
@@ -263,6 +269,14 @@ public final class SettingsParser {
   }
 
   private static int positiveInt(JsonObject json, String prefix, String field, int defaultValue) {
+    return (int) wholeNumber(json, prefix, field, defaultValue, Integer.MAX_VALUE);
+  }
+
+  private static long positiveLong(JsonObject json, String prefix, String field, long defaultValue) {
+    return wholeNumber(json, prefix, field, defaultValue, Long.MAX_VALUE);
+  }
+
+  private static long wholeNumber(JsonObject json, String prefix, String field, long defaultValue, long max) {
     Object value = json.getValue(field);
     if (value == null) {
       return defaultValue;
@@ -270,10 +284,10 @@ public final class SettingsParser {
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new SettingsException(prefix + field, "must be a whole number");
     }
-    if (n.longValue() < 1 || n.longValue() > Integer.MAX_VALUE) {
-      throw new SettingsException(prefix + field, "must be between 1 and " + Integer.MAX_VALUE + ", got " + n);
+    if (n.longValue() < 1 || n.longValue() > max) {
+      throw new SettingsException(prefix + field, "must be between 1 and " + max + ", got " + n);
     }
-    return n.intValue();
+    return n.longValue();
   }
 
   private static Address address(String text, String field, boolean allowAnyPort) {
