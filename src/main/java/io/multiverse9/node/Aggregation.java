@@ -9,12 +9,15 @@ import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.ResponseEncoder;
+import io.multiverse9.protocol.Status;
 import io.multiverse9.protocol.Target;
 import io.multiverse9.storage.StorageClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,23 +29,60 @@ import java.util.Map;
  */
 final class Aggregation {
 
-  /** The targets asked of one place (storage or a peer), with where their entries go. */
+  /**
+   * The targets asked of one place (storage or a peer), with where their entries go. A key asked for more than
+   * once is fetched once and its value shared by its entries, so that repeating a key cannot make the node fetch
+   * and hold its value many times over.
+   */
   private static final class Group {
+    /** Up to this many distinct keys, a repeat is found by a scan; past it, by a map. */
+    private static final int SCANNED = 16;
+
     final List<String> keys;
+    private Map<String, Integer> indexOfKey;
     private int[] slots;
+    private int[] keyOfSlot;
     private int size;
 
     Group(int capacity) {
       keys = new ArrayList<>(capacity);
       slots = new int[capacity];
+      keyOfSlot = new int[capacity];
     }
 
     void add(String key, int slot) {
       if (size == slots.length) {
         slots = Arrays.copyOf(slots, size * 2);
+        keyOfSlot = Arrays.copyOf(keyOfSlot, size * 2);
       }
-      keys.add(key);
-      slots[size++] = slot;
+      int k = indexOf(key);
+      if (k < 0) {
+        k = keys.size();
+        keys.add(key);
+        if (indexOfKey != null) {
+          indexOfKey.put(key, k);
+        } else if (keys.size() > SCANNED) {
+          indexOfKey = new HashMap<>(keys.size() * 2);
+          for (int i = 0; i < keys.size(); i++) {
+            indexOfKey.put(keys.get(i), i);
+          }
+        }
+      }
+      slots[size] = slot;
+      keyOfSlot[size++] = k;
+    }
+
+    private int indexOf(String key) {
+      if (indexOfKey != null) {
+        Integer k = indexOfKey.get(key);
+        return k == null ? -1 : k;
+      }
+      for (int i = 0; i < keys.size(); i++) {
+        if (keys.get(i).equals(key)) {
+          return i;
+        }
+      }
+      return -1;
     }
 
     int size() {
@@ -51,6 +91,11 @@ final class Aggregation {
 
     int slot(int j) {
       return slots[j];
+    }
+
+    /** Where in {@link #keys} (and in the answer for them) the key of target {@code j} is. */
+    int key(int j) {
+      return keyOfSlot[j];
     }
   }
 
@@ -101,13 +146,27 @@ final class Aggregation {
         .onFailure(failure -> failGroup(group, failure instanceof PeerException pe ? pe.status()
           : EntryStatus.UNAVAILABLE, failure.getMessage())));
     }
-    return Future.join(parts).transform(ar -> Future.succeededFuture(new Reply.Entries(Arrays.asList(entries))));
+    int maxAnswer = now.limits().maxAnswerBytes();
+    return Future.join(parts).transform(ar -> Future.succeededFuture(answer(maxAnswer)));
+  }
+
+  /** The entries, or TOO_LARGE when they would not fit in {@code limits.max_answer_bytes} (SPEC 1.6). */
+  private Reply answer(int maxAnswer) {
+    long length = 6;
+    for (AggregateEntry entry : entries) {
+      length += ResponseEncoder.entryLength(entry);
+    }
+    if (length > maxAnswer) {
+      return Reply.error(Status.TOO_LARGE, "the answer would be " + length + " bytes, more than the limit of "
+        + maxAnswer + " (limits.max_answer_bytes); ask for fewer targets at a time");
+    }
+    return new Reply.Entries(Arrays.asList(entries));
   }
 
   private void fillValues(Group group, List<Buffer> values) {
     for (int j = 0; j < group.size(); j++) {
       int slot = group.slot(j);
-      Buffer value = values.get(j);
+      Buffer value = values.get(group.key(j));
       entries[slot] = value == null ? AggregateEntry.notFound(raw.get(slot)) : AggregateEntry.found(raw.get(slot), value);
     }
   }
@@ -115,7 +174,7 @@ final class Aggregation {
   private void fillEntries(Group group, List<PeerMessages.Entry> answer) {
     for (int j = 0; j < group.size(); j++) {
       int slot = group.slot(j);
-      PeerMessages.Entry entry = answer.get(j);
+      PeerMessages.Entry entry = answer.get(group.key(j));
       entries[slot] = new AggregateEntry(entry.status(), raw.get(slot), entry.data());
     }
   }

@@ -1,5 +1,7 @@
 package io.multiverse9.node;
 
+import io.multiverse9.config.Limits;
+import io.multiverse9.config.Settings;
 import io.multiverse9.net.ClosingNow;
 import io.multiverse9.net.HalfClose;
 import io.multiverse9.protocol.Form;
@@ -21,10 +23,13 @@ import java.util.logging.Logger;
  * One client connection: decodes requests, hands them to the {@link RequestHandler}, and writes the answers
  * <em>in the order the requests arrived</em> (SPEC 1.1), whatever order they complete in.
  *
- * <p>All state is confined to the socket's event loop. Reading stops while {@code max_pipeline} requests are in
- * flight or the socket's write queue is full, and resumes as answers drain (SPEC 1.6), so a connection never
- * buffers without bound. Answers that complete in the same event-loop turn (a Redis batch answers many at once)
- * go out in one write: one system call for a pipeline's worth of answers, not one each.
+ * <p>All state is confined to the socket's event loop. Memory is counted in bytes (SPEC 1.6): what the parser holds
+ * of requests not yet whole, the payloads of requests in flight, and answers not yet written to the socket. Reading
+ * stops while {@code max_pipeline} requests are in flight, while {@code max_pending_bytes} of answers wait for the
+ * socket, or while the node as a whole holds more than {@code max_buffered_bytes} ({@link BufferedBytes}); it
+ * resumes as answers drain. A frame the connection may not send is refused from its header and its payload
+ * skipped (SPEC 1.6, 3). Answers that complete in the same event-loop turn (a Redis batch answers many at once) go
+ * out in one write: one system call for a pipeline's worth of answers, not one each.
  */
 final class Connection implements RequestDecoder.Listener {
 
@@ -35,10 +40,22 @@ final class Connection implements RequestDecoder.Listener {
     final Form form;
     final Request request;
     Reply reply;
+    /** What the reply is counted as until it is encoded: its length as a binary frame. */
+    long replyBytes;
 
     Slot(Form form, Request request) {
       this.form = form;
       this.request = request;
+    }
+
+    void answer(Reply reply) {
+      this.reply = reply;
+      this.replyBytes = ResponseEncoder.binaryLength(reply);
+    }
+
+    /** The payload, and the objects that carry a request through the node, which are not free either. */
+    int requestBytes() {
+      return PER_REQUEST + (request == null ? 0 : request.payload().length());
     }
 
     boolean isRemove() {
@@ -46,15 +63,29 @@ final class Connection implements RequestDecoder.Listener {
     }
   }
 
+  /** What a request costs besides its payload (slot, request, futures, entry in the queues), roughly. */
+  private static final int PER_REQUEST = 512;
+
   private final NetSocket socket;
   private final RequestHandler handler;
   private final Session session;
   private final SettingsHolder settings;
+  private final BufferedBytes nodeHolds;
   private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Slot> notStarted = new ArrayDeque<>();
   private int running;
   private boolean removeRunning;
   private RecordParser parser;
+  private RequestDecoder decoder;
+  /** Bytes read from the socket, ever: less what the decoder consumed, what the parser holds. */
+  private long received;
+  /** Payload bytes of the requests read and not yet answered. */
+  private long requestBytes;
+  /** Answers not yet written to the socket: waiting for earlier ones, or written and not yet flushed. */
+  private long answerBytes;
+  /** What this connection has added to {@link #nodeHolds}; given back when it closes. */
+  private long counted;
+  private boolean released;
   private boolean readingPaused;
   private boolean readNoMore;  // after a fatal protocol error or when the node shuts down
   private boolean inputEnded;  // the client shut its write side: answer what it sent, then close
@@ -64,25 +95,34 @@ final class Connection implements RequestDecoder.Listener {
   private long lastActivityNanos = System.nanoTime();
 
   /** @param verifiedCertificate the client presented a certificate that tls.ca verified */
-  Connection(NetSocket socket, RequestHandler handler, SettingsHolder settings, boolean verifiedCertificate) {
+  Connection(NetSocket socket, RequestHandler handler, SettingsHolder settings, BufferedBytes nodeHolds,
+      boolean verifiedCertificate) {
     this.socket = socket;
     this.handler = handler;
     this.settings = settings;
+    this.nodeHolds = nodeHolds;
     this.session = new Session(socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress(),
       verifiedCertificate);
   }
 
   void start(Context context, Runnable onClosed) {
     this.context = context;
-    parser = RecordParser.newFixed(1, socket);
-    RequestDecoder.attach(parser, () -> settings.get().limits().maxFrameBytes(), this);
-    // Replaces the parser's own end handler: at the end of input RecordParser would hand out a partial request
-    // (a line without its newline, half a frame) as if it were whole. Only complete requests are answered.
+    // fed by hand rather than attached to the socket, so that every byte read is counted; and the parser's own
+    // end handling would hand out a partial request (a line without its newline, half a frame) as if it were whole
+    parser = RecordParser.newFixed(1);
+    decoder = RequestDecoder.attach(parser, () -> settings.get().limits().maxFrameBytes(), this);
+    socket.handler(data -> {
+      received += data.length();
+      parser.handle(data);
+      count();
+      updateReading();
+    });
     socket.endHandler(v -> inputEnded());
-    socket.drainHandler(v -> updateReading());
     socket.exceptionHandler(e -> LOG.fine(() -> "connection from " + session.remoteIp() + ": " + e));
     socket.closeHandler(v -> {
       closed = true;
+      released = true;
+      nodeHolds.add(-counted);
       onClosed.run();
     });
     socket.shutdownHandler(v -> readNoMore());
@@ -96,11 +136,55 @@ final class Connection implements RequestDecoder.Listener {
   }
 
   /**
-   * Idle: nothing in flight and no complete request for {@code idleNanos}. Bytes that never make up a request
-   * do not count, so a client trickling a frame one byte at a time is closed as well.
+   * Idle: no request being worked on, and for {@code idleNanos} neither a complete request in nor an answer out.
+   * Bytes that never make up a request do not count, so a client trickling a frame one byte at a time is closed;
+   * answers that the client never reads do not either, so neither is a client that stopped reading (SPEC 1.6).
    */
   boolean idleFor(long idleNanos, long now) {
-    return inFlight.isEmpty() && now - lastActivityNanos > idleNanos;
+    return running == 0 && now - lastActivityNanos > idleNanos;
+  }
+
+  /** Reads again if what stopped it has gone: called when the node as a whole drained below its limit. */
+  void nodeDrained() {
+    if (readingPaused && !closed) {
+      updateReading();
+    }
+  }
+
+  // --- what this connection may send (SPEC 1.6, 3), decided from a frame's header ---
+
+  @Override
+  public ProtocolException admit(int code, long length) {
+    Settings now = settings.get();
+    Opcode opcode = Opcode.valueOf(code);
+    if (opcode == null) {
+      return refusal(Status.UNKNOWN_OPCODE, RequestHandler.unknown(Form.BINARY, String.format("0x%04X", code)));
+    }
+    String denied = Access.deny(now, session, opcode);
+    if (denied != null) {
+      return refusal(Status.FORBIDDEN, denied);
+    }
+    if (opcode == Opcode.PING && length > RequestHandler.MAX_PING_BYTES) {
+      return refusal(Status.BAD_REQUEST, RequestHandler.PING_TOO_LONG);
+    }
+    int strangerMax = now.limits().maxStrangerFrameBytes();
+    if (length > strangerMax && !Access.acknowledged(now, session)) {
+      return refusal(Status.TOO_LARGE, "the frame announces " + length + " bytes; a connection that is not "
+        + "acknowledged may send at most " + strangerMax + " (limits.max_stranger_frame_bytes): send AUTH with the "
+        + "node's token first");
+    }
+    return null;
+  }
+
+  @Override
+  public int maxLineBytes(int maxFrameBytes) {
+    Settings now = settings.get();
+    return Access.acknowledged(now, session) ? maxFrameBytes
+      : Math.min(maxFrameBytes, now.limits().maxStrangerFrameBytes());
+  }
+
+  private static ProtocolException refusal(Status status, String message) {
+    return new ProtocolException(status, Form.BINARY, false, message);
   }
 
   /** Closes an idle connection at once: answers it never read are dropped (what they acknowledged is stored). */
@@ -112,6 +196,7 @@ final class Connection implements RequestDecoder.Listener {
   public void onRequest(Request request) {
     lastActivityNanos = System.nanoTime();
     Slot slot = new Slot(request.form(), request);
+    requestBytes += slot.requestBytes();
     inFlight.add(slot);
     notStarted.add(slot);
     updateReading();
@@ -142,8 +227,10 @@ final class Connection implements RequestDecoder.Listener {
       if (slot.isRemove()) {
         removeRunning = false;
       }
-      slot.reply = ar.succeeded() ? ar.result()
-        : Reply.error(Status.INTERNAL, "the node failed to answer: " + ar.cause());
+      requestBytes -= slot.requestBytes();
+      slot.answer(ar.succeeded() ? ar.result()
+        : Reply.error(Status.INTERNAL, "the node failed to answer: " + ar.cause()));
+      answerBytes += slot.replyBytes;
       flushLater();
       startWhatMay();
     });
@@ -152,7 +239,8 @@ final class Connection implements RequestDecoder.Listener {
   @Override
   public void onError(ProtocolException error) {
     Slot slot = new Slot(error.form(), null);
-    slot.reply = Reply.error(error.status(), error.getMessage());
+    slot.answer(Reply.error(error.status(), error.getMessage()));
+    answerBytes += slot.replyBytes;
     inFlight.add(slot);
     if (error.fatal()) {
       LOG.fine(() -> "closing connection from " + session.remoteIp() + ": " + error.getMessage());
@@ -186,17 +274,29 @@ final class Connection implements RequestDecoder.Listener {
       return;
     }
     Buffer out = null;
+    long encoded = 0;
     while (!inFlight.isEmpty() && inFlight.peek().reply != null) {
       Slot slot = inFlight.poll();
       if (out == null) {
         out = Buffer.buffer(256);
       }
       ResponseEncoder.appendTo(out, slot.reply, slot.form);
+      encoded += slot.replyBytes;
     }
     if (out != null) {
-      lastActivityNanos = System.nanoTime();
-      socket.write(out);
+      // from here on the answers are counted as the bytes they encode to, until the socket has taken them
+      int written = out.length();
+      answerBytes += written - encoded;
+      socket.write(out).onComplete(ar -> {
+        answerBytes -= written;
+        if (ar.succeeded()) {
+          lastActivityNanos = System.nanoTime();
+        }
+        count();
+        updateReading();
+      });
     }
+    count();
     updateReading();
     if (!closed && inFlight.isEmpty() && (readNoMore || (inputEnded && !readingPaused))) {
       closed = true;
@@ -204,9 +304,22 @@ final class Connection implements RequestDecoder.Listener {
     }
   }
 
+  /** Tells the node what this connection holds now. */
+  private void count() {
+    if (released) {
+      return;
+    }
+    long holds = (received - decoder.consumed()) + requestBytes + answerBytes;
+    if (holds != counted) {
+      nodeHolds.add(holds - counted);
+      counted = holds;
+    }
+  }
+
   private void updateReading() {
-    boolean pause = readNoMore || inFlight.size() >= settings.get().limits().maxPipeline()
-      || socket.writeQueueFull();
+    Limits limits = settings.get().limits();
+    boolean pause = readNoMore || inFlight.size() >= limits.maxPipeline() || answerBytes >= limits.maxPendingBytes()
+      || nodeHolds.over();
     // the parser stops handing out what it already holds; the socket stops reading more from the kernel
     if (pause && !readingPaused) {
       readingPaused = true;

@@ -46,6 +46,7 @@ public final class NodeApplication extends VerticleBase {
   private String storageDeployment;
   private String nodeDeployment;
   private final ConnectionCounter connections = new ConnectionCounter();
+  private final BufferedBytes nodeHolds = new BufferedBytes(() -> settings.get().limits().maxBufferedBytes());
   private final long startedAt = System.currentTimeMillis();
   private Future<Void> applying = Future.succeededFuture();
 
@@ -118,6 +119,8 @@ public final class NodeApplication extends VerticleBase {
   private Future<Void> startMetrics() {
     NodeMetrics.gauge("mv9_connections", "Open client connections", connections::open,
       "node", configured.name());
+    NodeMetrics.gauge("mv9_buffered_bytes", "Bytes of requests and answers the connections hold (limits.max_buffered_bytes)",
+      nodeHolds::held, "node", configured.name());
     if (configured.metricsAddr() == null) {
       return Future.succeededFuture();
     }
@@ -219,7 +222,7 @@ public final class NodeApplication extends VerticleBase {
       return Future.failedFuture(new IllegalStateException("cannot listen on " + requested + ": " + e.getMessage()));
     }
     // the settings in force name the new address only once it accepts connections
-    return vertx.deployVerticle(() -> new NodeVerticle(settings, bound, connections, startedAt),
+    return vertx.deployVerticle(() -> new NodeVerticle(settings, bound, connections, nodeHolds, startedAt),
         new DeploymentOptions().setInstances(resolved.verticles().node()))
       .<Void>map(id -> {
         nodeDeployment = id;

@@ -36,6 +36,8 @@ public final class NodeVerticle extends VerticleBase {
   private final SettingsHolder settings;
   private final Address bindTo;
   private final ConnectionCounter connections;
+  private final BufferedBytes nodeHolds;
+  private final Runnable wakeOnDrain = () -> context.runOnContext(v -> wakeAll());
   private final long startedAtMs;
   private NetServer server;
   private RequestHandler handler;
@@ -43,10 +45,12 @@ public final class NodeVerticle extends VerticleBase {
   private long idleSweep;
 
   /** {@code bindTo} is passed apart from the settings: they name the new address only once it is bound. */
-  NodeVerticle(SettingsHolder settings, Address bindTo, ConnectionCounter connections, long startedAtMs) {
+  NodeVerticle(SettingsHolder settings, Address bindTo, ConnectionCounter connections, BufferedBytes nodeHolds,
+      long startedAtMs) {
     this.settings = settings;
     this.bindTo = bindTo;
     this.connections = connections;
+    this.nodeHolds = nodeHolds;
     this.startedAtMs = startedAtMs;
   }
 
@@ -60,13 +64,18 @@ public final class NodeVerticle extends VerticleBase {
     server = vertx.createNetServer(serverOptions(now)).connectHandler(this::onConnect);
     // idle connections are found here rather than by the server option, so that a new limits.idle_timeout_s
     // applies to open connections too
-    idleSweep = vertx.setPeriodic(1000, id -> closeIdle());
+    idleSweep = vertx.setPeriodic(1000, id -> {
+      closeIdle();
+      wakeAll(); // in case a wake-up was missed, as when the limit itself changed
+    });
+    nodeHolds.whenDrained(wakeOnDrain);
     return server.listen(bindTo.port(), bindTo.host());
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(idleSweep);
+    nodeHolds.stopWaking(wakeOnDrain);
     return server.shutdown(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
@@ -94,6 +103,15 @@ public final class NodeVerticle extends VerticleBase {
     }
   }
 
+  /** The node holds less than max_buffered_bytes again: connections that stopped for it read again. */
+  private void wakeAll() {
+    if (!nodeHolds.over()) {
+      for (Connection connection : List.copyOf(open)) {
+        connection.nodeDrained();
+      }
+    }
+  }
+
   private void onConnect(NetSocket socket) {
     Settings now = settings.get();
     if (!connections.tryAcquire(now.limits().maxConnections())) {
@@ -103,7 +121,7 @@ public final class NodeVerticle extends VerticleBase {
       socket.end();
       return;
     }
-    Connection connection = new Connection(socket, handler, settings,
+    Connection connection = new Connection(socket, handler, settings, nodeHolds,
       socket.isSsl() && now.tls() != null && now.tls().caPath() != null);
     open.add(connection);
     connection.start(context, () -> {

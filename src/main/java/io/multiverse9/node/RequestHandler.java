@@ -5,6 +5,7 @@ import io.multiverse9.config.Settings;
 import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.metrics.ProcessMemory;
 import io.multiverse9.protocol.Address;
+import io.multiverse9.protocol.Form;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.Reply;
@@ -29,6 +30,7 @@ import java.util.List;
 final class RequestHandler {
 
   static final int MAX_PING_BYTES = 1024;
+  static final String PING_TOO_LONG = "PING carries at most " + MAX_PING_BYTES + " bytes";
   private static final int MAX_TARGET_BYTES = 0xFFFF; // target_len is a u16 (SPEC 1.3)
 
   private final SettingsHolder settings;
@@ -57,9 +59,7 @@ final class RequestHandler {
     Settings now = settings.get();
     Opcode opcode = request.opcode();
     if (opcode == null) {
-      return done(Status.UNKNOWN_OPCODE, "unknown " + (request.form() == io.multiverse9.protocol.Form.TEXT
-        ? "command " : "opcode ") + request.command() + "; this node speaks CREATE, REMOVE, AGGREGATE, METADATA, "
-        + "PING and AUTH");
+      return done(Status.UNKNOWN_OPCODE, unknown(request.form(), request.command()));
     }
     String denied = Access.deny(now, session, opcode);
     if (denied != null) {
@@ -74,6 +74,12 @@ final class RequestHandler {
       case AUTH -> auth(now, session, request.payload());
     };
     return reply.recover(e -> Future.succeededFuture(failure(e)));
+  }
+
+  /** The message for a request naming no v1 opcode or command. */
+  static String unknown(Form form, String command) {
+    return "unknown " + (form == Form.TEXT ? "command " : "opcode ") + command
+      + "; this node speaks CREATE, REMOVE, AGGREGATE, METADATA, PING and AUTH";
   }
 
   private Future<Reply> create(Buffer value) {
@@ -127,7 +133,7 @@ final class RequestHandler {
 
   private Future<Reply> ping(Buffer payload) {
     if (payload.length() > MAX_PING_BYTES) {
-      return done(Status.BAD_REQUEST, "PING carries at most " + MAX_PING_BYTES + " bytes");
+      return done(Status.BAD_REQUEST, PING_TOO_LONG);
     }
     return Future.succeededFuture(new Reply.Pong(payload));
   }

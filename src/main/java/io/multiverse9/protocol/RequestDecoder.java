@@ -12,6 +12,11 @@ import java.util.function.IntSupplier;
  * <p>The first byte of a request chooses its form: 0x00 starts a binary frame, an ASCII letter a text line, and
  * anything else is a fatal BAD_REQUEST. A frame announcing more than {@code maxFrameBytes} is a fatal TOO_LARGE
  * raised from its header alone: none of its payload is read. After a fatal error the decoder emits nothing more.
+ *
+ * <p>Every frame header is shown to {@link Listener#admit} before its payload is read: a frame the listener refuses
+ * is answered with the refusal and its payload skipped a chunk at a time, never held whole (SPEC 1.6). It also
+ * counts the bytes it has taken out of the parser ({@link #consumed()}), so that its owner knows how many the parser
+ * still holds.
  */
 public final class RequestDecoder {
 
@@ -20,9 +25,29 @@ public final class RequestDecoder {
     void onRequest(Request request);
 
     void onError(ProtocolException error);
+
+    /**
+     * Called with each frame header that is within {@code maxFrameBytes}, before any of its payload is read.
+     *
+     * @return {@code null} to read the payload, or the (non-fatal) answer to give instead: the payload is skipped
+     */
+    default ProtocolException admit(int opcode, long length) {
+      return null;
+    }
+
+    /**
+     * The longest text line to hold before the line is refused TOO_LARGE, at most {@code maxFrameBytes}; called as
+     * each line starts.
+     */
+    default int maxLineBytes(int maxFrameBytes) {
+      return maxFrameBytes;
+    }
   }
 
-  private enum State { START, HEADER, PAYLOAD, TEXT, FAILED }
+  private enum State { START, HEADER, PAYLOAD, SKIP, TEXT, FAILED }
+
+  /** A refused payload is read and dropped in pieces of at most this many bytes. */
+  static final int SKIP_CHUNK = 16 * 1024;
 
   private static final int HEADER_REST = 5; // the opcode's low byte and the u32 length
   private static final Buffer NEWLINE = Buffer.buffer("\n");
@@ -35,6 +60,9 @@ public final class RequestDecoder {
   private int expected = 1;
   private int opcode;
   private byte firstLetter;
+  private long skipping;
+  private int maxLine;
+  private long consumed;
 
   private RequestDecoder(RecordParser parser, IntSupplier maxFrameBytes, Listener listener) {
     this.parser = parser;
@@ -62,11 +90,17 @@ public final class RequestDecoder {
     return decoder;
   }
 
+  /** Bytes taken out of the parser so far: records handed out, refused payloads skipped, newlines. */
+  public long consumed() {
+    return consumed;
+  }
+
   private void onRecord(Buffer record) {
     if (state != State.TEXT && record.length() < expected) {
       // RecordParser hands out what it holds when its stream ends: the start of a request that never came whole
       return;
     }
+    consumed += record.length();
     switch (state) {
       case START -> onFirstByte(record.getByte(0));
       case HEADER -> onHeader(record);
@@ -74,7 +108,11 @@ public final class RequestDecoder {
         expectFirstByte();
         listener.onRequest(Request.binary(opcode, record));
       }
-      case TEXT -> onLine(record);
+      case SKIP -> skip(skipping - record.length());
+      case TEXT -> {
+        consumed++; // the newline, which the parser drops
+        onLine(record);
+      }
       case FAILED -> { }
     }
   }
@@ -86,8 +124,10 @@ public final class RequestDecoder {
     } else if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z')) {
       state = State.TEXT;
       firstLetter = b;
-      // a delimited record grows until its newline: bound it by the limit (the parser counts what it holds)
-      parser.maxRecordSize(maxFrameBytes.getAsInt() + 65536);
+      maxLine = listener.maxLineBytes(maxFrameBytes.getAsInt());
+      // a delimited record grows until its newline: bound it by the limit (the parser counts all it holds, so allow
+      // one read's worth of the requests after the line; onLine checks the line itself exactly)
+      parser.maxRecordSize(maxLine + 65536);
       parser.delimitedMode(NEWLINE);
     } else {
       fail(new ProtocolException(Status.BAD_REQUEST, Form.BINARY, true, String.format(
@@ -102,6 +142,12 @@ public final class RequestDecoder {
     if (length > max) {
       fail(new ProtocolException(Status.TOO_LARGE, Form.BINARY, true, "the frame announces " + length
         + " bytes, more than the limit of " + max + " (limits.max_frame_bytes)"));
+      return;
+    }
+    ProtocolException refused = listener.admit(opcode, length);
+    if (refused != null) {
+      listener.onError(refused);
+      skip(length);
     } else if (length == 0) {
       expectFirstByte();
       listener.onRequest(Request.binary(opcode, EMPTY));
@@ -111,18 +157,36 @@ public final class RequestDecoder {
     }
   }
 
+  /** Reads and drops {@code remaining} bytes of a refused payload, a chunk at a time. */
+  private void skip(long remaining) {
+    if (remaining == 0) {
+      expectFirstByte();
+    } else {
+      state = State.SKIP;
+      skipping = remaining;
+      fixed((int) Math.min(remaining, SKIP_CHUNK));
+    }
+  }
+
   private void onLine(Buffer rest) {
     int length = rest.length();
     if (length > 0 && rest.getByte(length - 1) == '\r') {
       length--;
     }
-    if (length + 1 > maxFrameBytes.getAsInt()) {
+    if (length + 1 > maxLine) {
       tooLongLine();
       return;
     }
     expectFirstByte();
     Buffer line = Buffer.buffer(length + 1).appendByte(firstLetter).appendBuffer(rest, 0, length);
-    listener.onRequest(TextCommands.parse(line));
+    Request request;
+    try {
+      request = TextCommands.parse(line);
+    } catch (ProtocolException refused) {
+      listener.onError(refused);
+      return;
+    }
+    listener.onRequest(request);
   }
 
   private void onParserError(Throwable error) {
@@ -135,8 +199,11 @@ public final class RequestDecoder {
   }
 
   private void tooLongLine() {
-    fail(new ProtocolException(Status.TOO_LARGE, Form.TEXT, true,
-      "the line is longer than the limit of " + maxFrameBytes.getAsInt() + " bytes (limits.max_frame_bytes)"));
+    int max = maxFrameBytes.getAsInt();
+    fail(new ProtocolException(Status.TOO_LARGE, Form.TEXT, true, maxLine < max
+      ? "the line is longer than the limit of " + maxLine + " bytes for a connection that is not acknowledged "
+        + "(limits.max_stranger_frame_bytes); send AUTH with the node's token first"
+      : "the line is longer than the limit of " + max + " bytes (limits.max_frame_bytes)"));
   }
 
   private void expectFirstByte() {

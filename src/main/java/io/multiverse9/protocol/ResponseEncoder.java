@@ -26,6 +26,38 @@ public final class ResponseEncoder {
     return form == Form.TEXT ? appendText(out, reply) : appendBinary(out, reply);
   }
 
+  /**
+   * The length of {@code reply} as a binary frame, without encoding it: what a node counts against its memory
+   * limits for an answer not yet written. A METADATA answer is counted at a fixed, generous size.
+   */
+  public static long binaryLength(Reply reply) {
+    long payload;
+    if (reply instanceof Reply.Created) {
+      payload = 26;
+    } else if (reply instanceof Reply.Removed) {
+      payload = 4;
+    } else if (reply instanceof Reply.Entries e) {
+      payload = 0;
+      for (AggregateEntry entry : e.entries()) {
+        payload += entryLength(entry);
+      }
+    } else if (reply instanceof Reply.Pong p) {
+      payload = p.echo().length();
+    } else if (reply instanceof Reply.Error err) {
+      payload = err.message().length() * 3L;
+    } else {
+      payload = METADATA_ALLOWANCE;
+    }
+    return 6 + payload;
+  }
+
+  /** {@code status u8 | target_len u16 | target | data_len u32 | data}: 7 bytes and the two fields. */
+  public static long entryLength(AggregateEntry entry) {
+    return 7L + entry.target().length() + entry.data().length();
+  }
+
+  private static final int METADATA_ALLOWANCE = 4096;
+
   // --- binary ---
 
   private static Buffer appendBinary(Buffer out, Reply reply) {

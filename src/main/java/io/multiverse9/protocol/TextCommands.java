@@ -13,12 +13,18 @@ final class TextCommands {
   private TextCommands() {
   }
 
+  /** @throws ProtocolException (not fatal) for a REMOVE or AGGREGATE line holding a 0x00 byte */
   static Request parse(Buffer line) {
     int space = indexOf(line, (byte) ' ');
     String command = line.getString(0, space < 0 ? line.length() : space, StandardCharsets.ISO_8859_1.name());
     Buffer rest = space < 0 ? Buffer.buffer(0) : line.getBuffer(space + 1, line.length());
     Opcode opcode = Opcode.forCommand(command);
     if (opcode == Opcode.REMOVE || opcode == Opcode.AGGREGATE) {
+      // 0x00 separates the arguments of the binary form: one inside a text argument would split it in two
+      if (indexOf(rest, (byte) 0) >= 0) {
+        throw new ProtocolException(Status.BAD_REQUEST, Form.TEXT, false, opcode + " arguments are separated by "
+          + "single spaces and cannot hold a 0x00 byte; nothing was done");
+      }
       rest = spacesToZeros(rest);
     }
     return Request.text(opcode, Keys.quote(command), rest);

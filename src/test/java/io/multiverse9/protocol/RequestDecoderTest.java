@@ -20,7 +20,7 @@ class RequestDecoderTest {
   static final int MAX = 1024;
 
   /** Everything the decoder reported, as comparable strings. */
-  static final class Recorder implements RequestDecoder.Listener {
+  static class Recorder implements RequestDecoder.Listener {
     final List<String> events = new ArrayList<>();
 
     @Override
@@ -157,5 +157,35 @@ class RequestDecoderTest {
     assertEquals("a\0\0b", remove.payload().toString(), "empty segments are left for the REMOVE rules to ignore");
     assertNull(TextCommands.parse(Buffer.buffer("NOPE")).opcode());
     assertTrue(TextCommands.parse(Buffer.buffer("METADATA")).payload().length() == 0);
+  }
+
+  /** SPEC 1.5: single spaces separate text arguments; a 0x00 inside one must not split it into two targets. */
+  @Test
+  void aZeroByteInsideATextArgumentIsABadRequestNotASeparator() {
+    List<String> events = decode(Buffer.buffer("AGGREGATE K@127.0.0.55\0:39815\nPING\n"), 3, 7);
+    assertEquals(List.of("ERROR BAD_REQUEST TEXT", "TEXT PING "), events);
+  }
+
+  /** A frame the listener refuses from its header is answered and its payload skipped, in any split into reads. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 5, 100, 10_000, 100_000})
+  void aRefusedFrameIsSkippedWithoutBeingHeldWhole(int chunk) {
+    int refusedLength = 3 * RequestDecoder.SKIP_CHUNK + 17;
+    Buffer input = Buffer.buffer()
+      .appendBuffer(frame(1, "x".repeat(refusedLength)))
+      .appendBuffer(frame(5, "after"));
+    Recorder recorder = new Recorder() {
+      @Override
+      public ProtocolException admit(int opcode, long length) {
+        return opcode == 1 ? new ProtocolException(Status.FORBIDDEN, Form.BINARY, false, "no") : null;
+      }
+    };
+    RecordParser parser = RecordParser.newFixed(1);
+    RequestDecoder decoder = RequestDecoder.attach(parser, 1 << 20, recorder);
+    for (int pos = 0; pos < input.length(); pos += chunk) {
+      parser.handle(input.getBuffer(pos, Math.min(pos + chunk, input.length())));
+    }
+    assertEquals(List.of("ERROR FORBIDDEN BINARY", "BINARY PING " + hex(Buffer.buffer("after"))), recorder.events);
+    assertEquals(input.length(), decoder.consumed(), "every byte is accounted for");
   }
 }
