@@ -1,7 +1,6 @@
 package io.multiverse9.config;
 
 import io.multiverse9.protocol.Address;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -39,14 +38,9 @@ public final class SettingsParser {
     this.warnings = warnings;
   }
 
+  /** Parses settings given as text; a syntax error names the line and column, never the text (SPEC 3). */
   public Settings parse(String text) {
-    JsonObject json;
-    try {
-      json = new JsonObject(text);
-    } catch (DecodeException e) {
-      throw new SettingsException("the settings are not a JSON object: " + oneLine(e.getMessage()));
-    }
-    return parse(json);
+    return parse(SettingsJson.parseObject(text, "settings"));
   }
 
   public Settings parse(JsonObject json) {
@@ -201,9 +195,10 @@ public final class SettingsParser {
   private Verticles verticles(JsonObject json) {
     warnUnknown("verticles.", json, VERTICLES);
     int cores = Runtime.getRuntime().availableProcessors();
-    return new Verticles(positiveInt(json, "verticles.", "node", cores),
-      positiveInt(json, "verticles.", "storage", cores),
-      positiveInt(json, "verticles.", "peer", 1));
+    int max = Verticles.MAX_INSTANCES;
+    return new Verticles((int) wholeNumber(json, "verticles.", "node", Math.min(cores, max), max),
+      (int) wholeNumber(json, "verticles.", "storage", Math.min(cores, max), max),
+      (int) wholeNumber(json, "verticles.", "peer", 1, max));
   }
 
   // --- field readers: each names the field in its error ---
@@ -301,15 +296,17 @@ public final class SettingsParser {
     }
   }
 
+  /** Unknown fields are warned about; a near miss of a known one stops the node, naming what it resembles. */
   private void warnUnknown(String prefix, JsonObject json, Set<String> known) {
     for (Map.Entry<String, Object> e : json) {
-      if (!known.contains(e.getKey()) && !(prefix.isEmpty() && INTERNAL.contains(e.getKey()))) {
-        warnings.accept("unknown setting " + prefix + e.getKey() + " is ignored");
+      String field = e.getKey();
+      if (known.contains(field) || (prefix.isEmpty() && INTERNAL.contains(field))) {
+        continue;
       }
+      NearMiss.of(field, known).ifPresent(meant -> {
+        throw new SettingsException(prefix + field, "unknown setting; did you mean " + prefix + meant + "?");
+      });
+      warnings.accept("unknown setting " + prefix + field + " is ignored");
     }
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s+", " ").trim();
   }
 }
