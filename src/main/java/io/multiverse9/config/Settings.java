@@ -7,6 +7,9 @@ import java.util.List;
  * A node's validated settings (SPEC 4). Built by {@link SettingsParser}; immutable.
  *
  * @param redisUri a vertx-redis-client connection string, or {@link #EMBEDDED}; may hold a password, never log it
+ * @param authToken never logged
+ * @param authTokenDigest of {@code authToken}, computed once for this version of the settings: what sessions that
+ *   passed AUTH are compared with on each request (SPEC 3)
  */
 public record Settings(
   String name,
@@ -27,9 +30,19 @@ public record Settings(
   RedisTopology redis,
   java.util.Set<String> roles,
   Tls tls,
-  int shutdownGraceS) {
+  int shutdownGraceS,
+  TokenDigest authTokenDigest) {
 
   public static final int DEFAULT_SHUTDOWN_GRACE_S = 10;
+
+  /** Settings whose token digest is computed here. */
+  public Settings(String name, String redisUri, String version, Perms perms, Address addr, List<PeerEntry> nodes,
+      Address advertisedAddr, boolean trustLoopback, String authToken, String keyPrefix, String dataDir,
+      Limits limits, Verticles verticles, Address metricsAddr, int configScanMs, RedisTopology redis,
+      java.util.Set<String> roles, Tls tls, int shutdownGraceS) {
+    this(name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken, keyPrefix, dataDir,
+      limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS, TokenDigest.of(authToken));
+  }
 
   /** What a JVM of the node runs: {@code node} (the listener), {@code storage}, {@code peer}. */
   public static final java.util.Set<String> ALL_ROLES = java.util.Set.of("node", "storage", "peer");
@@ -50,13 +63,15 @@ public record Settings(
   public Settings boundTo(Address bound) {
     Address advertised = advertisedAddr.equals(addr) ? bound : advertisedAddr;
     return new Settings(name, redisUri, version, perms, bound, nodes, advertised, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS,
+      authTokenDigest);
   }
 
   /** The same settings on another Redis (the embedded server, once started). */
   public Settings withRedisUri(String uri) {
     return new Settings(name, uri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS,
+      authTokenDigest);
   }
 
   /**
@@ -67,7 +82,7 @@ public record Settings(
   public Settings keepingRestartFieldsOf(Settings running) {
     return new Settings(running.name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback,
       authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs,
-      redis, running.roles, running.tls, shutdownGraceS);
+      redis, running.roles, running.tls, shutdownGraceS, authTokenDigest);
   }
 
   /** Names of the fields that differ from {@code other}, as they are written in the settings file. */
@@ -99,6 +114,13 @@ public record Settings(
     check.accept("tls", java.util.Objects.equals(tls, other.tls));
     check.accept("shutdown_grace_s", shutdownGraceS == other.shutdownGraceS);
     return changed;
+  }
+
+  /** What a log may show: no token, no Redis password (SPEC 3). */
+  @Override
+  public String toString() {
+    return "Settings[name=" + name + ", addr=" + addr + ", redis_uri=" + redisUriForDisplay() + ", nodes=" + nodes
+      + ", auth=" + (authToken == null ? "none" : "***") + "]";
   }
 
   /** The Redis URI with any password replaced by {@code ***}, for logs and metadata. */

@@ -108,7 +108,20 @@ public final class SettingsParser {
         throw new SettingsException(field, "must be \"host:port\" or {\"addr\": \"host:port\", \"token\": \"...\"}");
       }
     }
+    warnAboutNamesWithoutToken(nodes);
     return List.copyOf(nodes);
+  }
+
+  // A name acknowledges nobody by address (PeerEntry.ip): with no token either, the entry likely misses its point.
+  private void warnAboutNamesWithoutToken(List<PeerEntry> nodes) {
+    for (int i = 0; i < nodes.size(); i++) {
+      PeerEntry node = nodes.get(i);
+      if (node.ip() == null && node.token() == null) {
+        warnings.accept("nodes[" + i + "]: " + node.addr().host() + " is a host name, which is not looked up to "
+          + "acknowledge connections: connections from that peer are acknowledged only after AUTH with auth.token; "
+          + "write its IP to acknowledge it by address");
+      }
+    }
   }
 
   private Tls tls(JsonObject json) {

@@ -126,6 +126,42 @@ class LiveReloadTest {
     }
   }
 
+  static final int AUTH = 6;
+
+  @Test
+  void aChangedTokenNoLongerAcknowledgesConnectionsThatAuthenticatedWithTheOldOne() throws Exception {
+    JsonObject closed = settings.put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false));
+    write(closed.copy().put("auth", new JsonObject().put("token", "first-token")));
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      assertEquals(FORBIDDEN, client.call(CREATE, "before AUTH").status());
+      assertEquals(0, client.call(AUTH, "first-token").status());
+      assertEquals(0, client.call(CREATE, "with the first token").status());
+
+      write(closed.copy().put("auth", new JsonObject().put("token", "second-token")));
+      pollUntil("CREATE forbidden on the connection that authenticated with the old token",
+        () -> status(client) == FORBIDDEN);
+      assertEquals(FORBIDDEN, client.call(AUTH, "first-token").status(), "the old token is refused");
+      assertEquals(0, client.call(AUTH, "second-token").status());
+      assertEquals(0, client.call(CREATE, "with the second token").status());
+
+      write(closed.copy().put("version", "no token"));
+      pollUntil("CREATE forbidden once the token is removed", () -> status(client) == FORBIDDEN);
+    }
+  }
+
+  @Test
+  void aConnectionKeepsItsAccessWhenOtherSettingsChange() throws Exception {
+    JsonObject closed = settings.put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false))
+      .put("auth", new JsonObject().put("token", "kept-token"));
+    write(closed);
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      assertEquals(0, client.call(AUTH, "kept-token").status());
+      write(closed.copy().put("version", "0.2.0"));
+      pollUntil("the new version applied", () -> node.settings().version().equals("0.2.0"));
+      assertEquals(0, client.call(CREATE, "the same token is still in force").status());
+    }
+  }
+
   @Test
   void limitsApplyToAnAlreadyOpenConnection() throws Exception {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {

@@ -216,4 +216,37 @@ class SettingsParserTest {
       .verticles();
     assertEquals(Verticles.MAX_INSTANCES, Math.max(most.node(), Math.max(most.storage(), most.peer())));
   }
+
+  // --- SPEC 3: nodes entries are compared as addresses ---
+
+  @Test
+  void literalIpsAreReadOnceAndHostNamesAreNeverLookedUp() throws Exception {
+    JsonObject json = new JsonObject(ORIGINAL).put("nodes", new io.vertx.core.json.JsonArray()
+      .add("[::1]:7002").add("[0:0:0:0:0:0:0:1]:7003").add("[::ffff:10.0.0.2]:7004")
+      .add(new JsonObject().put("addr", "peer.invalid:7005").put("token", "t")));
+    List<PeerEntry> nodes = parser.parse(json).nodes();
+    assertEquals(java.net.InetAddress.getByName("::1"), nodes.get(0).ip());
+    assertEquals(nodes.get(0).ip(), nodes.get(1).ip());
+    assertEquals(java.net.InetAddress.getByName("10.0.0.2"), nodes.get(2).ip());
+    assertNull(nodes.get(3).ip(), "a name is not resolved");
+    assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test
+  void aHostNameEntryWithoutTokenIsWarnedAbout() {
+    parser.parse(new JsonObject(ORIGINAL).put("nodes", new io.vertx.core.json.JsonArray().add("peer.invalid:7002")));
+    assertEquals(List.of("nodes[0]: peer.invalid is a host name, which is not looked up to acknowledge connections: "
+      + "connections from that peer are acknowledged only after AUTH with auth.token; write its IP to acknowledge it "
+      + "by address"), warnings);
+  }
+
+  @Test
+  void neitherTheTokenNorItsDigestIsInTheSettingsText() {
+    Settings s = parser.parse(new JsonObject(ORIGINAL).put("auth", new JsonObject().put("token", "s3cr3t"))
+      .put("nodes", new io.vertx.core.json.JsonArray().add(new JsonObject().put("addr", "10.0.0.2:1")
+        .put("token", "s3cr3t-2"))));
+    assertFalse(s.toString().contains("s3cr3t"), s.toString());
+    assertTrue(s.authTokenDigest().matches("s3cr3t"));
+    assertFalse(s.authTokenDigest().matches("s3cr3t-2"));
+  }
 }
