@@ -26,6 +26,7 @@ public record Settings(
   Limits limits,
   Verticles verticles,
   Address metricsAddr,
+  MetricsLimits metricsLimits,
   int configScanMs,
   RedisTopology redis,
   java.util.Set<String> roles,
@@ -38,10 +39,11 @@ public record Settings(
   /** Settings whose token digest is computed here. */
   public Settings(String name, String redisUri, String version, Perms perms, Address addr, List<PeerEntry> nodes,
       Address advertisedAddr, boolean trustLoopback, String authToken, String keyPrefix, String dataDir,
-      Limits limits, Verticles verticles, Address metricsAddr, int configScanMs, RedisTopology redis,
-      java.util.Set<String> roles, Tls tls, int shutdownGraceS) {
+      Limits limits, Verticles verticles, Address metricsAddr, MetricsLimits metricsLimits, int configScanMs,
+      RedisTopology redis, java.util.Set<String> roles, Tls tls, int shutdownGraceS) {
     this(name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken, keyPrefix, dataDir,
-      limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS, TokenDigest.of(authToken));
+      limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls, shutdownGraceS,
+      TokenDigest.of(authToken));
   }
 
   /** What a JVM of the node runs: {@code node} (the listener), {@code storage}, {@code peer}. */
@@ -63,26 +65,26 @@ public record Settings(
   public Settings boundTo(Address bound) {
     Address advertised = advertisedAddr.equals(addr) ? bound : advertisedAddr;
     return new Settings(name, redisUri, version, perms, bound, nodes, advertised, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS,
-      authTokenDigest);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls,
+      shutdownGraceS, authTokenDigest);
   }
 
   /** The same settings on another Redis (the embedded server, once started). */
   public Settings withRedisUri(String uri) {
     return new Settings(name, uri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS,
-      authTokenDigest);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls,
+      shutdownGraceS, authTokenDigest);
   }
 
   /**
    * These settings with the fields that only a restart can change taken from {@code running}: {@code name} (it
-   * names the event-bus addresses), {@code data_dir}, {@code verticles}, {@code metrics.addr} and
+   * names the event-bus addresses), {@code data_dir}, {@code verticles}, {@code metrics.*} and
    * {@code config_scan_ms}.
    */
   public Settings keepingRestartFieldsOf(Settings running) {
     return new Settings(running.name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback,
-      authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs,
-      redis, running.roles, running.tls, shutdownGraceS, authTokenDigest);
+      authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.metricsLimits,
+      running.configScanMs, redis, running.roles, running.tls, shutdownGraceS, authTokenDigest);
   }
 
   /** Names of the fields that differ from {@code other}, as they are written in the settings file. */
@@ -107,7 +109,8 @@ public record Settings(
     check.accept("data_dir", dataDir.equals(other.dataDir));
     check.accept("limits", limits.equals(other.limits));
     check.accept("verticles", verticles.equals(other.verticles));
-    check.accept("metrics", java.util.Objects.equals(metricsAddr, other.metricsAddr));
+    check.accept("metrics", java.util.Objects.equals(metricsAddr, other.metricsAddr)
+      && metricsLimits.equals(other.metricsLimits));
     check.accept("config_scan_ms", configScanMs == other.configScanMs);
     check.accept("redis", redis.equals(other.redis));
     check.accept("roles", roles.equals(other.roles));

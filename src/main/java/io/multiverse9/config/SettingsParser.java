@@ -27,7 +27,7 @@ public final class SettingsParser {
     "max_buffered_bytes", "max_answer_bytes", "max_stranger_frame_bytes");
   private static final Set<String> VERTICLES = Set.of("node", "storage", "peer");
   private static final Set<String> AUTH = Set.of("token");
-  private static final Set<String> METRICS = Set.of("addr");
+  private static final Set<String> METRICS = Set.of("addr", "idle_timeout_s", "max_connections");
   private static final Set<String> NODE_ENTRY = Set.of("addr", "token");
   /** Keys the Vert.x launcher or our own run command may add; not settings, so not warned about. */
   private static final Set<String> INTERNAL = Set.of("settings_path");
@@ -75,10 +75,13 @@ public final class SettingsParser {
     warnUnknown("metrics.", metrics, METRICS);
     Address metricsAddr = metrics.containsKey("addr")
       ? address(string(metrics, "addr", null), "metrics.addr", true) : null;
+    MetricsLimits metricsLimits = new MetricsLimits(
+      positiveInt(metrics, "metrics.", "idle_timeout_s", MetricsLimits.DEFAULT_IDLE_TIMEOUT_S),
+      positiveInt(metrics, "metrics.", "max_connections", MetricsLimits.DEFAULT_MAX_CONNECTIONS));
     int scan = positiveInt(json, "", "config_scan_ms", 2000);
     RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
     return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
-      dataDir, limits, verticles, metricsAddr, scan, redis, roles(json), tls(json),
+      dataDir, limits, verticles, metricsAddr, metricsLimits, scan, redis, roles(json), tls(json),
       positiveInt(json, "", "shutdown_grace_s", Settings.DEFAULT_SHUTDOWN_GRACE_S));
   }
 

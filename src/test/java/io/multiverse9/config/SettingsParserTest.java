@@ -187,13 +187,18 @@ class SettingsParserTest {
         .put("max_pending_bytes", 1).put("max_buffered_bytes", 1).put("max_answer_bytes", 1)
         .put("max_stranger_frame_bytes", 1))
       .put("verticles", new JsonObject().put("node", 1).put("storage", 1).put("peer", 1))
-      .put("metrics", new JsonObject().put("addr", "127.0.0.1:0"))
+      .put("metrics", new JsonObject().put("addr", "127.0.0.1:0").put("idle_timeout_s", 5).put("max_connections", 8))
       .put("config_scan_ms", 100).put("redis", new JsonObject().put("type", "standalone"))
       .put("roles", new io.vertx.core.json.JsonArray().add("node").add("storage").add("peer"))
       .put("shutdown_grace_s", 1)
       .put("nodes", new io.vertx.core.json.JsonArray().add(new JsonObject().put("addr", "10.0.0.2:1").put("token", "t")));
-    parser.parse(json);
+    assertEquals(new MetricsLimits(5, 8), parser.parse(json).metricsLimits());
     assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test
+  void theMetricsListenerIsBoundedByDefault() {
+    assertEquals(new MetricsLimits(30, 64), parser.parse(ORIGINAL).metricsLimits());
   }
 
   @ParameterizedTest
