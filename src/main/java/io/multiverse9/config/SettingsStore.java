@@ -95,6 +95,9 @@ public final class SettingsStore implements ConfigStore {
     try (Stream<Path> listing = Files.list(path)) {
       files = listing.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
         .sorted().toList();
+    } catch (AccessDeniedException e) {
+      throw new IOException("cannot list settings directory " + path + ": permission denied; make it readable by "
+        + "the user that runs the node");
     }
     if (files.isEmpty()) {
       throw new SettingsException("no *.json settings file in " + path);
