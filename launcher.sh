@@ -10,6 +10,8 @@
 # JVM flags: the defaults below keep a node small (about 100 MiB resident idle, 200 MiB with 10,000 idle
 # connections; docs/BENCHMARKS.md) at no cost in throughput on small machines. JAVA_OPTS adds flags after them;
 # MV9_JVM_DEFAULTS replaces them (e.g. MV9_JVM_DEFAULTS="-XX:+UseG1GC -Xmx4g" for a large box).
+# -XX:+ExitOnOutOfMemoryError is always given, before all of them: a JVM out of memory exits at once (non-zero)
+# for its supervisor to restart, instead of lingering half alive (SPEC 1.6).
 # MV9_LOG=debug logs at debug level.
 set -euo pipefail
 
@@ -28,6 +30,7 @@ if stale; then
 fi
 
 default_java_opts="-Xms64m -Xmx1g -Xmn40m -XX:+UseSerialGC"
+always_java_opts="-XX:+ExitOnOutOfMemoryError"
 
 cd "$here"
-exec java ${MV9_JVM_DEFAULTS-$default_java_opts} ${JAVA_OPTS:-} -jar "$jar" "$@"
+exec java $always_java_opts ${MV9_JVM_DEFAULTS-$default_java_opts} ${JAVA_OPTS:-} -jar "$jar" "$@"

@@ -1,7 +1,10 @@
 package io.multiverse9.cli;
 
+import io.multiverse9.config.EnvOverrides;
 import io.multiverse9.config.SettingsException;
+import io.multiverse9.config.SettingsParser;
 import io.multiverse9.config.SettingsStore;
+import io.multiverse9.config.Verticles;
 import io.multiverse9.node.NodeApplication;
 import io.vertx.core.DeploymentOptions;
 import io.multiverse9.metrics.NodeMetrics;
@@ -86,6 +89,10 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Reads the settings and checks them as the node will, so that every problem with them is one line and exit
+   * code 2 before anything starts; the node's own parse reports the warnings.
+   */
   private JsonObject readSettings() {
     if (!Files.exists(settingsFile)) {
       throw new SettingsException("settings file " + settingsFile + " does not exist; "
@@ -95,16 +102,19 @@ final class RunCommand implements Callable<Integer> {
     try {
       json = SettingsStore.read(settingsFile);
     } catch (IOException e) {
-      throw new SettingsException("cannot read the settings: " + e.getMessage());
+      throw new SettingsException(e.getMessage());
     }
     json.put(NodeApplication.SETTINGS_PATH, settingsFile.toString());
     if (threads != null) {
-      if (threads < 1) {
-        throw new SettingsException("--threads must be 1 or more");
+      if (threads < 1 || threads > Verticles.MAX_INSTANCES) {
+        throw new SettingsException("--threads must be between 1 and " + Verticles.MAX_INSTANCES);
       }
-      JsonObject verticles = json.getJsonObject("verticles", new JsonObject()).copy().put("node", threads);
-      json.put("verticles", verticles);
+      // a verticles that is not an object is left for the parser to name
+      if (json.getValue("verticles", new JsonObject()) instanceof JsonObject verticles) {
+        json.put("verticles", verticles.copy().put("node", threads));
+      }
     }
+    new SettingsParser(warning -> { }).parse(EnvOverrides.apply(json, System.getenv()));
     return json;
   }
 }

@@ -7,6 +7,9 @@ import java.util.List;
  * A node's validated settings (SPEC 4). Built by {@link SettingsParser}; immutable.
  *
  * @param redisUri a vertx-redis-client connection string, or {@link #EMBEDDED}; may hold a password, never log it
+ * @param authToken never logged
+ * @param authTokenDigest of {@code authToken}, computed once for this version of the settings: what sessions that
+ *   passed AUTH are compared with on each request (SPEC 3)
  */
 public record Settings(
   String name,
@@ -23,13 +26,25 @@ public record Settings(
   Limits limits,
   Verticles verticles,
   Address metricsAddr,
+  MetricsLimits metricsLimits,
   int configScanMs,
   RedisTopology redis,
   java.util.Set<String> roles,
   Tls tls,
-  int shutdownGraceS) {
+  int shutdownGraceS,
+  TokenDigest authTokenDigest) {
 
   public static final int DEFAULT_SHUTDOWN_GRACE_S = 10;
+
+  /** Settings whose token digest is computed here. */
+  public Settings(String name, String redisUri, String version, Perms perms, Address addr, List<PeerEntry> nodes,
+      Address advertisedAddr, boolean trustLoopback, String authToken, String keyPrefix, String dataDir,
+      Limits limits, Verticles verticles, Address metricsAddr, MetricsLimits metricsLimits, int configScanMs,
+      RedisTopology redis, java.util.Set<String> roles, Tls tls, int shutdownGraceS) {
+    this(name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken, keyPrefix, dataDir,
+      limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls, shutdownGraceS,
+      TokenDigest.of(authToken));
+  }
 
   /** What a JVM of the node runs: {@code node} (the listener), {@code storage}, {@code peer}. */
   public static final java.util.Set<String> ALL_ROLES = java.util.Set.of("node", "storage", "peer");
@@ -50,24 +65,26 @@ public record Settings(
   public Settings boundTo(Address bound) {
     Address advertised = advertisedAddr.equals(addr) ? bound : advertisedAddr;
     return new Settings(name, redisUri, version, perms, bound, nodes, advertised, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls,
+      shutdownGraceS, authTokenDigest);
   }
 
   /** The same settings on another Redis (the embedded server, once started). */
   public Settings withRedisUri(String uri) {
     return new Settings(name, uri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken,
-      keyPrefix, dataDir, limits, verticles, metricsAddr, configScanMs, redis, roles, tls, shutdownGraceS);
+      keyPrefix, dataDir, limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls,
+      shutdownGraceS, authTokenDigest);
   }
 
   /**
    * These settings with the fields that only a restart can change taken from {@code running}: {@code name} (it
-   * names the event-bus addresses), {@code data_dir}, {@code verticles}, {@code metrics.addr} and
+   * names the event-bus addresses), {@code data_dir}, {@code verticles}, {@code metrics.*} and
    * {@code config_scan_ms}.
    */
   public Settings keepingRestartFieldsOf(Settings running) {
     return new Settings(running.name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback,
-      authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.configScanMs,
-      redis, running.roles, running.tls, shutdownGraceS);
+      authToken, keyPrefix, running.dataDir, limits, running.verticles, running.metricsAddr, running.metricsLimits,
+      running.configScanMs, redis, running.roles, running.tls, shutdownGraceS, authTokenDigest);
   }
 
   /** Names of the fields that differ from {@code other}, as they are written in the settings file. */
@@ -92,13 +109,21 @@ public record Settings(
     check.accept("data_dir", dataDir.equals(other.dataDir));
     check.accept("limits", limits.equals(other.limits));
     check.accept("verticles", verticles.equals(other.verticles));
-    check.accept("metrics", java.util.Objects.equals(metricsAddr, other.metricsAddr));
+    check.accept("metrics", java.util.Objects.equals(metricsAddr, other.metricsAddr)
+      && metricsLimits.equals(other.metricsLimits));
     check.accept("config_scan_ms", configScanMs == other.configScanMs);
     check.accept("redis", redis.equals(other.redis));
     check.accept("roles", roles.equals(other.roles));
     check.accept("tls", java.util.Objects.equals(tls, other.tls));
     check.accept("shutdown_grace_s", shutdownGraceS == other.shutdownGraceS);
     return changed;
+  }
+
+  /** What a log may show: no token, no Redis password (SPEC 3). */
+  @Override
+  public String toString() {
+    return "Settings[name=" + name + ", addr=" + addr + ", redis_uri=" + redisUriForDisplay() + ", nodes=" + nodes
+      + ", auth=" + (authToken == null ? "none" : "***") + "]";
   }
 
   /** The Redis URI with any password replaced by {@code ***}, for logs and metadata. */

@@ -1,7 +1,6 @@
 package io.multiverse9.config;
 
 import io.multiverse9.protocol.Address;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -28,7 +27,7 @@ public final class SettingsParser {
     "max_buffered_bytes", "max_answer_bytes", "max_stranger_frame_bytes");
   private static final Set<String> VERTICLES = Set.of("node", "storage", "peer");
   private static final Set<String> AUTH = Set.of("token");
-  private static final Set<String> METRICS = Set.of("addr");
+  private static final Set<String> METRICS = Set.of("addr", "idle_timeout_s", "max_connections");
   private static final Set<String> NODE_ENTRY = Set.of("addr", "token");
   /** Keys the Vert.x launcher or our own run command may add; not settings, so not warned about. */
   private static final Set<String> INTERNAL = Set.of("settings_path");
@@ -39,14 +38,9 @@ public final class SettingsParser {
     this.warnings = warnings;
   }
 
+  /** Parses settings given as text; a syntax error names the line and column, never the text (SPEC 3). */
   public Settings parse(String text) {
-    JsonObject json;
-    try {
-      json = new JsonObject(text);
-    } catch (DecodeException e) {
-      throw new SettingsException("the settings are not a JSON object: " + oneLine(e.getMessage()));
-    }
-    return parse(json);
+    return parse(SettingsJson.parseObject(text, "settings"));
   }
 
   public Settings parse(JsonObject json) {
@@ -81,10 +75,13 @@ public final class SettingsParser {
     warnUnknown("metrics.", metrics, METRICS);
     Address metricsAddr = metrics.containsKey("addr")
       ? address(string(metrics, "addr", null), "metrics.addr", true) : null;
+    MetricsLimits metricsLimits = new MetricsLimits(
+      positiveInt(metrics, "metrics.", "idle_timeout_s", MetricsLimits.DEFAULT_IDLE_TIMEOUT_S),
+      positiveInt(metrics, "metrics.", "max_connections", MetricsLimits.DEFAULT_MAX_CONNECTIONS));
     int scan = positiveInt(json, "", "config_scan_ms", 2000);
     RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
     return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
-      dataDir, limits, verticles, metricsAddr, scan, redis, roles(json), tls(json),
+      dataDir, limits, verticles, metricsAddr, metricsLimits, scan, redis, roles(json), tls(json),
       positiveInt(json, "", "shutdown_grace_s", Settings.DEFAULT_SHUTDOWN_GRACE_S));
   }
 
@@ -114,7 +111,20 @@ public final class SettingsParser {
         throw new SettingsException(field, "must be \"host:port\" or {\"addr\": \"host:port\", \"token\": \"...\"}");
       }
     }
+    warnAboutNamesWithoutToken(nodes);
     return List.copyOf(nodes);
+  }
+
+  // A name acknowledges nobody by address (PeerEntry.ip): with no token either, the entry likely misses its point.
+  private void warnAboutNamesWithoutToken(List<PeerEntry> nodes) {
+    for (int i = 0; i < nodes.size(); i++) {
+      PeerEntry node = nodes.get(i);
+      if (node.ip() == null && node.token() == null) {
+        warnings.accept("nodes[" + i + "]: " + node.addr().host() + " is a host name, which is not looked up to "
+          + "acknowledge connections: connections from that peer are acknowledged only after AUTH with auth.token; "
+          + "write its IP to acknowledge it by address");
+      }
+    }
   }
 
   private Tls tls(JsonObject json) {
@@ -201,9 +211,10 @@ public final class SettingsParser {
   private Verticles verticles(JsonObject json) {
     warnUnknown("verticles.", json, VERTICLES);
     int cores = Runtime.getRuntime().availableProcessors();
-    return new Verticles(positiveInt(json, "verticles.", "node", cores),
-      positiveInt(json, "verticles.", "storage", cores),
-      positiveInt(json, "verticles.", "peer", 1));
+    int max = Verticles.MAX_INSTANCES;
+    return new Verticles((int) wholeNumber(json, "verticles.", "node", Math.min(cores, max), max),
+      (int) wholeNumber(json, "verticles.", "storage", Math.min(cores, max), max),
+      (int) wholeNumber(json, "verticles.", "peer", 1, max));
   }
 
   // --- field readers: each names the field in its error ---
@@ -301,15 +312,17 @@ public final class SettingsParser {
     }
   }
 
+  /** Unknown fields are warned about; a near miss of a known one stops the node, naming what it resembles. */
   private void warnUnknown(String prefix, JsonObject json, Set<String> known) {
     for (Map.Entry<String, Object> e : json) {
-      if (!known.contains(e.getKey()) && !(prefix.isEmpty() && INTERNAL.contains(e.getKey()))) {
-        warnings.accept("unknown setting " + prefix + e.getKey() + " is ignored");
+      String field = e.getKey();
+      if (known.contains(field) || (prefix.isEmpty() && INTERNAL.contains(field))) {
+        continue;
       }
+      NearMiss.of(field, known).ifPresent(meant -> {
+        throw new SettingsException(prefix + field, "unknown setting; did you mean " + prefix + meant + "?");
+      });
+      warnings.accept("unknown setting " + prefix + field + " is ignored");
     }
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s+", " ").trim();
   }
 }

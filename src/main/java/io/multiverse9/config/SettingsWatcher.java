@@ -13,8 +13,8 @@ import java.util.logging.Logger;
 
 /**
  * Watches a settings file or directory with vertx-config (SPEC 4.1) and hands every changed, valid version to a
- * listener. A version that does not parse or validate is rejected with one log line; the listener never sees it,
- * so the node keeps its last good settings.
+ * listener. A version that does not parse or validate is rejected with one log line, once for each content (not
+ * at every scan); the listener never sees it, so the node keeps its last good settings.
  */
 public final class SettingsWatcher {
 
@@ -41,15 +41,24 @@ public final class SettingsWatcher {
 
   /** Calls {@code onChange} with each new valid version, on the context that called this. */
   public void listen(Consumer<Settings> onChange) {
-    retriever.configStream().exceptionHandler(e -> LOG.warning("settings rejected: " + e.getMessage()
-      + "; keeping the last good settings"));
+    // a file that cannot be read fails every scan: reported when its content is new, not every config_scan_ms
+    retriever.configStream().exceptionHandler(e -> {
+      if (!(e instanceof SettingsStore.ReadFailure failure && failure.unchanged())) {
+        reject(e.getMessage());
+      }
+    });
+    // vertx-config calls this only when what it read differs from the last version it read
     retriever.listen(change -> {
       try {
         onChange.accept(parser.parse(EnvOverrides.apply(change.getNewConfiguration(), env)));
       } catch (SettingsException e) {
-        LOG.warning("settings rejected: " + e.getMessage() + "; keeping the last good settings");
+        reject(e.getMessage());
       }
     });
+  }
+
+  private static void reject(String why) {
+    LOG.warning("settings rejected: " + why + "; keeping the last good settings");
   }
 
   public Future<Void> close() {

@@ -3,9 +3,9 @@ package io.multiverse9.node;
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
 import io.multiverse9.protocol.Opcode;
-import java.nio.charset.StandardCharsets;
+import io.multiverse9.config.TokenDigest;
+import java.net.InetAddress;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /** Who may do what (SPEC 3), decided per request from the settings in force. */
 final class Access {
@@ -14,17 +14,24 @@ final class Access {
   }
 
   /**
-   * Acknowledged: the IP of a {@code nodes} entry, a correct AUTH token, loopback with trust_loopback, or a client
-   * certificate verified against tls.ca.
+   * Acknowledged: the IP of a {@code nodes} entry, AUTH with the token in force (a connection that authenticated
+   * with a token since changed or removed is no longer acknowledged by it), loopback with trust_loopback, or a
+   * client certificate verified against tls.ca (SPEC 3).
    */
   static boolean acknowledged(Settings settings, Session session) {
-    if (session.authenticated() || session.verifiedCertificate()
-      || (session.loopback() && settings.trustLoopback())) {
+    if (session.verifiedCertificate() || (session.loopback() && settings.trustLoopback())) {
       return true;
     }
-    for (PeerEntry node : settings.nodes()) {
-      if (node.addr().host().equalsIgnoreCase(session.remoteIp())) {
-        return true;
+    if (session.authenticatedWith() != null && session.authenticatedWith().sameTokenAs(settings.authTokenDigest())) {
+      return true;
+    }
+    InetAddress remote = session.remoteAddress();
+    if (remote != null) {
+      for (PeerEntry node : settings.nodes()) {
+        // InetAddress equality is by address: ::1 and 0:0:0:0:0:0:0:1 are one host, ::ffff:10.0.0.2 is 10.0.0.2
+        if (remote.equals(node.ip())) {
+          return true;
+        }
       }
     }
     return false;
@@ -54,18 +61,7 @@ final class Access {
   }
 
   /** Compares in constant time, whatever the lengths: digests first, then {@link MessageDigest#isEqual}. */
-  static boolean tokenMatches(String expected, String given) {
-    if (expected == null) {
-      return false;
-    }
-    return MessageDigest.isEqual(sha256(expected), sha256(given));
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+  static boolean tokenMatches(TokenDigest expected, String given) {
+    return expected != null && expected.matches(given);
   }
 }

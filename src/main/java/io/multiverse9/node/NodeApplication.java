@@ -231,7 +231,23 @@ public final class NodeApplication extends VerticleBase {
       })
       .recover(e -> attempts > 1 && e instanceof java.net.BindException
         ? listen(resolved, attempts - 1)
-        : Future.failedFuture(e));
+        : Future.failedFuture(e instanceof IOException ? new IllegalStateException(cannotListen(bound, e)) : e));
+  }
+
+  /** One line naming addr and what to do, in place of the socket's "Address already in use" (SPEC 4). */
+  private static String cannotListen(Address addr, Throwable e) {
+    String reason = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    String prefix = "cannot listen on addr " + addr + ": ";
+    if (reason.contains("address already in use")) {
+      return prefix + "address already in use; another process holds it — stop it or change addr";
+    }
+    if (reason.contains("cannot assign requested address")) {
+      return prefix + addr.host() + " is not an address of this machine; change addr";
+    }
+    if (reason.contains("permission denied")) {
+      return prefix + "permission denied; ports below 1024 need privileges — use a port from 1024 up";
+    }
+    return prefix + e.getMessage();
   }
 
   private static int freePort(String host) throws IOException {

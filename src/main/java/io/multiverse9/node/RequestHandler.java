@@ -142,8 +142,8 @@ final class RequestHandler {
     if (now.authToken() == null) {
       return done(Status.FORBIDDEN, "this node has no auth.token, so AUTH cannot succeed");
     }
-    boolean ok = Access.tokenMatches(now.authToken(), payload.toString(StandardCharsets.UTF_8));
-    session.authenticated(ok);
+    boolean ok = Access.tokenMatches(now.authTokenDigest(), payload.toString(StandardCharsets.UTF_8));
+    session.authenticatedWith(ok ? now.authTokenDigest() : null);
     return ok ? Future.succeededFuture(new Reply.Authenticated()) : done(Status.FORBIDDEN, "wrong token");
   }
 

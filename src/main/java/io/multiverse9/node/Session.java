@@ -1,19 +1,24 @@
 package io.multiverse9.node;
 
+import io.multiverse9.config.PeerEntry;
+import io.multiverse9.config.TokenDigest;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
-/** What the node knows about one client connection: where it comes from and whether it passed AUTH. */
+/**
+ * What the node knows about one client connection: where it comes from and which token it passed AUTH with.
+ * Confined to the connection's event loop.
+ */
 final class Session {
 
   private final String remoteIp;
-  private final boolean loopback;
+  private final InetAddress remoteAddress;
   private final boolean verifiedCertificate;
-  private boolean authenticated;
+  private TokenDigest authenticatedWith;
 
   Session(String remoteIp, boolean verifiedCertificate) {
     this.remoteIp = remoteIp;
-    this.loopback = isLoopback(remoteIp);
+    // the socket gives a literal IP: read once here, so requests compare addresses without parsing or lookups
+    this.remoteAddress = remoteIp == null ? null : PeerEntry.literalIp(remoteIp);
     this.verifiedCertificate = verifiedCertificate;
   }
 
@@ -26,24 +31,25 @@ final class Session {
     return remoteIp;
   }
 
+  /** The client's IP, or {@code null} when the socket did not say. */
+  InetAddress remoteAddress() {
+    return remoteAddress;
+  }
+
   boolean loopback() {
-    return loopback;
+    return remoteAddress != null && remoteAddress.isLoopbackAddress();
   }
 
-  boolean authenticated() {
-    return authenticated;
+  /**
+   * The digest of the token this connection last passed AUTH with, or {@code null}. Only the digest is kept: access
+   * compares it with the token in force on each request (SPEC 3), and the token itself is never held here.
+   */
+  TokenDigest authenticatedWith() {
+    return authenticatedWith;
   }
 
-  void authenticated(boolean value) {
-    authenticated = value;
-  }
-
-  private static boolean isLoopback(String ip) {
-    try {
-      // a literal IP, so no name lookup happens here
-      return ip != null && InetAddress.getByName(ip).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+  /** After an AUTH: the digest of the token it matched, or {@code null} when it matched none. */
+  void authenticatedWith(TokenDigest token) {
+    authenticatedWith = token;
   }
 }

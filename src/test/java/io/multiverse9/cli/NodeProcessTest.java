@@ -155,4 +155,130 @@ class NodeProcessTest {
     assertNotEquals(0, setup.exitValue());
     assertTrue(output.contains("--redis-uri"), output);
   }
+
+  // --- start-up failures: one line naming the problem, no stack trace, no class name, and a non-zero exit ---
+
+  /** What a process that should not start printed, after checking that it ended with {@code exitCode}. */
+  static String oneLineFailure(Process process, int exitCode) throws Exception {
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      org.junit.jupiter.api.Assertions.fail("the process did not stop by itself");
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(exitCode, process.exitValue(), output);
+    assertEquals(1, output.lines().count(), "one line: " + output);
+    assertFalse(output.matches("(?s).*(Exception|Error:|\\tat |io\\.vertx|com\\.fasterxml|java\\.).*"),
+      "no stack trace, no Java class name: " + output);
+    return output;
+  }
+
+  static JsonObject settings(Path dir, String addr) {
+    return new JsonObject()
+      .put("name", "multiverse9_start_test").put("redis_uri", io.multiverse9.support.TestRedis.get().uri())
+      .put("version", "0.1.0")
+      .put("perms", new JsonObject().put("open_metadata", false).put("open_interactions", false))
+      .put("addr", addr).put("nodes", new io.vertx.core.json.JsonArray())
+      .put("key_prefix", "start:" + System.nanoTime() + ":");
+  }
+
+  @Test
+  void aFifoIsRefusedInsteadOfWaitedOn() throws Exception {
+    Path fifo = dir.resolve("settings.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
+    String output = oneLineFailure(java(dir, "run", "-s", fifo.toString()), 2);
+    assertEquals("multiverse9: settings file " + fifo + " is not a regular file (a pipe, device or socket?); "
+      + "give a JSON file or a directory of them", output);
+  }
+
+  @Test
+  void devZeroIsRefusedInsteadOfFillingTheHeap() throws Exception {
+    String output = oneLineFailure(java(dir, "run", "-s", "/dev/zero"), 2);
+    assertTrue(output.contains("settings file /dev/zero is not a regular file"), output);
+  }
+
+  @Test
+  void aSettingsFileOverOneMebibyteIsRefused() throws Exception {
+    Path huge = dir.resolve("huge.json");
+    Files.writeString(huge, "{\"pad\": \"" + "x".repeat(1024 * 1024) + "\"}");
+    String output = oneLineFailure(java(dir, "run", "-s", huge.toString()), 2);
+    assertTrue(output.contains("settings file " + huge + " is larger than 1 MiB"), output);
+  }
+
+  @Test
+  void aByteOrderMarkAtTheStartOfTheFileIsAccepted() throws Exception {
+    Path file = dir.resolve("bom.json");
+    byte[] json = settings(dir, "127.0.0.1:0").encodePrettily().getBytes(StandardCharsets.UTF_8);
+    byte[] withBom = new byte[json.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(json, 0, withBom, 3, json.length);
+    Files.write(file, withBom);
+    Process node = java(dir, "run", "-s", file.toString());
+    try {
+      Matcher start = awaitLine(node, LISTENING, new ArrayList<>());
+      try (WireClient client = new WireClient("127.0.0.1", Integer.parseInt(start.group(1)))) {
+        assertEquals(0, client.call(5, "up").status());
+      }
+    } finally {
+      node.destroyForcibly();
+      node.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anUnquotedTokenIsNamedByLineAndColumnNeverShown() throws Exception {
+    Path file = dir.resolve("token.json");
+    String text = settings(dir, "127.0.0.1:0").encodePrettily();
+    Files.writeString(file, text.substring(0, text.lastIndexOf('}')) + ",\n  \"auth\": {\"token\": s3cr3t}\n}");
+    long line = text.lines().count() + 1;
+    String output = oneLineFailure(java(dir, "run", "-s", file.toString()), 2);
+    assertFalse(output.contains("s3cr3t"), output);
+    assertEquals("multiverse9: " + file + " line " + line + " column 21: unexpected character; expected a JSON value "
+      + "(a quoted string, number, true, false, null, object or array)", output);
+
+    Files.writeString(file, text.replace("\"nodes\" : [ ]", "\"nodes\" : [ {\"addr\": \"10.0.0.2:7001\", \"token\": s3cr3t} ]"));
+    output = oneLineFailure(java(dir, "run", "-s", file.toString()), 2);
+    assertFalse(output.contains("s3cr3t"), output);
+    assertTrue(output.matches("multiverse9: " + Pattern.quote(file.toString()) + " line \\d+ column \\d+: .*"), output);
+  }
+
+  @Test
+  void aTypoOfASecurityFieldStopsTheStartNamingTheFieldItResembles() throws Exception {
+    Path file = dir.resolve("typo.json");
+    Files.writeString(file, settings(dir, "127.0.0.1:0").put("trust_lopback", false).encode());
+    assertEquals("multiverse9: trust_lopback: unknown setting; did you mean trust_loopback?",
+      oneLineFailure(java(dir, "run", "-s", file.toString()), 2));
+  }
+
+  @Test
+  void tooManyVerticlesStopTheStartNamingTheField() throws Exception {
+    Path file = dir.resolve("verticles.json");
+    Files.writeString(file, settings(dir, "127.0.0.1:0")
+      .put("verticles", new JsonObject().put("node", 100_000)).encode());
+    assertEquals("multiverse9: verticles.node: must be between 1 and 256, got 100000",
+      oneLineFailure(java(dir, "run", "-s", file.toString()), 2));
+  }
+
+  @Test
+  void anAddrHeldByAnotherProcessIsNamedWithWhatToDo() throws Exception {
+    try (java.net.ServerSocket holder = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      Path file = dir.resolve("busy.json");
+      String addr = "127.0.0.1:" + holder.getLocalPort();
+      Files.writeString(file, settings(dir, addr).encode());
+      Process node = java(dir, "run", "-s", file.toString());
+      assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the node did not stop by itself");
+      String all = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertEquals(1, node.exitValue(), all);
+      // a storage PING still in flight when the failed start closes Vert.x may add a WARNING line before it
+      List<String> lines = all.lines().filter(l -> !l.contains(" WARNING ")).toList();
+      assertEquals(1, lines.size(), "one line: " + all);
+      String output = lines.get(0);
+      assertFalse(all.matches("(?s).*(Exception|\\tat |io\\.netty|java\\.net).*"), all);
+      assertTrue(output.endsWith("cannot listen on addr " + addr + ": address already in use; another process "
+        + "holds it — stop it or change addr"), output);
+    }
+  }
 }

@@ -35,12 +35,26 @@ class LiveReloadTest {
   Vertx vertx;
   JsonObject settings;
   Path file;
+  // held: java.util.logging keeps loggers only weakly, and a collected one would take the handler with it
+  final Logger ours = Logger.getLogger("io.multiverse9");
+  final Logger vertxConfig = Logger.getLogger("io.vertx.config");
   final List<String> logged = new ArrayList<>();
+  final List<Throwable> thrown = new ArrayList<>();
+  /** vertx-config logs each failed scan: the test counts scans with it instead of waiting for them. */
+  final java.util.concurrent.atomic.AtomicInteger failedScans = new java.util.concurrent.atomic.AtomicInteger();
   final Handler capture = new Handler() {
     @Override
     public void publish(LogRecord record) {
+      if (record.getLoggerName().startsWith("io.vertx.config")) {
+        failedScans.incrementAndGet();
+      }
       synchronized (logged) {
         logged.add(record.getMessage());
+      }
+      synchronized (thrown) {
+        if (record.getThrown() != null) {
+          thrown.add(record.getThrown());
+        }
       }
     }
 
@@ -56,7 +70,8 @@ class LiveReloadTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    Logger.getLogger("io.multiverse9").addHandler(capture);
+    ours.addHandler(capture);
+    vertxConfig.addHandler(capture);
     settings = TestNode.settings(TestRedis.get().uri())
       .put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", true))
       .put("trust_loopback", false)
@@ -67,14 +82,24 @@ class LiveReloadTest {
 
   @AfterEach
   void stop() {
-    Logger.getLogger("io.multiverse9").removeHandler(capture);
+    ours.removeHandler(capture);
+    vertxConfig.removeHandler(capture);
     vertx.close().await();
   }
 
   void write(JsonObject json) throws Exception {
+    writeText(json.encodePrettily());
+  }
+
+  /** Replaces the file at once, so that no scan reads it half written. */
+  void writeText(String text) throws Exception {
     Path tmp = dir.resolve("next.tmp");
-    Files.writeString(tmp, json.encodePrettily());
+    Files.writeString(tmp, text);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  int failedScans() {
+    return failedScans.get();
   }
 
   static void pollUntil(String what, BooleanSupplier condition) throws Exception {
@@ -101,6 +126,42 @@ class LiveReloadTest {
     }
   }
 
+  static final int AUTH = 6;
+
+  @Test
+  void aChangedTokenNoLongerAcknowledgesConnectionsThatAuthenticatedWithTheOldOne() throws Exception {
+    JsonObject closed = settings.put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false));
+    write(closed.copy().put("auth", new JsonObject().put("token", "first-token")));
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      assertEquals(FORBIDDEN, client.call(CREATE, "before AUTH").status());
+      assertEquals(0, client.call(AUTH, "first-token").status());
+      assertEquals(0, client.call(CREATE, "with the first token").status());
+
+      write(closed.copy().put("auth", new JsonObject().put("token", "second-token")));
+      pollUntil("CREATE forbidden on the connection that authenticated with the old token",
+        () -> status(client) == FORBIDDEN);
+      assertEquals(FORBIDDEN, client.call(AUTH, "first-token").status(), "the old token is refused");
+      assertEquals(0, client.call(AUTH, "second-token").status());
+      assertEquals(0, client.call(CREATE, "with the second token").status());
+
+      write(closed.copy().put("version", "no token"));
+      pollUntil("CREATE forbidden once the token is removed", () -> status(client) == FORBIDDEN);
+    }
+  }
+
+  @Test
+  void aConnectionKeepsItsAccessWhenOtherSettingsChange() throws Exception {
+    JsonObject closed = settings.put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false))
+      .put("auth", new JsonObject().put("token", "kept-token"));
+    write(closed);
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      assertEquals(0, client.call(AUTH, "kept-token").status());
+      write(closed.copy().put("version", "0.2.0"));
+      pollUntil("the new version applied", () -> node.settings().version().equals("0.2.0"));
+      assertEquals(0, client.call(CREATE, "the same token is still in force").status());
+    }
+  }
+
   @Test
   void limitsApplyToAnAlreadyOpenConnection() throws Exception {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
@@ -114,14 +175,61 @@ class LiveReloadTest {
   @Test
   void aBrokenFileIsRejectedWithOneLineAndChangesNothing() throws Exception {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
-      Files.writeString(file, "{ \"name\": \"oops\", ");
+      writeText("{ \"name\": \"oops\", ");
       pollUntil("the broken file rejected", () -> logLines("settings rejected") >= 1);
+      // SPEC 4.1: one line, until the file changes, however many scans read it meanwhile
+      int scansBefore = failedScans();
+      pollUntil("five more scans of the broken file", () -> failedScans() >= scansBefore + 5);
+      assertEquals(1, logLines("settings rejected"), logged.toString());
+      writeText("{ \"name\": \"still oops\", ");
+      pollUntil("the changed, still broken file rejected again", () -> logLines("settings rejected") >= 2);
+      int scansAfter = failedScans();
+      pollUntil("five more scans of it", () -> failedScans() >= scansAfter + 5);
+      assertEquals(2, logLines("settings rejected"), logged.toString());
       write(settings.copy().put("addr", "127.0.0.1:99999"));
-      pollUntil("the invalid file rejected", () -> logLines("settings rejected") >= 2);
+      pollUntil("the invalid file rejected", () -> logLines("settings rejected") >= 3);
       assertTrue(logged.stream().anyMatch(m -> m.startsWith("settings rejected: addr:")), logged.toString());
       assertEquals(0, client.call(CREATE, "still served").status(), "the last good settings are in force");
       write(settings.copy().put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false)));
       pollUntil("a good file after bad ones applies", () -> status(client) == FORBIDDEN);
+    }
+  }
+
+  @Test
+  void aFileThatTurnsBadAgainAfterAGoodVersionIsReportedAgain() throws Exception {
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      writeText("{ \"name\": \"oops\", ");
+      pollUntil("the broken file rejected", () -> logLines("settings rejected") >= 1);
+      assertEquals(1, logLines("settings rejected"), logged.toString());
+      write(settings.copy().put("version", "fixed"));
+      pollUntil("the good version applied", () -> node.settings().version().equals("fixed"));
+      writeText("{ \"name\": \"oops\", ");
+      pollUntil("the same broken content rejected again", () -> logLines("settings rejected") == 2);
+    }
+  }
+
+  @Test
+  void aTokenInABrokenFileNeverReachesTheLog() throws Exception {
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      String text = settings.encodePrettily();
+      writeText(text.substring(0, text.lastIndexOf('}')) + ",\n  \"auth\": {\"token\": s3cr3t}\n}");
+      pollUntil("the file with an unquoted auth.token rejected", () -> logLines("settings rejected") == 1);
+      writeText(text.replace("\"nodes\" : [ ]", "\"nodes\" : [ {\"addr\": \"10.0.0.2:7001\", \"token\": s3cr3t} ]"));
+      pollUntil("the file with an unquoted nodes token rejected", () -> logLines("settings rejected") == 2);
+      List<String> rejections;
+      synchronized (logged) {
+        rejections = logged.stream().filter(m -> m.startsWith("settings rejected")).toList();
+      }
+      for (String line : rejections) {
+        assertTrue(line.matches("settings rejected: " + java.util.regex.Pattern.quote(file.toString())
+          + " line \\d+ column \\d+: unexpected character; expected a JSON value .*"), line);
+      }
+      synchronized (logged) {
+        assertTrue(logged.stream().noneMatch(m -> m.contains("s3cr3t")), logged.toString());
+      }
+      synchronized (thrown) {
+        assertTrue(thrown.stream().noneMatch(t -> String.valueOf(t).contains("s3cr3t")), thrown.toString());
+      }
     }
   }
 

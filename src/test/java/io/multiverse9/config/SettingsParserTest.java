@@ -10,7 +10,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +103,155 @@ class SettingsParserTest {
     SettingsException e = assertThrows(SettingsException.class, () -> parser.parse(json));
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     assertEquals("redis://:***@127.0.0.1:6379", RedisUris.redact("redis://:secret@127.0.0.1:6379"));
+  }
+
+  // --- SPEC 3: a token never reaches a log, not even inside a parse error ---
+
+  static Stream<Arguments> textsWithAToken() {
+    return Stream.of(
+      // an auth.token without quotes: reported where it starts
+      Arguments.of("{\n  \"name\": \"n\",\n  \"auth\": {\"token\": s3cr3t}\n}", "line 3 column 21"),
+      // a nodes entry's token without quotes
+      Arguments.of("{\"nodes\": [\n  {\"addr\": \"10.0.0.2:7001\", \"token\": s3cr3t-2}]}", "line 2 column 38"),
+      // a token whose closing quote is missing: the text ends inside it
+      Arguments.of("{\"auth\": {\"token\": \"s3cr3t", "line 1 column 27"),
+      // in single quotes
+      Arguments.of("{\"auth\": {\"token\": 's3cr3t'}}", "line 1 column 20"),
+      // where a field name belongs, and after the end
+      Arguments.of("{\"auth\": {} s3cr3t}", "line 1 column 13"),
+      Arguments.of("{\"auth\": {}} s3cr3t", "line 1 column 14"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("textsWithAToken")
+  void aSyntaxErrorNamesLineAndColumnNeverTheText(String text, String where) {
+    SettingsException e = assertThrows(SettingsException.class, () -> parser.parse(text));
+    assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    assertFalse(e.getMessage().contains("Unrecognized") || e.getMessage().contains("jackson")
+      || e.getMessage().contains("Exception") || e.getMessage().contains("\n"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("settings " + where + ": "), e.getMessage());
+  }
+
+  @Test
+  void aSyntaxErrorSaysWhatWasExpected() {
+    assertEquals("settings line 3 column 21: unexpected character; expected a JSON value (a quoted string, number, "
+      + "true, false, null, object or array)", assertThrows(SettingsException.class,
+        () -> parser.parse("{\n  \"name\": \"n\",\n  \"auth\": {\"token\": s3cr3t}\n}")).getMessage());
+    assertEquals("settings line 1 column 9: unexpected character; expected a comma and a quoted field name, or }",
+      assertThrows(SettingsException.class, () -> parser.parse("{\"a\": 1 \"b\": 2}")).getMessage());
+    assertEquals("settings: expected one JSON object {...} of settings, found a list [...]",
+      assertThrows(SettingsException.class, () -> parser.parse("[1]")).getMessage());
+    assertEquals("settings is empty; expected one JSON object {...} of settings",
+      assertThrows(SettingsException.class, () -> parser.parse(" \n")).getMessage());
+  }
+
+  @Test
+  void aByteOrderMarkIsSkippedAndCommentsAreAllowedAsBefore() {
+    assertEquals(7001, parser.parse("\uFEFF" + ORIGINAL).addr().port());
+    assertEquals(7001, parser.parse("// the seed's file\n" + ORIGINAL).addr().port());
+  }
+
+  // --- SPEC 4: a near miss of a known field stops the node naming it; other unknown fields are warnings ---
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "trust_lopback|false|trust_lopback: unknown setting; did you mean trust_loopback?",
+    "trustLoopback|false|trustLoopback: unknown setting; did you mean trust_loopback?",
+    "TRUST_LOOPBACK|false|TRUST_LOOPBACK: unknown setting; did you mean trust_loopback?",
+    "perms|{\"open_metadata\": false, \"open_interaction\": true}|"
+      + "perms.open_interaction: unknown setting; did you mean perms.open_interactions?",
+    "limits|{\"max_pipline\": 4}|limits.max_pipline: unknown setting; did you mean limits.max_pipeline?",
+    "limits|{\"max_pednig_bytes\": 4}|limits.max_pednig_bytes: unknown setting; did you mean "
+      + "limits.max_pending_bytes?",
+    "auth|{\"tokn\": \"s\"}|auth.tokn: unknown setting; did you mean auth.token?",
+    "nodes|[{\"addr\": \"10.0.0.2:7001\", \"tokens\": \"s\"}]|nodes[0].tokens: unknown setting; did you mean "
+      + "nodes[0].token?",
+    "shutdown_grace|3|shutdown_grace: unknown setting; did you mean shutdown_grace_s?",
+    "metrics|{\"adr\": \"127.0.0.1:9100\"}|metrics.adr: unknown setting; did you mean metrics.addr?"})
+  void aNearMissOfAKnownFieldStopsTheNodeNamingIt(String field, String value, String message) {
+    JsonObject json = new JsonObject(ORIGINAL).put(field, new JsonObject("{\"v\":" + value + "}").getValue("v"));
+    if (field.equals("perms")) {
+      json.getJsonObject("perms").put("open_interactions", false);
+    }
+    SettingsException e = assertThrows(SettingsException.class, () -> parser.parse(json));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void everyKnownFieldIsAcceptedWithoutWarning() {
+    JsonObject json = new JsonObject(ORIGINAL)
+      .put("advertised_addr", "127.0.0.1:7001").put("trust_loopback", false)
+      .put("auth", new JsonObject().put("token", "t")).put("key_prefix", "p:").put("data_dir", "d")
+      .put("limits", new JsonObject().put("max_frame_bytes", 1).put("max_targets", 1).put("max_connections", 1)
+        .put("idle_timeout_s", 1).put("peer_timeout_ms", 1).put("max_pipeline", 1).put("storage_timeout_ms", 1)
+        .put("max_pending_bytes", 1).put("max_buffered_bytes", 1).put("max_answer_bytes", 1)
+        .put("max_stranger_frame_bytes", 1))
+      .put("verticles", new JsonObject().put("node", 1).put("storage", 1).put("peer", 1))
+      .put("metrics", new JsonObject().put("addr", "127.0.0.1:0").put("idle_timeout_s", 5).put("max_connections", 8))
+      .put("config_scan_ms", 100).put("redis", new JsonObject().put("type", "standalone"))
+      .put("roles", new io.vertx.core.json.JsonArray().add("node").add("storage").add("peer"))
+      .put("shutdown_grace_s", 1)
+      .put("nodes", new io.vertx.core.json.JsonArray().add(new JsonObject().put("addr", "10.0.0.2:1").put("token", "t")));
+    assertEquals(new MetricsLimits(5, 8), parser.parse(json).metricsLimits());
+    assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test
+  void theMetricsListenerIsBoundedByDefault() {
+    assertEquals(new MetricsLimits(30, 64), parser.parse(ORIGINAL).metricsLimits());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"colour", "comment", "_comment", "description", "owner"})
+  void anUnknownFieldThatResemblesNoneIsOnlyAWarning(String field) {
+    parser.parse(new JsonObject(ORIGINAL).put(field, "x"));
+    assertEquals(List.of("unknown setting " + field + " is ignored"), warnings);
+  }
+
+  // --- start-up edge cases: a bound on verticles ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "storage", "peer"})
+  void verticleCountsAreBounded(String kind) {
+    JsonObject json = new JsonObject(ORIGINAL).put("verticles", new JsonObject().put(kind, 100_000));
+    SettingsException e = assertThrows(SettingsException.class, () -> parser.parse(json));
+    assertEquals("verticles." + kind + ": must be between 1 and " + Verticles.MAX_INSTANCES + ", got 100000",
+      e.getMessage());
+    Verticles most = parser.parse(json.put("verticles", new JsonObject().put(kind, Verticles.MAX_INSTANCES)))
+      .verticles();
+    assertEquals(Verticles.MAX_INSTANCES, Math.max(most.node(), Math.max(most.storage(), most.peer())));
+  }
+
+  // --- SPEC 3: nodes entries are compared as addresses ---
+
+  @Test
+  void literalIpsAreReadOnceAndHostNamesAreNeverLookedUp() throws Exception {
+    JsonObject json = new JsonObject(ORIGINAL).put("nodes", new io.vertx.core.json.JsonArray()
+      .add("[::1]:7002").add("[0:0:0:0:0:0:0:1]:7003").add("[::ffff:10.0.0.2]:7004")
+      .add(new JsonObject().put("addr", "peer.invalid:7005").put("token", "t")));
+    List<PeerEntry> nodes = parser.parse(json).nodes();
+    assertEquals(java.net.InetAddress.getByName("::1"), nodes.get(0).ip());
+    assertEquals(nodes.get(0).ip(), nodes.get(1).ip());
+    assertEquals(java.net.InetAddress.getByName("10.0.0.2"), nodes.get(2).ip());
+    assertNull(nodes.get(3).ip(), "a name is not resolved");
+    assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test
+  void aHostNameEntryWithoutTokenIsWarnedAbout() {
+    parser.parse(new JsonObject(ORIGINAL).put("nodes", new io.vertx.core.json.JsonArray().add("peer.invalid:7002")));
+    assertEquals(List.of("nodes[0]: peer.invalid is a host name, which is not looked up to acknowledge connections: "
+      + "connections from that peer are acknowledged only after AUTH with auth.token; write its IP to acknowledge it "
+      + "by address"), warnings);
+  }
+
+  @Test
+  void neitherTheTokenNorItsDigestIsInTheSettingsText() {
+    Settings s = parser.parse(new JsonObject(ORIGINAL).put("auth", new JsonObject().put("token", "s3cr3t"))
+      .put("nodes", new io.vertx.core.json.JsonArray().add(new JsonObject().put("addr", "10.0.0.2:1")
+        .put("token", "s3cr3t-2"))));
+    assertFalse(s.toString().contains("s3cr3t"), s.toString());
+    assertTrue(s.authTokenDigest().matches("s3cr3t"));
+    assertFalse(s.authTokenDigest().matches("s3cr3t-2"));
   }
 }

@@ -78,4 +78,63 @@ class DeployFilesTest {
     assertTrue(unit.contains("ExecStart=") && unit.contains("User=multiverse9") && unit.contains("KillSignal=SIGTERM"));
     assertTrue(warnings.isEmpty(), warnings.toString());
   }
+
+  // --- SPEC 1.6: out of memory, the process exits at once, wherever the JVM is started ---
+
+  static final String EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError";
+
+  @Test
+  void theImageAndTheSystemdUnitStartTheJvmWithExitOnOutOfMemory() throws Exception {
+    String entrypoint = Files.readString(DEPLOY.resolve("docker/Dockerfile")).lines()
+      .filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+    assertTrue(entrypoint.startsWith("ENTRYPOINT [\"java\", \"" + EXIT_ON_OOM + "\""), entrypoint);
+    String execStart = Files.readString(DEPLOY.resolve("systemd/multiverse9.service")).lines()
+      .filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+    // before $JAVA_OPTS, so that an operator's JAVA_OPTS cannot drop it
+    assertTrue(execStart.startsWith("ExecStart=/usr/bin/java " + EXIT_ON_OOM + " "), execStart);
+  }
+
+  @Test
+  void composeAndKubernetesRunTheImageAsItIs() throws Exception {
+    // neither overrides the image's entrypoint, so both start the JVM with its flags
+    JsonNode services = yaml(DEPLOY.resolve("compose/compose.yaml")).get(0).get("services");
+    for (String node : List.of("node1", "node2", "node3")) {
+      assertTrue(!services.get(node).has("entrypoint") && !services.get(node).has("command"), node);
+    }
+    JsonNode container = yaml(DEPLOY.resolve("kubernetes/multiverse9.yaml")).get(2)
+      .at("/spec/template/spec/containers/0");
+    assertTrue(container.at("/command").isMissingNode() && container.at("/args").isMissingNode(), container.toString());
+  }
+
+  @Test
+  void theLauncherAlwaysStartsTheJvmWithExitOnOutOfMemory(@org.junit.jupiter.api.io.TempDir Path root)
+      throws Exception {
+    // launcher.sh in a directory of its own, with a jar newer than the sources so that it builds nothing, and a
+    // java on PATH that prints the arguments it is given
+    Files.copy(Path.of("launcher.sh"), root.resolve("launcher.sh"));
+    Files.createDirectories(root.resolve("src/main"));
+    Files.writeString(root.resolve("pom.xml"), "");
+    Files.createDirectories(root.resolve("target"));
+    Files.writeString(root.resolve("target/multiverse9.jar"), "");
+    Files.setLastModifiedTime(root.resolve("pom.xml"), java.nio.file.attribute.FileTime.fromMillis(0));
+    Path bin = Files.createDirectories(root.resolve("bin"));
+    Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"$@\"\n");
+    bin.resolve("java").toFile().setExecutable(true);
+    for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("MV9_JVM_DEFAULTS", "-Xmx4g"),
+        Map.of("JAVA_OPTS", "-Xmx2g"))) {
+      ProcessBuilder launcher = new ProcessBuilder("bash", root.resolve("launcher.sh").toString(), "run")
+        .redirectErrorStream(true);
+      launcher.environment().putAll(env);
+      launcher.environment().put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+      Process process = launcher.start();
+      String args = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(0, process.waitFor(), args);
+      assertTrue(args.startsWith(EXIT_ON_OOM + " "), env + ": " + args);
+    }
+  }
+
+  @Test
+  void testNodesStartLikeDeployedOnes() {
+    assertTrue(io.multiverse9.support.NodeProcess.command("run").contains(EXIT_ON_OOM));
+  }
 }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,140 @@ class MetricsTest {
     } finally {
       vertx.close().await();
       redis.close();
+    }
+  }
+
+  // --- SPEC 1.6: whoever reaches metrics.addr holds bounded resources ---
+
+  /** A node on the shared test Redis whose metrics listener has the given bounds. */
+  static TestNode nodeWithMetrics(io.vertx.core.Vertx vertx, int metricsPort, int idleTimeoutS, int maxConnections) {
+    return TestNode.start(vertx, TestNode.settings(io.multiverse9.support.TestRedis.get().uri())
+      .put("metrics", new JsonObject().put("addr", "127.0.0.1:" + metricsPort)
+        .put("idle_timeout_s", idleTimeoutS).put("max_connections", maxConnections)));
+  }
+
+  static java.net.Socket open(int port) throws Exception {
+    java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+    socket.setSoTimeout(20_000);
+    return socket;
+  }
+
+  /** Milliseconds until the server closes {@code socket} (end of stream or reset); fails past the read timeout. */
+  static long millisUntilClosed(java.net.Socket socket) throws Exception {
+    long start = System.nanoTime();
+    try {
+      java.io.InputStream in = socket.getInputStream();
+      while (in.read() >= 0) {
+        // an answer, if any, before the close
+      }
+    } catch (java.net.SocketException reset) {
+      // a reset is a close too
+    } catch (java.net.SocketTimeoutException e) {
+      org.junit.jupiter.api.Assertions.fail("the metrics listener never closed the connection");
+    }
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @Test
+  void connectionsPastTheCapAreClosedAtOnceAndTheOthersStillServed() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+    try {
+      int metricsPort = NodeProcess.freePort("127.0.0.1");
+      nodeWithMetrics(vertx, metricsPort, 30, 4);
+      for (int i = 0; i < 4; i++) {
+        held.add(open(metricsPort));
+      }
+      // the four are admitted: each answers on its own connection
+      for (java.net.Socket socket : held) {
+        socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).startsWith("HTTP/1.1"));
+      }
+      try (java.net.Socket fifth = open(metricsPort)) {
+        assertTrue(millisUntilClosed(fifth) < 5_000, "the fifth connection is closed at once");
+      }
+      held.remove(0).close();
+      pollUntilServed(metricsPort);
+    } finally {
+      for (java.net.Socket socket : held) {
+        socket.close();
+      }
+      vertx.close().await();
+    }
+  }
+
+  /** A slot freed by a closed connection is taken again: polled, since the close reaches the server a moment later. */
+  static void pollUntilServed(int port) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      try {
+        assertEquals(200, get(port, "/metrics").statusCode());
+        return;
+      } catch (java.io.IOException refused) {
+        assertTrue(System.currentTimeMillis() < deadline, "no connection admitted after one closed: " + refused);
+        Thread.sleep(50); // polling, bounded by the deadline
+      }
+    }
+  }
+
+  /** Writes {@code head}, then one byte every 200 ms until the server closes: never idle for a 1 s idle timeout. */
+  static long millisUntilATrickleIsClosed(int port, String head) throws Exception {
+    try (java.net.Socket slow = open(port)) {
+      java.io.OutputStream out = slow.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      Thread trickle = new Thread(() -> {
+        try {
+          while (true) {
+            out.write('x');
+            out.flush();
+            Thread.sleep(200); // the client's pace, not a synchronisation
+          }
+        } catch (Exception closed) {
+          // the server closed the connection
+        }
+      }, "trickle");
+      trickle.setDaemon(true);
+      trickle.start();
+      return millisUntilClosed(slow);
+    }
+  }
+
+  @Test
+  void slowAndSilentClientsAreCutOffByTheIdleTimeout() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      int metricsPort = NodeProcess.freePort("127.0.0.1");
+      nodeWithMetrics(vertx, metricsPort, 1, 64);
+      // a request head that never ends
+      long closedAfter = millisUntilATrickleIsClosed(metricsPort, "GET /metrics HTTP/1.1\r\nX-Slow: ");
+      assertTrue(closedAfter < 5_000, "a trickled head closed after " + closedAfter + " ms, not about 1 s");
+      // a body that never ends, after a head that was answered: the connection is not idle, yet held for nothing
+      closedAfter = millisUntilATrickleIsClosed(metricsPort,
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+      assertTrue(closedAfter < 5_000, "a trickled body closed after " + closedAfter + " ms, not about 1 s");
+      try (java.net.Socket silent = open(metricsPort)) {
+        closedAfter = millisUntilClosed(silent);
+        assertTrue(closedAfter < 5_000, "a silent connection closed after " + closedAfter + " ms");
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void aRequestHeadOverTheBoundIsRefused() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      int metricsPort = NodeProcess.freePort("127.0.0.1");
+      nodeWithMetrics(vertx, metricsPort, 30, 64);
+      try (java.net.Socket socket = open(metricsPort)) {
+        socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nX-Big: " + "x".repeat(16 * 1024) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 431"), answer);
+      }
+    } finally {
+      vertx.close().await();
     }
   }
 }
