@@ -11,13 +11,13 @@ import java.util.Set;
  * substitutions or swaps of neighbours ({@code trust_lopback}, {@code open_interaction}, {@code max_pipline}), one
  * for names of five characters or fewer, none for names of two, so that short unrelated words are not caught.
  */
-final class NearMiss {
+public final class NearMiss {
 
   private NearMiss() {
   }
 
   /** The known name {@code unknown} is closest to, when it is a near miss of one. */
-  static Optional<String> of(String unknown, Set<String> known) {
+  public static Optional<String> of(String unknown, Set<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known.stream().sorted().toList()) {
