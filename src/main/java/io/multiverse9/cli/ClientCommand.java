@@ -42,9 +42,18 @@ abstract class ClientCommand implements Callable<Integer> {
   /** The command's work on a connected client; the future's value is the exit code. */
   abstract Future<Integer> run(Mv9Client client);
 
+  /** What can be checked before connecting (a file to read, say): {@code null} to go on, else the exit code. */
+  Integer prepare() {
+    return null;
+  }
+
   @Override
   public Integer call() {
     Logging.configure(false);
+    Integer early = prepare();
+    if (early != null) {
+      return early;
+    }
     Vertx vertx = Vertx.vertx();
     try {
       ClientOptions options = new ClientOptions().withAddress(host, port).withToken(token)

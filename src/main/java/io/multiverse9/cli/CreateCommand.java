@@ -22,20 +22,27 @@ final class CreateCommand extends ClientCommand {
   @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the value from this file")
   Path file;
 
+  private Buffer bytes;
+
   @Override
-  Future<Integer> run(Mv9Client client) {
-    Buffer bytes;
+  Integer prepare() {
     try {
       bytes = value != null ? Buffer.buffer(value.getBytes(StandardCharsets.UTF_8))
         : Buffer.buffer(file != null ? Files.readAllBytes(file) : System.in.readAllBytes());
     } catch (IOException e) {
-      err.println("multiverse9: cannot read the value: " + e.getMessage());
-      return Future.succeededFuture(USAGE);
+      err.println("multiverse9: cannot read the value" + (file == null ? " from standard input" : " from " + file)
+        + ": " + IoErrors.describe(e));
+      return USAGE;
     }
     if (bytes.length() == 0) {
       err.println("multiverse9: the value is empty; give VALUE, -f FILE or pipe something in");
-      return Future.succeededFuture(USAGE);
+      return USAGE;
     }
+    return null;
+  }
+
+  @Override
+  Future<Integer> run(Mv9Client client) {
     return client.create(bytes).map(key -> {
       out.println(key);
       return 0;

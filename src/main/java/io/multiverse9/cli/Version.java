@@ -1,13 +1,13 @@
 package io.multiverse9.cli;
 
+import io.multiverse9.config.SoftwareVersion;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar's manifest (set by Maven), for {@code --version}. */
+/** {@code --version}: the project's version, as the build stamped it. */
 final class Version implements IVersionProvider {
 
   static String get() {
-    String v = Version.class.getPackage().getImplementationVersion();
-    return v == null ? "development" : v;
+    return SoftwareVersion.get();
   }
 
   @Override
