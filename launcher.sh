@@ -26,11 +26,14 @@ stale() {
 if stale; then
   command -v mvn >/dev/null || { echo "launcher.sh: Maven (mvn) is needed to build $jar" >&2; exit 1; }
   echo "launcher.sh: building $jar (first run takes a minute) ..." >&2
-  (cd "$here" && mvn -q -B -DskipTests package) >&2
+  # -Dstyle.color=never: Maven's colour codes would otherwise be glued to the node's first log line
+  (cd "$here" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
 fi
 
 default_java_opts="-Xms64m -Xmx1g -Xmn40m -XX:+UseSerialGC"
 always_java_opts="-XX:+ExitOnOutOfMemoryError"
 
-cd "$here"
+# no cd: paths on the command line (-s, -f) are relative to where the command was run; the node finds its own
+# default settings (conf/node.json) through MV9_HOME
+export MV9_HOME="$here"
 exec java $always_java_opts ${MV9_JVM_DEFAULTS-$default_java_opts} ${JAVA_OPTS:-} -jar "$jar" "$@"
