@@ -3,6 +3,7 @@ package io.multiverse9.storage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -116,6 +118,11 @@ public final class RedisServerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** Completes with the exit code when the server process ends, however it ends; on the JDK's own thread. */
+  public CompletableFuture<Integer> exited() {
+    return process.onExit().thenApply(Process::exitValue);
+  }
+
   /** Stops the server gracefully (SIGTERM: Redis writes out its append-only file first). */
   @Override
   public void close() {
@@ -169,7 +176,12 @@ public final class RedisServerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     synchronized (lastLines) {
-      throw new IOException("redis-server did not start: " + String.join(" | ", lastLines));
+      String said = String.join(" | ", lastLines);
+      if (said.contains("Address already in use")) {
+        // a type of its own: a caller that must keep its port (clients know it) waits and tries again
+        throw new BindException("redis-server did not start: its port is taken: " + said);
+      }
+      throw new IOException("redis-server did not start: " + said);
     }
   }
 

@@ -106,6 +106,11 @@ public final class NodeProcess implements AutoCloseable {
     return List.copyOf(output);
   }
 
+  /** The node's JVM, for signals and its exit code. */
+  public Process process() {
+    return process;
+  }
+
   /** A client connected from {@code localHost} (an address of this machine). */
   public WireClient connectFrom(String localHost) throws IOException {
     return new WireClient(host, port, localHost);
