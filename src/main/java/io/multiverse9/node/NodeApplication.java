@@ -92,6 +92,9 @@ public final class NodeApplication extends VerticleBase {
       .compose(v -> startMetrics())
       .onSuccess(v -> {
         LOG.info(startLine());
+        if (embedded != null && settings.get().hasRole("node")) {
+          embedded.ownerListensOn(settings.get().addr().toString());
+        }
         if (path instanceof String p) {
           watcher = SettingsWatcher.create(vertx, Path.of(p), configured.configScanMs(), System.getenv());
           watcher.listen(next -> applying = applying.transform(ar -> apply(next)));
@@ -191,7 +194,7 @@ public final class NodeApplication extends VerticleBase {
     if (embedded != null) {
       return Future.succeededFuture(requested.withRedisUri(embedded.uri()));
     }
-    return EmbeddedRedis.start(vertx, Path.of(requested.dataDir()))
+    return EmbeddedRedis.start(vertx, Path.of(requested.dataDir()), requested.name(), requested.addr().toString())
       .map(redis -> {
         embedded = redis;
         return requested.withRedisUri(redis.uri());

@@ -10,7 +10,8 @@ import java.util.logging.Logger;
 /**
  * The private redis-server of a node whose {@code redis_uri} is {@code "embedded"} (SPEC 2, 5): append-only
  * persistence under {@code data_dir}, started with the node, started again whenever it dies while the node runs,
- * and stopped with the node.
+ * and stopped with the node. The node holds {@code data_dir} ({@link DataDirLock}) from before the server starts
+ * until after it has stopped.
  *
  * <p>A server that died is started again on the same port and password, because the storage verticles' Redis
  * clients know only that URI: they reconnect by themselves once it answers, and until then their requests are
@@ -26,6 +27,7 @@ public final class EmbeddedRedis {
   static final long STABLE_RUN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final Vertx vertx;
+  private final DataDirLock lock;
   private final Path dataDir;
   private final int port;
   private final String password;
@@ -38,10 +40,12 @@ public final class EmbeddedRedis {
   private boolean stopping;
   private long restartTimer = -1;
   private Future<Void> restarting = Future.succeededFuture();
+  private Future<Void> stopped;
 
-  private EmbeddedRedis(Vertx vertx, Path dataDir, RedisServerProcess first) {
+  private EmbeddedRedis(Vertx vertx, DataDirLock dataDir, RedisServerProcess first) {
     this.vertx = vertx;
-    this.dataDir = dataDir;
+    this.lock = dataDir;
+    this.dataDir = dataDir.dir();
     this.port = first.port();
     this.password = first.password();
     this.process = first;
@@ -51,13 +55,36 @@ public final class EmbeddedRedis {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
-  public static Future<EmbeddedRedis> start(Vertx vertx, Path dataDir) {
+  /**
+   * Locks {@code dataDir} for the node, then starts the server on it. Fails with
+   * {@link DataDirLock.HeldByAnotherNode} (and touches nothing) when another node holds the directory.
+   *
+   * @param nodeName and {@code addr} say who holds the directory, to a node refused it
+   */
+  public static Future<EmbeddedRedis> start(Vertx vertx, Path dataDir, String nodeName, String addr) {
     return vertx.executeBlocking(() -> {
-      RedisServerProcess first = RedisServerProcess.start(dataDir, true);
-      EmbeddedRedis redis = new EmbeddedRedis(vertx, dataDir, first);
-      redis.supervise(first);
-      return redis;
+      DataDirLock lock = DataDirLock.acquire(dataDir, nodeName, addr);
+      try {
+        // only with the lock held is a server named by the pid file known to be a dead node's leftover
+        RedisServerProcess.stopLeftover(lock.dir());
+        RedisServerProcess first = RedisServerProcess.start(lock.dir(), true);
+        EmbeddedRedis redis = new EmbeddedRedis(vertx, lock, first);
+        redis.supervise(first);
+        return redis;
+      } catch (Exception e) {
+        lock.close();
+        throw e;
+      }
     });
+  }
+
+  /** Records the address the node listens on, once bound, for a node refused the directory to name. */
+  public Future<Void> ownerListensOn(String addr) {
+    return vertx.<Void>executeBlocking(() -> {
+      lock.recordOwner(addr);
+      return null;
+    }).onFailure(e -> LOG.warning("could not record in " + dataDir + " that this node listens on " + addr + ": "
+      + e.getMessage()));
   }
 
   /** A connection string holding the password: never log it. It stays the same across restarts. */
@@ -70,15 +97,16 @@ public final class EmbeddedRedis {
   }
 
   /** Stops the server for good: no restart follows, and one being started is stopped as soon as it is up. */
-  public Future<Void> stop() {
-    Future<Void> inProgress;
-    synchronized (this) {
-      stopping = true;
-      vertx.cancelTimer(restartTimer);
-      inProgress = restarting;
+  public synchronized Future<Void> stop() {
+    if (stopped != null) {
+      return stopped;
     }
-    return inProgress.transform(ar -> vertx.executeBlocking(() -> {
+    stopping = true;
+    vertx.cancelTimer(restartTimer);
+    stopped = restarting.transform(ar -> vertx.executeBlocking(() -> {
       stopNow();
+      // the server is gone: another node may have the directory now
+      lock.close();
       try {
         Runtime.getRuntime().removeShutdownHook(stopOnExit);
       } catch (IllegalStateException shuttingDown) {
@@ -86,6 +114,7 @@ public final class EmbeddedRedis {
       }
       return null;
     }));
+    return stopped;
   }
 
   private void stopNow() {

@@ -26,8 +26,9 @@ import java.util.logging.Logger;
  * block: call them from a worker ({@code executeBlocking}) or a test thread, never from an event loop.
  *
  * <p>Its configuration, password included, goes in a file only the owner can read, never on the command line
- * where any local user could see it with {@code ps}. A pid file lets the next start stop a server that a killed
- * node left behind, so that two servers never write the same append-only file.
+ * where any local user could see it with {@code ps}. A pid file lets the next node on the directory stop a server
+ * that a killed node left behind ({@link #stopLeftover}), so that two servers never write the same append-only
+ * file.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -75,7 +76,6 @@ public final class RedisServerProcess implements AutoCloseable {
                                          java.util.List<String> extraConfig) throws IOException {
     Files.createDirectories(dir);
     Path absolute = dir.toAbsolutePath();
-    stopLeftover(absolute.resolve("redis.pid"));
     Path binary = RedisBinary.locate();
     IOException last = null;
     for (int attempt = 0; attempt < (port == 0 ? 3 : 1); attempt++) {
@@ -211,7 +211,13 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  private static void stopLeftover(Path pidFile) {
+  /**
+   * Stops the redis-server that the pid file in {@code dir} names, if it still runs: one left behind by a node
+   * that was killed, which must not write the append-only file beside a new one. Call it only while holding the
+   * directory's {@link DataDirLock}: that proves the node that started the server is dead, and not merely busy.
+   */
+  public static void stopLeftover(Path dir) {
+    Path pidFile = dir.toAbsolutePath().resolve("redis.pid");
     if (!Files.exists(pidFile)) {
       return;
     }
