@@ -1,10 +1,14 @@
 package io.multiverse9.storage;
 
+import io.multiverse9.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -25,13 +29,17 @@ public final class EmbeddedRedis {
   static final long MAX_BACKOFF_MS = 5_000;
   /** A server that ran this long before dying was healthy: its next restart is not held back. */
   static final long STABLE_RUN_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long EXIT_PATIENCE_MARGIN_MS = 5_000;
 
   private final Vertx vertx;
   private final DataDirLock lock;
   private final Path dataDir;
   private final int port;
   private final String password;
+  private final long exitPatienceMs;
   private final Thread stopOnExit;
+  /** Completes once {@link #stop()} has stopped the server and given up the directory. */
+  private final CompletableFuture<Void> stoppedByTheNode = new CompletableFuture<>();
 
   // Guarded by this: the JDK's process-exit thread, worker threads and the event loop all get here.
   private RedisServerProcess process;
@@ -42,33 +50,35 @@ public final class EmbeddedRedis {
   private Future<Void> restarting = Future.succeededFuture();
   private Future<Void> stopped;
 
-  private EmbeddedRedis(Vertx vertx, DataDirLock dataDir, RedisServerProcess first) {
+  private EmbeddedRedis(Vertx vertx, DataDirLock dataDir, RedisServerProcess first, long exitPatienceMs) {
     this.vertx = vertx;
+    this.exitPatienceMs = exitPatienceMs;
     this.lock = dataDir;
     this.dataDir = dataDir.dir();
     this.port = first.port();
     this.password = first.password();
     this.process = first;
     this.startedAtNanos = System.nanoTime();
-    // if the JVM goes down without undeploying us, the server must not outlive it
-    this.stopOnExit = new Thread(this::stopNow, "embedded-redis-stop");
+    // if the JVM goes down without the node stopping us, the server must not outlive it
+    this.stopOnExit = new Thread(this::stopAtJvmExit, "embedded-redis-stop");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   /**
-   * Locks {@code dataDir} for the node, then starts the server on it. Fails with
+   * Locks the node's {@code data_dir}, then starts the server on it. Fails with
    * {@link DataDirLock.HeldByAnotherNode} (and touches nothing) when another node holds the directory.
-   *
-   * @param nodeName and {@code addr} say who holds the directory, to a node refused it
    */
-  public static Future<EmbeddedRedis> start(Vertx vertx, Path dataDir, String nodeName, String addr) {
+  public static Future<EmbeddedRedis> start(Vertx vertx, Settings node) {
+    // how long a node's own stop may take: its listeners' drain, then storage's last calls
+    long exitPatienceMs = TimeUnit.SECONDS.toMillis(node.shutdownGraceS()) + node.limits().storageTimeoutMs()
+      + EXIT_PATIENCE_MARGIN_MS;
     return vertx.executeBlocking(() -> {
-      DataDirLock lock = DataDirLock.acquire(dataDir, nodeName, addr);
+      DataDirLock lock = DataDirLock.acquire(Path.of(node.dataDir()), node.name(), node.addr().toString());
       try {
         // only with the lock held is a server named by the pid file known to be a dead node's leftover
         RedisServerProcess.stopLeftover(lock.dir());
         RedisServerProcess first = RedisServerProcess.start(lock.dir(), true);
-        EmbeddedRedis redis = new EmbeddedRedis(vertx, lock, first);
+        EmbeddedRedis redis = new EmbeddedRedis(vertx, lock, first, exitPatienceMs);
         redis.supervise(first);
         return redis;
       } catch (Exception e) {
@@ -107,6 +117,7 @@ public final class EmbeddedRedis {
       stopNow();
       // the server is gone: another node may have the directory now
       lock.close();
+      stoppedByTheNode.complete(null);
       try {
         Runtime.getRuntime().removeShutdownHook(stopOnExit);
       } catch (IllegalStateException shuttingDown) {
@@ -115,6 +126,20 @@ public final class EmbeddedRedis {
       return null;
     }));
     return stopped;
+  }
+
+  // The JVM is going down. Under the Vert.x launcher a SIGTERM starts every shutdown hook at once: ours, and the
+  // one that stops the node in order, whose listeners need this server to answer what they have read. So the
+  // node's own stop goes first, for as long as it may take; a node that never stops us gets its server stopped.
+  private void stopAtJvmExit() {
+    try {
+      stoppedByTheNode.get(exitPatienceMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      stopNow();
+    } catch (InterruptedException e) {
+      stopNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void stopNow() {

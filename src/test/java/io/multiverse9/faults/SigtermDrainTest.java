@@ -1,0 +1,217 @@
+package io.multiverse9.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.WireClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM in the middle of pipelined CREATEs (SPEC 5): the node stops reading, answers every request it had read,
+ * storage included, and exits 0. An answer of UNAVAILABLE here means storage went away under requests still in
+ * flight; a SET in Redis without an answer means a request was dropped.
+ */
+class SigtermDrainTest {
+
+  static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+),");
+  static final int CONNECTIONS = 4;
+  static final int CREATES_EACH = 5_000;
+
+  @TempDir
+  Path dir;
+
+  JsonObject settings() {
+    return new JsonObject().put("name", "multiverse9_drain_test").put("redis_uri", "embedded").put("version", "0.1.0")
+      .put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false))
+      .put("addr", "127.0.0.1:0").put("nodes", new JsonArray())
+      .put("data_dir", dir.resolve("data").toString());
+  }
+
+  @Test
+  void sigtermUnderRunAnswersEveryRequestItReadOkAndExitsZero() throws Exception {
+    Path file = dir.resolve("settings.json");
+    Files.writeString(file, settings().encode());
+    Process node = NodeProcess.java(dir, "run", "-s", file.toString());
+    int answered = sigtermUnderPipelinedCreates(node);
+    assertEquals(0, node.exitValue(), "SIGTERM drains and exits 0");
+    assertEquals(setsInTheAppendOnlyFile(), answered, "every CREATE that reached Redis was answered");
+  }
+
+  @Test
+  void sigtermUnderTheVertxLauncherAnswersEveryRequestItReadOk() throws Exception {
+    Process node = NodeProcess.java(dir, "-conf", settings().encode());
+    int answered = sigtermUnderPipelinedCreates(node);
+    // under the launcher the JVM ends through its shutdown hooks, whose exit code for SIGTERM is 143
+    assertEquals(setsInTheAppendOnlyFile(), answered, "every CREATE that reached Redis was answered");
+  }
+
+  @Test
+  void aRequestStillUnansweredAfterShutdownGraceSIsCutOffAndTheNodeExitsZero() throws Exception {
+    try (ServerSocket silentPeer = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      CompletableFuture<Void> peerGotTheRequest = new CompletableFuture<>();
+      Thread peer = new Thread(() -> {
+        try (Socket held = silentPeer.accept()) {
+          held.getInputStream().read(); // the AGGREGATE has reached the peer, which never answers
+          peerGotTheRequest.complete(null);
+          while (held.getInputStream().read() >= 0) {
+            // reads all the node sends until the node lets go
+          }
+        } catch (IOException closed) {
+          peerGotTheRequest.completeExceptionally(closed);
+        }
+      }, "silent-peer");
+      peer.setDaemon(true);
+      peer.start();
+      String peerAddr = "127.0.0.1:" + silentPeer.getLocalPort();
+      Path file = dir.resolve("settings.json");
+      Files.writeString(file, settings().put("shutdown_grace_s", 1).put("nodes", new JsonArray().add(peerAddr))
+        .put("limits", new JsonObject().put("peer_timeout_ms", 60_000)).encode());
+      Process node = NodeProcess.java(dir, "run", "-s", file.toString());
+      List<String> output = new ArrayList<>();
+      try {
+        BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+        try (WireClient client = new WireClient("127.0.0.1", awaitPort(out, output))) {
+          client.write(WireClient.frame(3, "01ARZ3NDEKTSV4RRFFQ69G5FAV@" + peerAddr));
+          peerGotTheRequest.get(10, TimeUnit.SECONDS);
+          long t0 = System.nanoTime();
+          node.toHandle().destroy(); // SIGTERM
+          client.assertClosedByPeer(); // with no answer: its peer still had not answered
+          assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the node did not stop");
+          long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+          out.lines().forEach(output::add);
+          assertEquals(0, node.exitValue(), "exits 0: " + output);
+          assertTrue(ms < 6_000, "stopped " + ms + " ms after SIGTERM with shutdown_grace_s 1: " + output);
+          assertTrue(output.stream().anyMatch(line -> line.contains("WARNING")
+            && line.contains("still open after shutdown_grace_s (1 s)")), "says what was cut off: " + output);
+        }
+      } finally {
+        node.destroyForcibly();
+      }
+    }
+  }
+
+  /** Returns how many CREATEs were answered, after asserting that all were OK and the node ended. */
+  int sigtermUnderPipelinedCreates(Process node) throws Exception {
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      int port = awaitPort(out, output);
+      AtomicInteger answered = new AtomicInteger();
+      CountDownLatch firstAnswers = new CountDownLatch(1);
+      List<Thread> threads = new ArrayList<>();
+      List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+      for (int c = 0; c < CONNECTIONS; c++) {
+        WireClient client = new WireClient("127.0.0.1", port);
+        ByteArrayOutputStream creates = new ByteArrayOutputStream();
+        for (int i = 0; i < CREATES_EACH; i++) {
+          creates.writeBytes(WireClient.frame(1, "connection " + c + " value " + i));
+        }
+        Thread writer = new Thread(() -> {
+          try {
+            client.write(creates.toByteArray()); // one write; the node reads what it will
+          } catch (IOException stoppedReading) {
+            // the node closed the connection with our later requests unread, as SPEC 5 lets it
+          }
+        }, "writer-" + c);
+        Thread reader = new Thread(() -> {
+          try (client) {
+            DataInputStream in = new DataInputStream(client.input());
+            for (int first = in.read(); first >= 0; first = in.read()) {
+              int status = (first << 8) | in.readUnsignedByte();
+              byte[] payload = new byte[in.readInt()];
+              in.readFully(payload);
+              if (status != 0) {
+                throw new AssertionError("answer " + answered.get() + " is status " + status + ": "
+                  + new String(payload, StandardCharsets.UTF_8));
+              }
+              if (answered.incrementAndGet() == 100) {
+                firstAnswers.countDown();
+              }
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }, "reader-" + c);
+        threads.add(writer);
+        threads.add(reader);
+        writer.start();
+        reader.start();
+      }
+      assertTrue(firstAnswers.await(30, TimeUnit.SECONDS), "no answers: " + output);
+      node.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+      for (Thread thread : threads) {
+        thread.join(30_000);
+        assertTrue(!thread.isAlive(), thread.getName() + " still runs: the node never closed its connection");
+      }
+      assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the node did not stop on SIGTERM: " + output);
+      out.lines().forEach(output::add);
+      if (!failures.isEmpty()) {
+        fail("every answer must be OK and end whole, then the connection closes: " + failures + " " + output);
+      }
+      assertTrue(answered.get() < CONNECTIONS * CREATES_EACH, "the node stopped reading at SIGTERM");
+      return answered.get();
+    } finally {
+      node.destroyForcibly();
+    }
+  }
+
+  /**
+   * Reads the node's output up to its start line and returns the port. The rest stays in the pipe (the node logs a
+   * few lines until it exits) and is read after the exit: a thread reading while the process exits can lose it.
+   */
+  static int awaitPort(BufferedReader out, List<String> output) throws IOException {
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      output.add(line);
+      Matcher m = LISTENING.matcher(line);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("the node ended without its start line: " + output);
+  }
+
+  /** SET commands in the embedded Redis's append-only file (Redis 6: one file; 7: a directory of them). */
+  int setsInTheAppendOnlyFile() throws IOException {
+    byte[] set = "\r\nset\r\n".getBytes(StandardCharsets.US_ASCII); // as the client sent it
+    int count = 0;
+    try (Stream<Path> files = Files.walk(dir.resolve("data"))) {
+      for (Path file : files.filter(p -> p.getFileName().toString().startsWith("appendonly")
+        && Files.isRegularFile(p)).toList()) {
+        byte[] bytes = Files.readString(file, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT)
+          .getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i + set.length <= bytes.length; i++) {
+          if (java.util.Arrays.equals(bytes, i, i + set.length, set, 0, set.length)) {
+            count++;
+          }
+        }
+      }
+    }
+    return count;
+  }
+}
