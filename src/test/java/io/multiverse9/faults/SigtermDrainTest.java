@@ -13,9 +13,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +74,7 @@ class SigtermDrainTest {
   }
 
   @Test
-  void aRequestStillUnansweredAfterShutdownGraceSIsCutOffAndTheNodeExitsZero() throws Exception {
+  void healthSaysDownWhileDrainingAndARequestStillUnansweredAfterShutdownGraceSIsCutOff() throws Exception {
     try (ServerSocket silentPeer = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       CompletableFuture<Void> peerGotTheRequest = new CompletableFuture<>();
       Thread peer = new Thread(() -> {
@@ -90,8 +92,10 @@ class SigtermDrainTest {
       peer.start();
       String peerAddr = "127.0.0.1:" + silentPeer.getLocalPort();
       Path file = dir.resolve("settings.json");
-      Files.writeString(file, settings().put("shutdown_grace_s", 1).put("nodes", new JsonArray().add(peerAddr))
-        .put("limits", new JsonObject().put("peer_timeout_ms", 60_000)).encode());
+      String metricsAddr = "127.0.0.1:" + NodeProcess.freePort("127.0.0.1");
+      Files.writeString(file, settings().put("shutdown_grace_s", 2).put("nodes", new JsonArray().add(peerAddr))
+        .put("limits", new JsonObject().put("peer_timeout_ms", 60_000))
+        .put("metrics", new JsonObject().put("addr", metricsAddr)).encode());
       Process node = NodeProcess.java(dir, "run", "-s", file.toString());
       List<String> output = new ArrayList<>();
       try {
@@ -99,20 +103,35 @@ class SigtermDrainTest {
         try (WireClient client = new WireClient("127.0.0.1", awaitPort(out, output))) {
           client.write(WireClient.frame(3, "01ARZ3NDEKTSV4RRFFQ69G5FAV@" + peerAddr));
           peerGotTheRequest.get(10, TimeUnit.SECONDS);
+          assertEquals(200, health(metricsAddr), "UP before SIGTERM");
           long t0 = System.nanoTime();
           node.toHandle().destroy(); // SIGTERM
+          // while it drains, the node tells load balancers to send no one new
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+          while (health(metricsAddr) != 503) {
+            assertTrue(System.nanoTime() < deadline, "/health still says UP while the node drains");
+          }
           client.assertClosedByPeer(); // with no answer: its peer still had not answered
           assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the node did not stop");
           long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
           out.lines().forEach(output::add);
           assertEquals(0, node.exitValue(), "exits 0: " + output);
-          assertTrue(ms < 6_000, "stopped " + ms + " ms after SIGTERM with shutdown_grace_s 1: " + output);
+          assertTrue(ms < 7_000, "stopped " + ms + " ms after SIGTERM with shutdown_grace_s 2: " + output);
           assertTrue(output.stream().anyMatch(line -> line.contains("WARNING")
-            && line.contains("still open after shutdown_grace_s (1 s)")), "says what was cut off: " + output);
+            && line.contains("still open after shutdown_grace_s (2 s)")), "says what was cut off: " + output);
         }
       } finally {
         node.destroyForcibly();
       }
+    }
+  }
+
+  static int health(String metricsAddr) throws IOException {
+    HttpURLConnection get = (HttpURLConnection) new URL("http://" + metricsAddr + "/health").openConnection();
+    try {
+      return get.getResponseCode();
+    } finally {
+      get.disconnect();
     }
   }
 
