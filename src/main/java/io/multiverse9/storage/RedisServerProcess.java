@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +37,7 @@ public final class RedisServerProcess implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RedisServerProcess.class.getName());
   private static final String READY = "Ready to accept connections";
   private static final long START_TIMEOUT_MS = 15_000;
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   private final Process process;
   private final int port;
@@ -65,7 +68,7 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password)
     throws IOException {
-    return start(dir, appendOnly, port, password, java.util.List.of());
+    return start(dir, appendOnly, port, password, List.of());
   }
 
   /**
@@ -73,7 +76,7 @@ public final class RedisServerProcess implements AutoCloseable {
    * {@code cluster-enabled yes}).
    */
   public static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password,
-                                         java.util.List<String> extraConfig) throws IOException {
+                                         List<String> extraConfig) throws IOException {
     Files.createDirectories(dir);
     Path absolute = dir.toAbsolutePath();
     Path binary = RedisBinary.locate();
@@ -81,7 +84,7 @@ public final class RedisServerProcess implements AutoCloseable {
     for (int attempt = 0; attempt < (port == 0 ? 3 : 1); attempt++) {
       int chosen = port == 0 ? freePort() : port;
       Path conf = writeConfig(absolute, chosen, password, appendOnly, extraConfig);
-      Process process = new ProcessBuilder(binary.toString(), conf.toString())
+      Process process = new ProcessBuilder(inASessionOfItsOwn(binary.toString(), conf.toString()))
         .directory(absolute.toFile())
         .redirectErrorStream(true)
         .start();
@@ -138,8 +141,23 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The command, run through {@code setsid} where there is one. Ctrl-C in a terminal signals the whole foreground
+   * process group: a server in ours would shut down under the node's drain, which still needs it; in a session of
+   * its own it stops when its node stops it. A child of the JVM never leads a process group, so setsid does not
+   * fork: the server keeps the process's pid, and {@link Process} still watches and stops the server itself.
+   */
+  private static List<String> inASessionOfItsOwn(String... command) {
+    List<String> line = new ArrayList<>(command.length + 1);
+    if (Files.isExecutable(SETSID)) {
+      line.add(SETSID.toString());
+    }
+    line.addAll(List.of(command));
+    return line;
+  }
+
   private static Path writeConfig(Path dir, int port, String password, boolean appendOnly,
-                                  java.util.List<String> extraConfig) throws IOException {
+                                  List<String> extraConfig) throws IOException {
     Path conf = dir.resolve("redis.conf");
     String text = String.join("\n",
       "# written by multiverse9 at every start; edits are lost",

@@ -60,17 +60,39 @@ class SigtermDrainTest {
     Path file = dir.resolve("settings.json");
     Files.writeString(file, settings().encode());
     Process node = NodeProcess.java(dir, "run", "-s", file.toString());
-    int answered = sigtermUnderPipelinedCreates(node);
-    assertEquals(0, node.exitValue(), "SIGTERM drains and exits 0");
+    List<String> output = new ArrayList<>();
+    int answered = underPipelinedCreates(node, output, SigtermDrainTest::sigterm);
+    assertEquals(0, node.exitValue(), "SIGTERM drains and exits 0: " + output);
     assertEquals(setsInTheAppendOnlyFile(), answered, "every CREATE that reached Redis was answered");
   }
 
   @Test
   void sigtermUnderTheVertxLauncherAnswersEveryRequestItReadOk() throws Exception {
     Process node = NodeProcess.java(dir, "-conf", settings().encode());
-    int answered = sigtermUnderPipelinedCreates(node);
+    int answered = underPipelinedCreates(node, new ArrayList<>(), SigtermDrainTest::sigterm);
     // under the launcher the JVM ends through its shutdown hooks, whose exit code for SIGTERM is 143
     assertEquals(setsInTheAppendOnlyFile(), answered, "every CREATE that reached Redis was answered");
+  }
+
+  /**
+   * Ctrl-C in a terminal sends SIGINT to the whole foreground process group, the embedded redis-server included
+   * unless it runs in a session of its own: it must not die under the drain, nor be reported dead and restarted.
+   */
+  @Test
+  void ctrlCInATerminalDrainsLikeSigtermAndTheEmbeddedRedisIsNotCaughtInIt() throws Exception {
+    Path file = dir.resolve("settings.json");
+    Files.writeString(file, settings().encode());
+    // setsid makes the node the leader of a process group, as a shell does for a command it runs
+    List<String> command = new ArrayList<>(List.of("setsid"));
+    command.addAll(NodeProcess.javaCommand("run", "-s", file.toString()));
+    Process node = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    List<String> output = new ArrayList<>();
+    int answered = underPipelinedCreates(node, output,
+      group -> new ProcessBuilder("kill", "-INT", "--", "-" + group.pid()).inheritIO().start().waitFor());
+    assertEquals(0, node.exitValue(), "Ctrl-C drains and exits 0: " + output);
+    assertEquals(setsInTheAppendOnlyFile(), answered, "every CREATE that reached Redis was answered");
+    assertTrue(output.stream().noneMatch(line -> line.contains("exited with code")),
+      "the embedded redis-server did not get the Ctrl-C: " + output);
   }
 
   @Test
@@ -135,9 +157,20 @@ class SigtermDrainTest {
     }
   }
 
-  /** Returns how many CREATEs were answered, after asserting that all were OK and the node ended. */
-  int sigtermUnderPipelinedCreates(Process node) throws Exception {
-    List<String> output = Collections.synchronizedList(new ArrayList<>());
+  interface Stop {
+    void stop(Process node) throws Exception;
+  }
+
+  static void sigterm(Process node) {
+    node.toHandle().destroy(); // Process.destroy() would also close our end of its output
+  }
+
+  /**
+   * Pipelines CREATEs on a few connections, stops the node once the first answers are in, and reads every
+   * connection until the node closes it. Returns how many CREATEs were answered, after asserting that all were
+   * OK and that the node ended; {@code output} gets what the node printed.
+   */
+  int underPipelinedCreates(Process node, List<String> output, Stop stop) throws Exception {
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
       int port = awaitPort(out, output);
@@ -183,7 +216,7 @@ class SigtermDrainTest {
         reader.start();
       }
       assertTrue(firstAnswers.await(30, TimeUnit.SECONDS), "no answers: " + output);
-      node.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+      stop.stop(node);
       for (Thread thread : threads) {
         thread.join(30_000);
         assertTrue(!thread.isAlive(), thread.getName() + " still runs: the node never closed its connection");

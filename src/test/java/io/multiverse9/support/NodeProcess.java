@@ -36,12 +36,17 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts the JVM running {@code Main args...} in {@code workDir}, output merged. */
   public static Process java(Path workDir, String... args) throws IOException {
+    return new ProcessBuilder(javaCommand(args)).directory(workDir.toFile()).redirectErrorStream(true).start();
+  }
+
+  /** The command line that runs {@code Main args...} on the test's classpath. */
+  public static List<String> javaCommand(String... args) {
     List<String> command = new ArrayList<>(List.of(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    return command;
   }
 
   /** Writes the settings, runs the node and waits for its start line. */
