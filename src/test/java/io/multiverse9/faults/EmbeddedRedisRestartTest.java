@@ -10,6 +10,8 @@ import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +101,58 @@ class EmbeddedRedisRestartTest {
       while (client.call(1, "after").status() != OK) {
         assertTrue(System.nanoTime() < deadline, "the node did not serve again: " + node.output());
       }
+    }
+  }
+
+  /**
+   * Killed under pipelined load, the server takes a batch of commands down with it, and the restarted one answers
+   * LOADING for a while: each of those requests gets UNAVAILABLE with one line of explanation, not the client
+   * library's line per command of the batch (a thousand lines, in each of a thousand answers).
+   */
+  @Test
+  void killedUnderPipelinedLoadItCostsOneLineUnavailableAnswersThenServesAgain() throws Exception {
+    try (NodeProcess node = NodeProcess.start(dir.resolve("run"), settings());
+         WireClient client = new WireClient(node.host(), node.port())) {
+      ByteArrayOutputStream round = new ByteArrayOutputStream();
+      for (int i = 0; i < 200; i++) {
+        round.writeBytes(WireClient.frame(1, "pipelined value " + i));
+      }
+      AtomicBoolean enough = new AtomicBoolean();
+      Thread writer = new Thread(() -> {
+        try {
+          while (!enough.get()) {
+            client.write(round.toByteArray());
+          }
+        } catch (IOException closed) {
+          // the test is over
+        }
+      }, "writer");
+      writer.setDaemon(true);
+      writer.start();
+      int ok = 0;
+      int unavailable = 0;
+      int okAfterRestart = 0;
+      int longest = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (okAfterRestart < 2000) {
+        assertTrue(System.nanoTime() < deadline, "did not serve again: ok " + ok + ", unavailable " + unavailable
+          + " " + node.output());
+        WireClient.Frame answer = client.readFrame();
+        if (answer.status() == OK) {
+          ok++;
+          okAfterRestart += unavailable > 0 ? 1 : 0;
+          if (ok == 2000) {
+            ProcessHandle.of(redisPid()).orElseThrow().destroyForcibly();
+          }
+        } else {
+          assertEquals(UNAVAILABLE, answer.status(), answer.text());
+          unavailable++;
+          longest = Math.max(longest, answer.payload().length);
+        }
+      }
+      enough.set(true);
+      assertTrue(unavailable > 0, "the kill cost no request: " + node.output());
+      assertTrue(longest < 500, "an UNAVAILABLE answer of " + longest + " bytes");
     }
   }
 
