@@ -61,7 +61,7 @@ public final class NodeApplication extends VerticleBase {
 
   /** Deployments whose first instance runs the node (see {@link #start()}). */
   private static final java.util.Set<String> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private boolean leader;
+  private volatile boolean leader; // read by shutDown(), from a signal or shutdown-hook thread
 
   @Override
   public Future<?> start() {

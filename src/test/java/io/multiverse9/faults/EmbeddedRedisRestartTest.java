@@ -94,6 +94,17 @@ class EmbeddedRedisRestartTest {
       ProcessHandle.of(redisPid()).orElseThrow().destroyForcibly();
       // take the port the moment the server lets go of it, before the node's first restart (100 ms later)
       try (ServerSocket squatter = bindWhenFree(redisPort)) {
+        Thread hangUp = new Thread(() -> {
+          try {
+            while (true) {
+              squatter.accept().close(); // the node's Redis clients fail at once, rather than wait in our backlog
+            }
+          } catch (IOException closed) {
+            // the port is given back
+          }
+        }, "squatter");
+        hangUp.setDaemon(true);
+        hangUp.start();
         awaitLine(node, line -> line.contains("WARNING") && line.contains("took its port 127.0.0.1:" + redisPort));
       }
       awaitLine(node, line -> line.contains("INFO") && line.contains("embedded redis-server is back"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.multiverse9.storage.RedisServerProcess;
 import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonArray;
@@ -143,9 +144,15 @@ class SigtermDrainTest {
             && line.contains("still open after shutdown_grace_s (2 s)")), "says what was cut off: " + output);
         }
       } finally {
-        node.destroyForcibly();
+        stopForGood(node);
       }
     }
+  }
+
+  /** After a failure: the node, and the embedded redis-server it would have stopped. */
+  void stopForGood(Process node) throws InterruptedException {
+    node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    RedisServerProcess.stopLeftover(dir.resolve("data"));
   }
 
   static int health(String metricsAddr) throws IOException {
@@ -229,7 +236,7 @@ class SigtermDrainTest {
       assertTrue(answered.get() < CONNECTIONS * CREATES_EACH, "the node stopped reading at SIGTERM");
       return answered.get();
     } finally {
-      node.destroyForcibly();
+      stopForGood(node);
     }
   }
 
