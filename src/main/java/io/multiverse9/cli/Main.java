@@ -48,7 +48,7 @@ public final class Main {
       String[] launcherArgs = new String[args.length + 1];
       launcherArgs[0] = NodeApplication.class.getName();
       System.arraycopy(args, 0, launcherArgs, 1, args.length);
-      int code = new VertxApplication(launcherArgs, VertxDefaults.launcherHooks()).launch();
+      int code = new VertxApplication(launcherArgs, new LauncherHooks()).launch();
       if (code != 0) {
         System.exit(code);
       }

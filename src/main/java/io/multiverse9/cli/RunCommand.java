@@ -72,8 +72,9 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("multiverse9: cannot join the cluster: " + e.getMessage());
       return 1;
     }
+    NodeApplication node = new NodeApplication();
     try {
-      vertx.deployVerticle(new NodeApplication(), new DeploymentOptions().setConfig(settings))
+      vertx.deployVerticle(node, new DeploymentOptions().setConfig(settings))
         .await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("multiverse9: cannot start the node: " + e.getMessage());
@@ -81,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    SignalHandler stop = signal -> vertx.close().onComplete(ar -> stopped.countDown());
+    // the node first, in its order (listeners drain while storage still serves them), then the rest of Vert.x
+    SignalHandler stop = signal -> node.shutDown().eventually(vertx::close).onComplete(ar -> stopped.countDown());
     // SIGTERM handled here rather than by a shutdown hook, so that a drained node exits 0, not 143
     Signal.handle(new Signal("TERM"), stop);
     Signal.handle(new Signal("INT"), stop);

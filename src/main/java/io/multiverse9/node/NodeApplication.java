@@ -12,6 +12,7 @@ import io.multiverse9.storage.EmbeddedRedis;
 import io.multiverse9.storage.StorageVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -45,6 +47,9 @@ public final class NodeApplication extends VerticleBase {
   private SettingsWatcher watcher;
   private String storageDeployment;
   private String nodeDeployment;
+  private String peerDeployment;
+  private String metricsDeployment;
+  private Future<Void> shuttingDown;
   private final ConnectionCounter connections = new ConnectionCounter();
   private final BufferedBytes nodeHolds = new BufferedBytes(() -> settings.get().limits().maxBufferedBytes());
   private final long startedAt = System.currentTimeMillis();
@@ -57,7 +62,7 @@ public final class NodeApplication extends VerticleBase {
 
   /** Deployments whose first instance runs the node (see {@link #start()}). */
   private static final java.util.Set<String> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private boolean leader;
+  private volatile boolean leader; // read by shutDown(), from a signal or shutdown-hook thread
 
   @Override
   public Future<?> start() {
@@ -86,13 +91,19 @@ public final class NodeApplication extends VerticleBase {
         settings = new SettingsHolder(resolved);
         return !resolved.hasRole("peer") ? Future.succeededFuture(resolved)
           : vertx.deployVerticle(() -> new PeerVerticle(settings),
-            new DeploymentOptions().setInstances(resolved.verticles().peer())).map(id -> resolved);
+            new DeploymentOptions().setInstances(resolved.verticles().peer())).map(id -> {
+              peerDeployment = id;
+              return resolved;
+            });
       })
       .compose(resolved -> resolved.hasRole("node")
         ? listen(resolved, resolved.addr().port() == 0 ? 3 : 1) : Future.succeededFuture())
       .compose(v -> startMetrics())
       .onSuccess(v -> {
         LOG.info(startLine());
+        if (embedded != null && settings.get().hasRole("node")) {
+          embedded.ownerListensOn(settings.get().addr().toString());
+        }
         if (path instanceof String p) {
           watcher = SettingsWatcher.create(vertx, Path.of(p), configured.configScanMs(), System.getenv());
           watcher.listen(next -> applying = applying.transform(ar -> apply(next)));
@@ -111,9 +122,60 @@ public final class NodeApplication extends VerticleBase {
       return Future.succeededFuture();
     }
     RUNNING.remove(context.deploymentID());
-    // Vert.x undeploys our children (listeners, peers, storage) before calling this
+    // After shutDown() this has nothing left to do. Otherwise Vert.x has undeployed our children (listeners,
+    // peers, storage) all at once before calling this, and what is left is the embedded Redis.
+    return shutDownInOrder();
+  }
+
+  /**
+   * Stops the node in the order SPEC 5 asks for, then the node can be undeployed or Vert.x closed with nothing
+   * left to do: first the listeners stop accepting and reading, and answer every request they have read within
+   * {@code shutdown_grace_s}, while peers and storage still serve them; then the peer, storage and metrics
+   * verticles go; then the embedded Redis. Vert.x itself would undeploy all of them at once, so that requests
+   * still in the listeners find no storage. Any thread; idempotent.
+   */
+  public Future<Void> shutDown() {
+    if (!leader) {
+      return Future.succeededFuture(); // another instance of a -instances N deployment runs the node
+    }
+    Promise<Void> stopped = Promise.promise();
+    context.runOnContext(v -> shutDownInOrder().onComplete(stopped));
+    return stopped.future();
+  }
+
+  private Future<Void> shutDownInOrder() {
+    if (shuttingDown != null) {
+      return shuttingDown;
+    }
+    Settings last = settings == null ? configured : settings.get();
+    String listeners = nodeDeployment;
+    nodeDeployment = null; // /health says DOWN from now on, so that a load balancer sends no one new
+    if (listeners != null && vertx.deploymentIDs().contains(listeners)) {
+      LOG.info("stopping: no new connections or requests; answering those already read (shutdown_grace_s "
+        + last.shutdownGraceS() + ")");
+    }
     Future<Void> watching = watcher == null ? Future.succeededFuture() : watcher.close();
-    return watching.eventually(() -> embedded == null ? Future.succeededFuture() : embedded.stop());
+    long graceEnds = last == null ? 0 : System.nanoTime() + TimeUnit.SECONDS.toNanos(last.shutdownGraceS());
+    shuttingDown = watching
+      .transform(ar -> applying) // a settings change under way may be deploying listeners or storage
+      .transform(ar -> undeploy(nodeDeployment != null ? nodeDeployment : listeners))
+      .andThen(ar -> {
+        if (listeners != null && System.nanoTime() - graceEnds >= 0) {
+          LOG.warning("stopping: connections still open after shutdown_grace_s (" + last.shutdownGraceS()
+            + " s) were closed, with any requests they had in flight");
+        }
+      })
+      .transform(ar -> Future.join(undeploy(peerDeployment), undeploy(storageDeployment),
+        undeploy(metricsDeployment)))
+      .transform(ar -> embedded == null ? Future.succeededFuture() : embedded.stop())
+      .andThen(ar -> LOG.info("stopped"))
+      .mapEmpty();
+    return shuttingDown;
+  }
+
+  private Future<Void> undeploy(String deployment) {
+    return deployment == null || !vertx.deploymentIDs().contains(deployment) ? Future.succeededFuture()
+      : vertx.undeploy(deployment);
   }
 
   private Future<Void> startMetrics() {
@@ -124,7 +186,11 @@ public final class NodeApplication extends VerticleBase {
     if (configured.metricsAddr() == null) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new MetricsVerticle(settings, () -> nodeDeployment != null)).mapEmpty();
+    return vertx.deployVerticle(new MetricsVerticle(settings, () -> nodeDeployment != null))
+      .map(id -> {
+        metricsDeployment = id;
+        return null;
+      });
   }
 
   // --- live changes (SPEC 4.1) ---
@@ -194,7 +260,7 @@ public final class NodeApplication extends VerticleBase {
     if (embedded != null) {
       return Future.succeededFuture(requested.withRedisUri(embedded.uri()));
     }
-    return EmbeddedRedis.start(vertx, Path.of(requested.dataDir()))
+    return EmbeddedRedis.start(vertx, requested)
       .map(redis -> {
         embedded = redis;
         return requested.withRedisUri(redis.uri());

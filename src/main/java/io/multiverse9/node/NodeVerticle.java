@@ -30,9 +30,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeVerticle extends VerticleBase {
 
-  /** How long a shutdown waits for in-flight requests before closing what is left. */
-  static final long DRAIN_TIMEOUT_MS = 10_000;
-
   private final SettingsHolder settings;
   private final Address bindTo;
   private final ConnectionCounter connections;
@@ -72,11 +69,15 @@ public final class NodeVerticle extends VerticleBase {
     return server.listen(bindTo.port(), bindTo.host());
   }
 
+  /**
+   * Stops accepting at once; each connection stops reading and closes once it has answered what it read
+   * ({@code Connection}'s shutdown handler). Those still open after {@code shutdown_grace_s} are closed.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(idleSweep);
     nodeHolds.stopWaking(wakeOnDrain);
-    return server.shutdown(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    return server.shutdown(settings.get().shutdownGraceS(), TimeUnit.SECONDS);
   }
 
   private static NetServerOptions serverOptions(Settings settings) {

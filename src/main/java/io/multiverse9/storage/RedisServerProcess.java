@@ -3,6 +3,7 @@ package io.multiverse9.storage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -24,14 +28,16 @@ import java.util.logging.Logger;
  * block: call them from a worker ({@code executeBlocking}) or a test thread, never from an event loop.
  *
  * <p>Its configuration, password included, goes in a file only the owner can read, never on the command line
- * where any local user could see it with {@code ps}. A pid file lets the next start stop a server that a killed
- * node left behind, so that two servers never write the same append-only file.
+ * where any local user could see it with {@code ps}. A pid file lets the next node on the directory stop a server
+ * that a killed node left behind ({@link #stopLeftover}), so that two servers never write the same append-only
+ * file.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(RedisServerProcess.class.getName());
   private static final String READY = "Ready to accept connections";
   private static final long START_TIMEOUT_MS = 15_000;
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   private final Process process;
   private final int port;
@@ -62,7 +68,7 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password)
     throws IOException {
-    return start(dir, appendOnly, port, password, java.util.List.of());
+    return start(dir, appendOnly, port, password, List.of());
   }
 
   /**
@@ -70,16 +76,15 @@ public final class RedisServerProcess implements AutoCloseable {
    * {@code cluster-enabled yes}).
    */
   public static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password,
-                                         java.util.List<String> extraConfig) throws IOException {
+                                         List<String> extraConfig) throws IOException {
     Files.createDirectories(dir);
     Path absolute = dir.toAbsolutePath();
-    stopLeftover(absolute.resolve("redis.pid"));
     Path binary = RedisBinary.locate();
     IOException last = null;
     for (int attempt = 0; attempt < (port == 0 ? 3 : 1); attempt++) {
       int chosen = port == 0 ? freePort() : port;
       Path conf = writeConfig(absolute, chosen, password, appendOnly, extraConfig);
-      Process process = new ProcessBuilder(binary.toString(), conf.toString())
+      Process process = new ProcessBuilder(inASessionOfItsOwn(binary.toString(), conf.toString()))
         .directory(absolute.toFile())
         .redirectErrorStream(true)
         .start();
@@ -116,6 +121,11 @@ public final class RedisServerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** Completes with the exit code when the server process ends, however it ends; on the JDK's own thread. */
+  public CompletableFuture<Integer> exited() {
+    return process.onExit().thenApply(Process::exitValue);
+  }
+
   /** Stops the server gracefully (SIGTERM: Redis writes out its append-only file first). */
   @Override
   public void close() {
@@ -131,8 +141,23 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The command, run through {@code setsid} where there is one. Ctrl-C in a terminal signals the whole foreground
+   * process group: a server in ours would shut down under the node's drain, which still needs it; in a session of
+   * its own it stops when its node stops it. A child of the JVM never leads a process group, so setsid does not
+   * fork: the server keeps the process's pid, and {@link Process} still watches and stops the server itself.
+   */
+  private static List<String> inASessionOfItsOwn(String... command) {
+    List<String> line = new ArrayList<>(command.length + 1);
+    if (Files.isExecutable(SETSID)) {
+      line.add(SETSID.toString());
+    }
+    line.addAll(List.of(command));
+    return line;
+  }
+
   private static Path writeConfig(Path dir, int port, String password, boolean appendOnly,
-                                  java.util.List<String> extraConfig) throws IOException {
+                                  List<String> extraConfig) throws IOException {
     Path conf = dir.resolve("redis.conf");
     String text = String.join("\n",
       "# written by multiverse9 at every start; edits are lost",
@@ -169,7 +194,12 @@ public final class RedisServerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     synchronized (lastLines) {
-      throw new IOException("redis-server did not start: " + String.join(" | ", lastLines));
+      String said = String.join(" | ", lastLines);
+      if (said.contains("Address already in use")) {
+        // a type of its own: a caller that must keep its port (clients know it) waits and tries again
+        throw new BindException("redis-server did not start: its port is taken: " + said);
+      }
+      throw new IOException("redis-server did not start: " + said);
     }
   }
 
@@ -199,7 +229,13 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  private static void stopLeftover(Path pidFile) {
+  /**
+   * Stops the redis-server that the pid file in {@code dir} names, if it still runs: one left behind by a node
+   * that was killed, which must not write the append-only file beside a new one. Call it only while holding the
+   * directory's {@link DataDirLock}: that proves the node that started the server is dead, and not merely busy.
+   */
+  public static void stopLeftover(Path dir) {
+    Path pidFile = dir.toAbsolutePath().resolve("redis.pid");
     if (!Files.exists(pidFile)) {
       return;
     }

@@ -38,6 +38,7 @@ public final class StorageVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(StorageVerticle.class.getName());
   private static final int CREATE_ATTEMPTS = 3;
+  private static final int MAX_DESCRIPTION = 200;
 
   private final Settings settings;
   private final byte[] prefix;
@@ -280,8 +281,15 @@ public final class StorageVerticle extends VerticleBase {
     }
   }
 
+  // A pipelined batch that fails says so once per command in it ("ERR [0] CONNECTION_CLOSED\nERR [1] ..."): a
+  // thousand lines, copied into each of a thousand answers when Redis dies under load. One line says it.
   private static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    int lineEnd = message.indexOf('\n');
+    String first = lineEnd < 0 ? message : message.substring(0, lineEnd);
+    return first.length() <= MAX_DESCRIPTION ? first : first.substring(0, MAX_DESCRIPTION) + "...";
   }
 }

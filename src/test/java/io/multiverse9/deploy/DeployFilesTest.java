@@ -135,6 +135,6 @@ class DeployFilesTest {
 
   @Test
   void testNodesStartLikeDeployedOnes() {
-    assertTrue(io.multiverse9.support.NodeProcess.command("run").contains(EXIT_ON_OOM));
+    assertTrue(io.multiverse9.support.NodeProcess.javaCommand("run").contains(EXIT_ON_OOM));
   }
 }

@@ -36,11 +36,11 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts the JVM running {@code Main args...} in {@code workDir}, output merged. */
   public static Process java(Path workDir, String... args) throws IOException {
-    return new ProcessBuilder(command(args)).directory(workDir.toFile()).redirectErrorStream(true).start();
+    return new ProcessBuilder(javaCommand(args)).directory(workDir.toFile()).redirectErrorStream(true).start();
   }
 
-  /** The command line of {@link #java}: out of memory, the node exits as deployed nodes do (SPEC 1.6). */
-  public static List<String> command(String... args) {
+  /** The command line that runs {@code Main args...} on the test's classpath; out of memory, the node exits as deployed nodes do. */
+  public static List<String> javaCommand(String... args) {
     List<String> command = new ArrayList<>(List.of(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-XX:+ExitOnOutOfMemoryError", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -109,6 +109,11 @@ public final class NodeProcess implements AutoCloseable {
 
   public List<String> output() {
     return List.copyOf(output);
+  }
+
+  /** The node's JVM, for signals and its exit code. */
+  public Process process() {
+    return process;
   }
 
   /** A client connected from {@code localHost} (an address of this machine). */
