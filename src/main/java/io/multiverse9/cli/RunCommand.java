@@ -27,13 +27,17 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /** Runs a node in the foreground until SIGTERM or SIGINT, which drain in-flight requests and exit 0 (SPEC 5). */
-@Command(name = "run", mixinStandardHelpOptions = true,
-  description = {"Run a node.", "Without -s it runs conf/node.json: an embedded-Redis node on 127.0.0.1:7001."})
+@Command(name = "run",
+  description = {"Run a node.", "Without -s it runs the installation's conf/node.json: an embedded-Redis node on "
+    + "127.0.0.1:7001."})
 final class RunCommand implements Callable<Integer> {
 
-  @Option(names = {"-s", "--settings"}, defaultValue = "conf/node.json", paramLabel = "FILE|DIR",
-    description = {"Settings file, or a directory of *.json merged in name order (default: ${DEFAULT-VALUE}).",
-      "Watched: changes apply live."})
+  @Option(names = "--help", usageHelp = true, description = "Show this help and exit")
+  boolean help;
+
+  @Option(names = {"-s", "--settings"}, paramLabel = "FILE|DIR",
+    description = {"Settings file, or a directory of *.json merged in name order, relative to the directory the "
+      + "command runs in (default: conf/node.json of the installation).", "Watched: changes apply live."})
   Path settingsFile;
 
   @Option(names = "--threads", paramLabel = "N",
@@ -96,6 +100,9 @@ final class RunCommand implements Callable<Integer> {
    * code 2 before anything starts; the node's own parse reports the warnings.
    */
   private JsonObject readSettings() {
+    if (settingsFile == null) {
+      settingsFile = defaultSettings();
+    }
     if (!Files.exists(settingsFile)) {
       throw new SettingsException("settings file " + settingsFile + " does not exist; "
         + "make one with ./launcher.sh setup --redis-uri=embedded > " + settingsFile);
@@ -118,5 +125,12 @@ final class RunCommand implements Callable<Integer> {
     }
     new SettingsParser(warning -> { }).parse(EnvOverrides.apply(json, System.getenv()));
     return json;
+  }
+
+  /** conf/node.json of the installation (MV9_HOME, set by launcher.sh), else of the directory the command runs in. */
+  private static Path defaultSettings() {
+    String home = System.getenv("MV9_HOME");
+    Path relative = Path.of("conf", "node.json");
+    return home == null || home.isEmpty() ? relative : Path.of(home).resolve(relative);
   }
 }

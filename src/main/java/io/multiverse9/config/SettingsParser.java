@@ -51,7 +51,9 @@ public final class SettingsParser {
       throw new SettingsException("redis_uri", "expected \"embedded\" or a redis://, rediss:// or unix:// URI, got \""
         + RedisUris.redact(redisUri) + "\"");
     }
-    String version = requiredString(json, "version");
+    // optional: the original multiverse9's files carry it, a minimal file need not
+    String version = json.getValue("version") == null ? SoftwareVersion.get() : nonEmpty(json.getValue("version"),
+      "version");
     JsonObject permsJson = object(json, "perms", true);
     warnUnknown("perms.", permsJson, PERMS);
     Perms perms = new Perms(requiredBoolean(permsJson, "perms.", "open_metadata"),

@@ -97,4 +97,38 @@ class CommandLineTest {
       vertx.close().await();
     }
   }
+
+  /**
+   * launcher.sh run from another directory: Java starts in that directory (so -s and -f paths are the user's), and
+   * MV9_HOME names the installation, where run finds its default conf/node.json.
+   */
+  @Test
+  void theLauncherKeepsTheDirectoryItWasRunFrom() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("install"));
+    Files.copy(Path.of("launcher.sh"), root.resolve("launcher.sh"));
+    Files.createDirectories(root.resolve("src/main"));
+    Files.writeString(root.resolve("pom.xml"), "");
+    Files.createDirectories(root.resolve("target"));
+    Files.writeString(root.resolve("target/multiverse9.jar"), ""); // newer than the sources: nothing is built
+    Files.setLastModifiedTime(root.resolve("pom.xml"), java.nio.file.attribute.FileTime.fromMillis(0));
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"$PWD|$MV9_HOME\"\n");
+    assertTrue(bin.resolve("java").toFile().setExecutable(true));
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    ProcessBuilder launcher = new ProcessBuilder("bash", root.resolve("launcher.sh").toString(), "run", "-s", "my.json")
+      .directory(elsewhere.toFile()).redirectErrorStream(true);
+    launcher.environment().put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+    Process process = launcher.start();
+    String seen = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, process.waitFor(), seen);
+    assertEquals(elsewhere.toRealPath() + "|" + root.toRealPath(), seen);
+  }
+
+  @Test
+  void aMissingSettingsFileIsNamedAsGivenRelativeToTheCurrentDirectory() throws Exception {
+    Run missing = run("run", "-s", "nowhere.json");
+    assertEquals(2, missing.exit());
+    assertEquals("multiverse9: settings file nowhere.json does not exist; make one with ./launcher.sh setup "
+      + "--redis-uri=embedded > nowhere.json\n", missing.err());
+  }
 }

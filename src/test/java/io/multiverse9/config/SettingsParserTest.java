@@ -53,13 +53,22 @@ class SettingsParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"name", "redis_uri", "version", "perms", "addr", "nodes"})
+  @ValueSource(strings = {"name", "redis_uri", "perms", "addr", "nodes"})
   void aMissingRequiredFieldIsNamed(String field) {
     JsonObject json = new JsonObject(ORIGINAL);
     json.remove(field);
     SettingsException e = assertThrows(SettingsException.class, () -> parser.parse(json));
     assertTrue(e.getMessage().startsWith(field + ": "), e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
+  }
+
+  @Test
+  void versionIsOptionalAndDefaultsToTheSoftwaresVersion() {
+    JsonObject json = new JsonObject(ORIGINAL);
+    json.remove("version");
+    Settings settings = parser.parse(json);
+    assertEquals(SoftwareVersion.get(), settings.version());
+    assertTrue(settings.version().matches("\\d+\\.\\d+\\.\\d+.*"), settings.version());
   }
 
   @ParameterizedTest
