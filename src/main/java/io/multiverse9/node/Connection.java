@@ -4,6 +4,7 @@ import io.multiverse9.config.Limits;
 import io.multiverse9.config.Settings;
 import io.multiverse9.net.ClosingNow;
 import io.multiverse9.net.HalfClose;
+import io.multiverse9.net.ReadGate;
 import io.multiverse9.protocol.Form;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.ProtocolException;
@@ -125,7 +126,10 @@ final class Connection implements RequestDecoder.Listener {
       nodeHolds.add(-counted);
       onClosed.run();
     });
-    socket.shutdownHandler(v -> readNoMore());
+    socket.shutdownHandler(v -> {
+      readNoMore();
+      flush();
+    });
     HalfClose.enable(socket, context, this::inputEnded);
   }
 
@@ -244,18 +248,22 @@ final class Connection implements RequestDecoder.Listener {
     inFlight.add(slot);
     if (error.fatal()) {
       LOG.fine(() -> "closing connection from " + session.remoteIp() + ": " + error.getMessage());
-      // read and drop whatever else the client sends, so that closing does not reset the connection before
-      // the client has read the answer
-      socket.handler(ignored -> { });
-      socket.resume();
-      readNoMore = true;
+      readNoMore();
     }
     flush();
   }
 
+  /**
+   * Takes no more requests (after a fatal protocol error, or when the node shuts down); those already read are
+   * answered, then the connection closes. Whatever else the client sends is read and dropped: closing with unread
+   * input would reset the connection, and a reset can discard answers the client has not read yet.
+   */
   private void readNoMore() {
     readNoMore = true;
-    flush();
+    readingPaused = true;
+    parser.pause();
+    socket.handler(ignored -> { });
+    ReadGate.open(socket);
   }
 
   /** Flushes once the answers completing in this event-loop turn are all in. */
@@ -317,17 +325,20 @@ final class Connection implements RequestDecoder.Listener {
   }
 
   private void updateReading() {
+    if (readNoMore) {
+      return;
+    }
     Limits limits = settings.get().limits();
-    boolean pause = readNoMore || inFlight.size() >= limits.maxPipeline() || answerBytes >= limits.maxPendingBytes()
+    boolean pause = inFlight.size() >= limits.maxPipeline() || answerBytes >= limits.maxPendingBytes()
       || nodeHolds.over();
     // the parser stops handing out what it already holds; the socket stops reading more from the kernel
     if (pause && !readingPaused) {
       readingPaused = true;
       parser.pause();
-      socket.pause();
+      ReadGate.close(socket);
     } else if (!pause && readingPaused) {
       readingPaused = false;
-      socket.resume();
+      ReadGate.open(socket);
       parser.resume();
       if (inputEnded && inFlight.isEmpty()) {
         flush();

@@ -1,15 +1,24 @@
 package io.multiverse9.protocol;
 
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.util.Locale;
 
 /**
  * A node address {@code host:port}, with IPv6 hosts written {@code [addr]:port} (SPEC 1.1). Hosts compare
- * case-insensitively; IPv6 hosts are kept without brackets.
+ * case-insensitively; IPv6 hosts are kept without brackets, in their one canonical form (RFC 5952), so that
+ * addresses compare as addresses: {@code [0:0:0:0:0:0:0:1]:7001} is {@code [::1]:7001} (SPEC 3).
  */
 public record Address(String host, int port) {
 
   public Address {
     host = host.toLowerCase(Locale.ROOT);
+    if (host.indexOf(':') >= 0) {
+      InetAddress ip = NetUtil.createInetAddressFromIpAddressString(host);
+      if (ip != null) {
+        host = NetUtil.toAddressString(ip);
+      }
+    }
   }
 
   /**

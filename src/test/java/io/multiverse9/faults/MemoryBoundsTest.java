@@ -303,11 +303,15 @@ class MemoryBoundsTest {
   }
 
   /** A fresh connection gets its PING answered. */
-  private static void assertServes(NodeProcess node, String when) throws IOException {
+  private static void assertServes(NodeProcess node, String when) {
     try (WireClient probe = new WireClient(node.host(), node.port())) {
       probe.socket().setSoTimeout(5_000);
       WireClient.Frame pong = probe.call(5, "are you there");
       assertEquals("are you there", pong.text(), "the node did not answer a PING " + when);
+    } catch (IOException e) {
+      List<String> output = node.output();
+      throw new AssertionError("the node did not answer a PING " + when + " (" + e + "); its last lines: "
+        + output.subList(Math.max(0, output.size() - 20), output.size()), e);
     }
   }
 
