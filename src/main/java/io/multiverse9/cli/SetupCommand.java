@@ -19,7 +19,8 @@ final class SetupCommand implements Callable<Integer> {
   boolean help;
 
   @Option(names = "--redis-uri", required = true, paramLabel = "URI",
-    description = "Redis to store values in: redis://[:password@]host:port[/db], rediss://..., or embedded")
+    description = {"Redis to store values in:", "redis://[user:password@]host:port[/db],",
+      "rediss://..., unix://..., or embedded"})
   String redisUri;
 
   @Option(names = "--addr", defaultValue = "127.0.0.1:7001", paramLabel = "HOST:PORT",

@@ -1,6 +1,7 @@
 package io.multiverse9.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,14 +9,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.multiverse9.config.EnvOverrides;
+import io.multiverse9.config.Settings;
+import io.multiverse9.config.SettingsJson;
 import io.multiverse9.config.SettingsParser;
+import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What can be checked of deploy/ without a Docker engine or a cluster: the files parse, they hold what they must,
@@ -77,6 +84,51 @@ class DeployFilesTest {
     String unit = Files.readString(DEPLOY.resolve("systemd/multiverse9.service"));
     assertTrue(unit.contains("ExecStart=") && unit.contains("User=multiverse9") && unit.contains("KillSignal=SIGTERM"));
     assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test
+  void aContainerGivenATokenServesClientsThatSendItAndOnlyPingsOthers(@TempDir Path dir) throws Exception {
+    String token = "image-token-" + UUID.randomUUID();
+    // what `docker run -e MV9_AUTH_TOKEN=... multiverse9` gives the node, on ports and a directory of the test's
+    Map<String, String> env = Map.of("MV9_AUTH_TOKEN", token, "MV9_ADDR", "127.0.0.1:0",
+      "MV9_DATA_DIR", dir.resolve("data").toString(), "MV9_METRICS_ADDR", "127.0.0.1:0");
+    Path shipped = DEPLOY.resolve("docker/node.json");
+    Settings settings = parser.parse(EnvOverrides.apply(SettingsJson.parseObject(Files.readString(shipped),
+      shipped.toString()), env));
+    assertEquals(token, settings.authToken());
+    assertFalse(settings.perms().openInteractions(), "the image stores values only for acknowledged clients");
+    assertTrue(settings.perms().openMetadata());
+    assertEquals(List.of(), settings.nodes());
+    // Through `docker run -p` a client comes from Docker's network, never from the container's loopback, which
+    // the shipped file trusts (for `docker exec`). The test's client is on loopback: an override file, merged
+    // after node.json as an operator's would be, makes it count as one from outside.
+    assertTrue(settings.trustLoopback());
+    Path etc = Files.createDirectories(dir.resolve("etc"));
+    Files.copy(shipped, etc.resolve("node.json"));
+    Files.writeString(etc.resolve("zz-test.json"), "{\"trust_loopback\": false}");
+    try (NodeProcess node = NodeProcess.start(dir, etc, env)) {
+      String key;
+      try (WireClient client = node.connectFrom("127.0.0.1")) {
+        assertEquals("{\"status\":\"OK\"}", ask(client, "AUTH " + token));
+        String created = ask(client, "CREATE hello");
+        key = new JsonObject(created).getString("key");
+        assertTrue(key != null && key.length() == 26, created);
+        assertEquals("{\"status\":\"OK\",\"entries\":[{\"target\":\"" + key
+          + "\",\"status\":\"FOUND\",\"value\":\"hello\"}]}", ask(client, "AGGREGATE " + key));
+      }
+      try (WireClient stranger = node.connectFrom("127.0.0.1")) {
+        assertEquals("{\"status\":\"OK\",\"value\":\"hi\"}", ask(stranger, "PING hi"));
+        assertTrue(ask(stranger, "METADATA").startsWith("{\"status\":\"OK\",\"metadata\":"));
+        for (String request : List.of("CREATE hello", "AGGREGATE " + key, "REMOVE " + key, "AUTH not-" + token)) {
+          String answer = ask(stranger, request);
+          assertTrue(answer.startsWith("{\"status\":\"FORBIDDEN\""), request + ": " + answer);
+        }
+      }
+    }
+  }
+
+  static String ask(WireClient client, String line) throws java.io.IOException {
+    return client.write(line + "\n").readLine();
   }
 
   // --- SPEC 1.6: out of memory, the process exits at once, wherever the JVM is started ---

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The documentation a user's clone carries must stand on its own: README.md, docs/ and deploy/ point at nothing
  * outside the repository (the specification the project was built from is not shipped with it; docs/PROTOCOL.md
- * is the contract), and every relative link in their Markdown leads to a file that exists, and to a heading that
- * exists when it names one.
+ * is the contract), every relative link in their Markdown leads to a file that exists, and to a heading that
+ * exists when it names one, and every test class (or method) they name exists.
  */
 class DocsStandAloneTest {
 
@@ -117,6 +117,35 @@ class DocsStandAloneTest {
     }
     assertTrue(checked > 20, "too few links found (" + checked + "): is the link pattern still right?");
     assertTrue(problems.isEmpty(), "broken links:\n" + String.join("\n", problems));
+  }
+
+  /** A test class named in prose, optionally with a method: {@code NodeProtocolTest}, {@code MetricsTest.health}. */
+  static final Pattern TEST_NAME = Pattern.compile("\\b([A-Z][A-Za-z0-9]*Test)\\b(?:[.#]([a-z][A-Za-z0-9]*))?");
+
+  @Test
+  void everyTestTheDocumentationNamesExists() throws IOException {
+    Map<String, Path> classes = new HashMap<>();
+    try (Stream<Path> walk = Files.walk(ROOT.resolve("src/test/java"))) {
+      walk.filter(p -> p.getFileName().toString().endsWith("Test.java"))
+        .forEach(p -> classes.put(p.getFileName().toString().replace(".java", ""), p));
+    }
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (Path file : markdown()) {
+      Matcher m = TEST_NAME.matcher(read(file));
+      while (m.find()) {
+        checked++;
+        Path source = classes.get(m.group(1));
+        if (source == null) {
+          problems.add(where(file) + ": " + m.group(1) + " is no test class under src/test/java");
+        } else if (m.group(2) != null && !read(source).matches("(?s).*\\b" + m.group(2) + "\\s*\\(.*")) {
+          problems.add(where(file) + ": " + m.group(1) + " has no method " + m.group(2));
+        }
+      }
+    }
+    assertTrue(checked > 10, "too few test names found (" + checked + "): is the pattern still right?");
+    assertTrue(problems.isEmpty(), "the documentation names tests that do not exist (docs/TESTING.md describes the "
+      + "suite by area, so that it needs no list):\n" + String.join("\n", problems));
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +55,18 @@ public final class NodeProcess implements AutoCloseable {
     Files.createDirectories(dir);
     Path file = dir.resolve("settings.json");
     Files.writeString(file, settings.encodePrettily());
-    Process process = java(dir, "run", "-s", file.toString());
+    return start(dir, file, Map.of());
+  }
+
+  /**
+   * Runs the node on the settings file or directory {@code settings}, in {@code dir}, with {@code env} added to
+   * its environment (as a container's {@code -e} would), and waits for its start line.
+   */
+  public static NodeProcess start(Path dir, Path settings, Map<String, String> env) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command("run", "-s", settings.toString())).directory(dir.toFile())
+      .redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     for (String line = out.readLine(); line != null; line = out.readLine()) {
