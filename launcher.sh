@@ -26,8 +26,8 @@ stale() {
 if stale; then
   command -v mvn >/dev/null || { echo "launcher.sh: Maven (mvn) is needed to build $jar" >&2; exit 1; }
   echo "launcher.sh: building $jar (first run takes a minute) ..." >&2
-  # -Dstyle.color=never: Maven's colour codes would otherwise be glued to the node's first log line
-  (cd "$here" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
+  # Maven prints colour resets even with -q -B; stripped, so that none is glued to the node's first log line
+  (cd "$here" && mvn -q -B -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*m//g') >&2
 fi
 
 default_java_opts="-Xms64m -Xmx1g -Xmn40m -XX:+UseSerialGC"

@@ -63,7 +63,7 @@ public final class NodeProcess implements AutoCloseable {
    * its environment (as a container's {@code -e} would), and waits for its start line.
    */
   public static NodeProcess start(Path dir, Path settings, Map<String, String> env) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command("run", "-s", settings.toString())).directory(dir.toFile())
+    ProcessBuilder builder = new ProcessBuilder(javaCommand("run", "-s", settings.toString())).directory(dir.toFile())
       .redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
