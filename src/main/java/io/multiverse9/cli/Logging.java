@@ -3,11 +3,32 @@ package io.multiverse9.cli;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /** One line per log record on standard error; {@code -d} or {@code MV9_LOG=debug} shows our debug records. */
 final class Logging {
+
+  /** The simple formatter's line, with java.util.logging's FINE and finer called DEBUG, as an operator says it. */
+  private static final class LineFormatter extends SimpleFormatter {
+    @Override
+    public String format(LogRecord record) {
+      if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+        return super.format(record);
+      }
+      LogRecord debug = new LogRecord(DEBUG, record.getMessage());
+      debug.setInstant(record.getInstant());
+      debug.setLoggerName(record.getLoggerName());
+      debug.setSourceClassName(record.getSourceClassName());
+      debug.setSourceMethodName(record.getSourceMethodName());
+      debug.setParameters(record.getParameters());
+      debug.setThrown(record.getThrown());
+      return super.format(debug);
+    }
+  }
+
+  private static final Level DEBUG = new Level("DEBUG", Level.FINE.intValue()) { };
 
   /** Held so that JUL keeps its level: SettingsWatcher reports scan failures in one line of its own. */
   private static final Logger CONFIG_SCANS = Logger.getLogger("io.vertx.config.impl.ConfigRetrieverImpl");
@@ -28,7 +49,7 @@ final class Logging {
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     ConsoleHandler console = new ConsoleHandler();
-    console.setFormatter(new SimpleFormatter());
+    console.setFormatter(new LineFormatter());
     console.setLevel(on ? Level.FINE : Level.INFO);
     root.addHandler(console);
     root.setLevel(Level.INFO);

@@ -4,6 +4,7 @@ import io.multiverse9.config.Limits;
 import io.multiverse9.config.Settings;
 import io.multiverse9.net.ClosingNow;
 import io.multiverse9.net.HalfClose;
+import io.multiverse9.net.LingeringClose;
 import io.multiverse9.net.ReadGate;
 import io.multiverse9.protocol.Form;
 import io.multiverse9.protocol.Opcode;
@@ -14,6 +15,7 @@ import io.multiverse9.protocol.RequestDecoder;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -66,6 +68,8 @@ final class Connection implements RequestDecoder.Listener {
 
   /** What a request costs besides its payload (slot, request, futures, entry in the queues), roughly. */
   private static final int PER_REQUEST = 512;
+  /** How long a connection closed by the node waits for its client to close its side, at most. */
+  private static final long LINGER_MS = 2_000;
 
   private final NetSocket socket;
   private final RequestHandler handler;
@@ -92,6 +96,8 @@ final class Connection implements RequestDecoder.Listener {
   private boolean inputEnded;  // the client shut its write side: answer what it sent, then close
   private boolean closed;
   private boolean flushScheduled;
+  private boolean lingering;
+  private Future<Void> lastWrite = Future.succeededFuture();
   private Context context;
   private long lastActivityNanos = System.nanoTime();
 
@@ -136,6 +142,10 @@ final class Connection implements RequestDecoder.Listener {
   /** The client sent all it will send: answer what came whole, then close. */
   private void inputEnded() {
     inputEnded = true;
+    if (lingering) {
+      LingeringClose.clientClosed(socket);
+      return;
+    }
     flush();
   }
 
@@ -295,7 +305,8 @@ final class Connection implements RequestDecoder.Listener {
       // from here on the answers are counted as the bytes they encode to, until the socket has taken them
       int written = out.length();
       answerBytes += written - encoded;
-      socket.write(out).onComplete(ar -> {
+      lastWrite = socket.write(out);
+      lastWrite.onComplete(ar -> {
         answerBytes -= written;
         if (ar.succeeded()) {
           lastActivityNanos = System.nanoTime();
@@ -308,7 +319,13 @@ final class Connection implements RequestDecoder.Listener {
     updateReading();
     if (!closed && inFlight.isEmpty() && (readNoMore || (inputEnded && !readingPaused))) {
       closed = true;
-      socket.end();
+      if (inputEnded) {
+        socket.end();
+      } else {
+        // the client may still be sending: a plain close could reset the connection under its unread answers
+        lingering = true;
+        lastWrite.onComplete(ar -> LingeringClose.start(socket, context.owner(), LINGER_MS));
+      }
     }
   }
 

@@ -38,6 +38,8 @@ public final class StorageVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(StorageVerticle.class.getName());
   private static final int CREATE_ATTEMPTS = 3;
+  /** Nodes whose storage has said that Redis is not reachable at start: said once per node. */
+  private static final String WARNED = "mv9.storage.unreachable-warned";
   private static final int MAX_DESCRIPTION = 200;
 
   private final Settings settings;
@@ -50,6 +52,7 @@ public final class StorageVerticle extends VerticleBase {
   private MessageConsumer<StorageRequest> sameThreadConsumer;
   private int inFlight;
   private Promise<Void> drained;
+  private boolean stopping;
 
   public StorageVerticle(Settings settings) {
     this.settings = settings;
@@ -93,6 +96,7 @@ public final class StorageVerticle extends VerticleBase {
   /** Stops taking requests, lets those in flight finish (each is bounded by the storage timeout), then closes. */
   @Override
   public Future<?> stop() {
+    stopping = true;
     StorageAffinity.left(vertx, address(settings));
     return Future.all(consumer.unregister(), sameThreadConsumer.unregister())
       .compose(v -> {
@@ -112,9 +116,14 @@ public final class StorageVerticle extends VerticleBase {
 
   // A node whose Redis is down still starts and answers UNAVAILABLE until Redis is back.
   private void checkReachable() {
-    call(Request.cmd(Command.PING)).onFailure(e -> LOG.warning("storage: Redis at "
-      + settings.redisUriForDisplay() + " is not reachable yet (" + e.getMessage()
-      + "); requests are answered UNAVAILABLE until it is"));
+    call(Request.cmd(Command.PING)).onFailure(e -> {
+      // one line per node, not one per storage verticle; none when the PING failed because the node is stopping
+      // (a start that failed elsewhere, say at the bind, would otherwise end on this unrelated line)
+      if (!stopping && vertx.sharedData().getLocalMap(WARNED).putIfAbsent(address(settings), true) == null) {
+        LOG.warning("storage: Redis at " + settings.redisUriForDisplay() + " is not reachable yet ("
+          + describe(e) + "); requests are answered UNAVAILABLE until it is");
+      }
+    });
   }
 
   private void onRequest(Message<StorageRequest> message) {
