@@ -30,13 +30,13 @@ import java.util.Map;
 final class Aggregation {
 
   /**
-   * The targets asked of one place (storage or a peer), with where their entries go. A key asked for more than
-   * once is fetched once and its value shared by its entries, so that repeating a key cannot make the node fetch
-   * and hold its value many times over.
+   * The targets asked of one place (storage or a peer), with where their entries go. Past {@link #FEW} targets, a
+   * key asked for more than once is fetched once and its value shared by its entries, so that repeating a key
+   * cannot make the node fetch and hold its value many times over; up to {@code FEW}, repeats cost at most that
+   * many copies, and looking for them would cost every small AGGREGATE a few percent.
    */
   private static final class Group {
-    /** Up to this many distinct keys, a repeat is found by a scan; past it, by a map. */
-    private static final int SCANNED = 16;
+    private static final int FEW = 16;
 
     final List<String> keys;
     private Map<String, Integer> indexOfKey;
@@ -55,34 +55,35 @@ final class Aggregation {
         slots = Arrays.copyOf(slots, size * 2);
         keyOfSlot = Arrays.copyOf(keyOfSlot, size * 2);
       }
-      int k = indexOf(key);
-      if (k < 0) {
+      if (size == FEW) {
+        deduplicate();
+      }
+      int k;
+      if (indexOfKey == null) {
         k = keys.size();
         keys.add(key);
-        if (indexOfKey != null) {
-          indexOfKey.put(key, k);
-        } else if (keys.size() > SCANNED) {
-          indexOfKey = new HashMap<>(keys.size() * 2);
-          for (int i = 0; i < keys.size(); i++) {
-            indexOfKey.put(keys.get(i), i);
-          }
-        }
+      } else {
+        k = indexOfKey.computeIfAbsent(key, absent -> {
+          keys.add(absent);
+          return keys.size() - 1;
+        });
       }
       slots[size] = slot;
       keyOfSlot[size++] = k;
     }
 
-    private int indexOf(String key) {
-      if (indexOfKey != null) {
-        Integer k = indexOfKey.get(key);
-        return k == null ? -1 : k;
+    /** From here on, each key is asked for once: the keys so far are folded, and a map finds repeats. */
+    private void deduplicate() {
+      List<String> asked = List.copyOf(keys);
+      keys.clear();
+      indexOfKey = new HashMap<>(FEW * 4);
+      for (int j = 0; j < size; j++) {
+        String key = asked.get(keyOfSlot[j]);
+        keyOfSlot[j] = indexOfKey.computeIfAbsent(key, absent -> {
+          keys.add(absent);
+          return keys.size() - 1;
+        });
       }
-      for (int i = 0; i < keys.size(); i++) {
-        if (keys.get(i).equals(key)) {
-          return i;
-        }
-      }
-      return -1;
     }
 
     int size() {

@@ -168,6 +168,32 @@ class NodeProtocolTest {
     }
   }
 
+  /** Repeated keys among others, past the count where the node fetches each key once: every entry is its own. */
+  @Test
+  void repeatedKeysAmongOthersAreEachAnsweredWithTheirOwnValue() throws Exception {
+    try (WireClient client = node.connect()) {
+      String a = create(client, "value a".getBytes());
+      String b = create(client, "value b".getBytes());
+      String missing = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+      List<String> targets = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        targets.add(i % 3 == 0 ? a : i % 3 == 1 ? missing : b.toLowerCase());
+      }
+      Frame reply = client.call(AGGREGATE, String.join("\0", targets));
+      assertEquals(OK, reply.status());
+      List<Object[]> entries = entries(reply.payload());
+      assertEquals(50, entries.size());
+      for (int i = 0; i < 50; i++) {
+        assertEquals(targets.get(i), entries.get(i)[1], "entries in request order, targets as sent");
+        String expected = i % 3 == 0 ? "value a" : i % 3 == 1 ? null : "value b";
+        assertEquals(expected == null ? 1 : 0, entries.get(i)[0], "status of entry " + i);
+        if (expected != null) {
+          assertEquals(expected, new String((byte[]) entries.get(i)[2], StandardCharsets.UTF_8), "entry " + i);
+        }
+      }
+    }
+  }
+
   @Test
   void textLines() throws Exception {
     try (WireClient client = node.connect()) {
