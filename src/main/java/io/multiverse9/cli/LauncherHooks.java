@@ -3,7 +3,9 @@ package io.multiverse9.cli;
 import io.multiverse9.node.NodeApplication;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
@@ -16,10 +18,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * How the Vert.x application launcher ({@code java -jar multiverse9.jar -conf ...}) runs a node: with our Vert.x
- * options under whatever {@code -options} the operator gave, and, when the JVM is stopped, with the node's own
- * shutdown order ({@link NodeApplication#shutDown()}) before Vert.x closes, which would undeploy all of the node's
- * verticles at once.
+ * How the Vert.x application launcher ({@code java -jar multiverse9.jar -conf ...}) runs a node, as {@code run}
+ * does: with our Vert.x options under whatever {@code -options} the operator gave and Vert.x's meters on; one node
+ * whatever {@code -instances N} says, with N node verticles on its port; the settings file given with
+ * {@code -conf} watched for changes; and, when the JVM is stopped, the node's own shutdown order
+ * ({@link NodeApplication#shutDown()}) before Vert.x closes, which would undeploy all of the node's verticles at
+ * once.
  */
 final class LauncherHooks implements VertxApplicationHooks {
 
@@ -28,6 +32,39 @@ final class LauncherHooks implements VertxApplicationHooks {
   private static final long SHUTDOWN_WAIT_S = 120;
 
   private final List<NodeApplication> nodes = new CopyOnWriteArrayList<>();
+  /** The -conf argument when it names a settings file or directory, else {@code null}: then nothing is watched. */
+  private final String settingsPath;
+
+  LauncherHooks(String settingsPath) {
+    this.settingsPath = settingsPath;
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    return VertxDefaults.builder(options);
+  }
+
+  /**
+   * One deployment of one node: -instances N becomes N node verticles (unless the settings name verticles.node),
+   * and the settings file is named so that the node watches it.
+   */
+  @Override
+  public void beforeDeployingVerticle(HookContext context) {
+    DeploymentOptions deployment = context.deploymentOptions();
+    JsonObject config = deployment.getConfig() == null ? new JsonObject() : deployment.getConfig();
+    int instances = deployment.getInstances();
+    if (instances > 1) {
+      JsonObject verticles = config.getValue("verticles") instanceof JsonObject v ? v : new JsonObject();
+      if (!verticles.containsKey("node")) {
+        config.put("verticles", verticles.copy().put("node", instances));
+      }
+      deployment.setInstances(1);
+    }
+    if (settingsPath != null) {
+      config.put(NodeApplication.SETTINGS_PATH, settingsPath);
+    }
+    deployment.setConfig(config);
+  }
 
   @Override
   public JsonObject afterVertxOptionsParsed(JsonObject given) {

@@ -3,6 +3,8 @@ package io.multiverse9.cli;
 import io.multiverse9.config.NearMiss;
 import io.multiverse9.node.NodeApplication;
 import io.vertx.launcher.application.VertxApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -48,7 +50,7 @@ public final class Main {
       String[] launcherArgs = new String[args.length + 1];
       launcherArgs[0] = NodeApplication.class.getName();
       System.arraycopy(args, 0, launcherArgs, 1, args.length);
-      int code = new VertxApplication(launcherArgs, new LauncherHooks()).launch();
+      int code = new VertxApplication(launcherArgs, new LauncherHooks(settingsFile(args))).launch();
       if (code != 0) {
         System.exit(code);
       }
@@ -81,5 +83,24 @@ public final class Main {
     }
     String hint = NearMiss.of(first, Set.copyOf(COMMANDS)).map(c -> "; did you mean " + c + "?").orElse("");
     return "unknown command " + first + hint + " (commands: " + commands + "; --help lists them)";
+  }
+
+  /** The value of the launcher's -conf when it names a file or directory (it may also be JSON itself). */
+  static String settingsFile(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      for (String option : List.of("-conf", "--conf", "-c")) {
+        if (arg.equals(option) && i + 1 < args.length) {
+          value = args[i + 1];
+        } else if (arg.startsWith(option + "=")) {
+          value = arg.substring(option.length() + 1);
+        }
+      }
+      if (value != null && !value.isBlank() && !value.trim().startsWith("{") && Files.exists(Path.of(value))) {
+        return value;
+      }
+    }
+    return null;
   }
 }

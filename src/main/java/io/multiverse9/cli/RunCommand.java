@@ -7,14 +7,10 @@ import io.multiverse9.config.SettingsStore;
 import io.multiverse9.config.Verticles;
 import io.multiverse9.node.NodeApplication;
 import io.vertx.core.DeploymentOptions;
-import io.multiverse9.metrics.NodeMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,12 +58,7 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("multiverse9: " + e.getMessage());
       return 2;
     }
-    // Vert.x's own meters (connections, event bus, Redis pool) join ours in the node's Prometheus registry
-    var builder = Vertx.builder()
-      // per-address event-bus meters cost a registry lookup per message: left out
-      .with(VertxDefaults.apply(new VertxOptions()).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
-      .withMetrics(new MicrometerMetricsFactory(NodeMetrics.registry()));
+    var builder = VertxDefaults.builder(VertxDefaults.apply(new VertxOptions()));
     Vertx vertx;
     try {
       vertx = cluster ? builder.withClusterManager(new HazelcastClusterManager()).buildClustered()

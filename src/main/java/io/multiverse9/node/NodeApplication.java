@@ -60,23 +60,10 @@ public final class NodeApplication extends VerticleBase {
     return settings == null ? null : settings.get();
   }
 
-  /** Deployments whose first instance runs the node (see {@link #start()}). */
-  private static final java.util.Set<String> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile boolean leader; // read by shutDown(), from a signal or shutdown-hook thread
-
   @Override
   public Future<?> start() {
-    // The Vert.x launcher's -instances N deploys N of us; one node it is, with N node verticles on its port.
-    int instances = context.getInstanceCount();
-    if (instances > 1 && !RUNNING.add(context.deploymentID())) {
-      return Future.succeededFuture();
-    }
-    leader = true;
+    // one node per deployment: the Vert.x launcher's -instances N becomes N node verticles (cli.LauncherHooks)
     JsonObject config = config().copy();
-    if (instances > 1) {
-      JsonObject verticles = config.getJsonObject("verticles", new JsonObject()).copy().put("node", instances);
-      config.put("verticles", verticles);
-    }
     Object path = config.remove(SETTINGS_PATH);
     try {
       configured = new SettingsParser(LOG::warning).parse(EnvOverrides.apply(config, System.getenv()));
@@ -118,10 +105,6 @@ public final class NodeApplication extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (!leader) {
-      return Future.succeededFuture();
-    }
-    RUNNING.remove(context.deploymentID());
     // After shutDown() this has nothing left to do. Otherwise Vert.x has undeployed our children (listeners,
     // peers, storage) all at once before calling this, and what is left is the embedded Redis.
     return shutDownInOrder();
@@ -135,9 +118,6 @@ public final class NodeApplication extends VerticleBase {
    * still in the listeners find no storage. Any thread; idempotent.
    */
   public Future<Void> shutDown() {
-    if (!leader) {
-      return Future.succeededFuture(); // another instance of a -instances N deployment runs the node
-    }
     Promise<Void> stopped = Promise.promise();
     context.runOnContext(v -> shutDownInOrder().onComplete(stopped));
     return stopped.future();

@@ -84,14 +84,21 @@ class NodeProcessTest {
     }
   }
 
+  /**
+   * Under the Vert.x launcher as under run: one node whose node verticles are the -instances, the -conf file
+   * watched (a change applies live, without "settings_path" in the file), and Vert.x's meters in /metrics.
+   */
   @Test
   void theVertxLauncherRunsOneNodeWithInstancesAsNodeVerticles() throws Exception {
     Path settings = dir.resolve("launcher.json");
-    Files.writeString(settings, new JsonObject()
+    int metricsPort = io.multiverse9.support.NodeProcess.freePort("127.0.0.1");
+    JsonObject json = new JsonObject()
       .put("name", "multiverse9_launcher_test").put("redis_uri", io.multiverse9.support.TestRedis.get().uri())
       .put("version", "0.1.0")
       .put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false))
-      .put("addr", "127.0.0.1:0").put("nodes", new io.vertx.core.json.JsonArray()).encode());
+      .put("addr", "127.0.0.1:0").put("nodes", new io.vertx.core.json.JsonArray()).put("config_scan_ms", 100)
+      .put("metrics", new JsonObject().put("addr", "127.0.0.1:" + metricsPort));
+    Files.writeString(settings, json.encode());
     Process node = java(dir, "-conf", settings.toString(), "-instances", "3");
     BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
     try {
@@ -101,7 +108,19 @@ class NodeProcessTest {
         "one node whose node verticles are the -instances: " + seen);
       try (WireClient client = new WireClient("127.0.0.1", Integer.parseInt(start.group(1)))) {
         assertEquals(0, client.call(1, "via the Vert.x launcher").status());
+        assertTrue(client.call(4, "").text().contains("\"open_interactions\":false"));
+        Files.writeString(settings, json.copy().put("perms", new JsonObject().put("open_metadata", true)
+          .put("open_interactions", true)).encode());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!client.call(4, "").text().contains("\"open_interactions\":true")) {
+          assertTrue(System.currentTimeMillis() < deadline, "the -conf file is not watched");
+          Thread.sleep(50); // polling METADATA for the change, bounded
+        }
       }
+      String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("vertx_"), "Vert.x's own meters are on under the launcher too");
     } finally {
       node.destroy();
       node.waitFor(30, TimeUnit.SECONDS);
