@@ -28,12 +28,11 @@ import java.util.logging.Logger;
  * Redis when asked to, then deploys the storage, peer and node verticles. This is the main verticle of the jar,
  * so {@code java -jar multiverse9.jar -conf settings.json} runs a node.
  *
- * <p>When the configuration names its file ({@code settings_path}), the node watches it and applies changes
- * live (SPEC 4.1): permissions, peers, tokens and limits at once; a new {@code addr} by starting listeners there
- * and draining the old ones; a new {@code redis_uri} or {@code key_prefix} by deploying new storage verticles
- * before undeploying the old ones.
+ * <p>When the configuration names its file ({@code settings_path}), the node watches it and hands each new
+ * version to {@link LiveReload}, which decides what the change needs; this class does the deploying. It also stops
+ * the node in order ({@link #shutDown()}).
  */
-public final class NodeApplication extends VerticleBase {
+public final class NodeApplication extends VerticleBase implements LiveReload.Node {
 
   /** The configuration key naming the settings file or directory to watch. */
   public static final String SETTINGS_PATH = "settings_path";
@@ -41,7 +40,7 @@ public final class NodeApplication extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(NodeApplication.class.getName());
 
   private SettingsHolder settings;
-  /** The settings as configured, before port 0 and "embedded" were resolved: what changes are compared with. */
+  /** The settings as configured at start, before port 0 and "embedded" were resolved. */
   private Settings configured;
   private EmbeddedRedis embedded;
   private SettingsWatcher watcher;
@@ -53,7 +52,7 @@ public final class NodeApplication extends VerticleBase {
   private final ConnectionCounter connections = new ConnectionCounter();
   private final BufferedBytes nodeHolds = new BufferedBytes(() -> settings.get().limits().maxBufferedBytes());
   private final long startedAt = System.currentTimeMillis();
-  private Future<Void> applying = Future.succeededFuture();
+  private LiveReload liveReload;
 
   /** The settings in force, with the port actually bound; {@code null} before start completes. */
   public Settings settings() {
@@ -93,7 +92,9 @@ public final class NodeApplication extends VerticleBase {
         }
         if (path instanceof String p) {
           watcher = SettingsWatcher.create(vertx, Path.of(p), configured.configScanMs(), System.getenv());
-          watcher.listen(next -> applying = applying.transform(ar -> apply(next)));
+          LiveReload reload = new LiveReload(this, configured);
+          liveReload = reload;
+          watcher.listen(reload::offer);
         }
       })
       .andThen(ar -> {
@@ -137,7 +138,8 @@ public final class NodeApplication extends VerticleBase {
     Future<Void> watching = watcher == null ? Future.succeededFuture() : watcher.close();
     long graceEnds = last == null ? 0 : System.nanoTime() + TimeUnit.SECONDS.toNanos(last.shutdownGraceS());
     shuttingDown = watching
-      .transform(ar -> applying) // a settings change under way may be deploying listeners or storage
+      // a settings change under way may be deploying listeners or storage
+      .transform(ar -> liveReload == null ? Future.succeededFuture() : liveReload.settled())
       .transform(ar -> undeploy(nodeDeployment != null ? nodeDeployment : listeners))
       .andThen(ar -> {
         if (listeners != null && System.nanoTime() - graceEnds >= 0) {
@@ -173,62 +175,35 @@ public final class NodeApplication extends VerticleBase {
       });
   }
 
-  // --- live changes (SPEC 4.1) ---
+  // --- what a live change of the settings needs (LiveReload decides) ---
 
-  private Future<Void> apply(Settings requested) {
-    List<String> restartOnly = requested.differencesFrom(requested.keepingRestartFieldsOf(configured));
-    if (!restartOnly.isEmpty()) {
-      LOG.warning("settings: a change of " + String.join(", ", restartOnly) + " needs a restart; "
-        + "the rest applies now");
-    }
-    Settings next = requested.keepingRestartFieldsOf(configured);
-    List<String> changed = next.differencesFrom(configured);
-    if (changed.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Settings previous = configured;
-    Settings running = settings.get();
-    boolean storageMoves = next.hasRole("storage") && (changed.contains("redis_uri")
-      || changed.contains("key_prefix") || changed.contains("redis"));
-    boolean addrMoves = next.hasRole("node") && changed.contains("addr");
-    boolean embeddedGoes = previous.embeddedRedis() && !next.embeddedRedis();
-    Future<Settings> withStorage = storageMoves
-      ? resolveRedis(next).compose(this::replaceStorage).andThen(ar -> {
-        if (ar.succeeded() && embeddedGoes) {
-          embedded.stop();
-          embedded = null;
-        }
-      })
-      : Future.succeededFuture(next.withRedisUri(running.redisUri()));
-    return withStorage
-      .compose(s -> {
-        configured = next;
-        if (addrMoves) {
-          return replaceListeners(s);
-        }
-        settings.set(s.boundTo(running.addr()));
-        return Future.succeededFuture();
-      })
-      .andThen(ar -> {
-        if (ar.succeeded()) {
-          LOG.info("settings applied: " + String.join(", ", changed) + " changed");
-        } else {
-          configured = previous;
-          LOG.warning("settings rejected: " + ar.cause().getMessage() + "; keeping the last good settings");
-        }
-      })
-      .mapEmpty();
+  @Override
+  public Settings running() {
+    return settings.get();
+  }
+
+  @Override
+  public void putInForce(Settings next) {
+    settings.set(next);
   }
 
   // The new storage verticles take requests before the old ones leave; the old ones finish what they hold.
-  private Future<Settings> replaceStorage(Settings next) {
+  @Override
+  public Future<Settings> replaceStorage(Settings next) {
     String old = storageDeployment;
-    return deployStorage(next).compose(s -> vertx.undeploy(old).map(s));
+    return resolveRedis(next).compose(this::deployStorage).compose(s -> vertx.undeploy(old).map(s));
   }
 
-  private Future<Void> replaceListeners(Settings next) {
+  @Override
+  public Future<Void> replaceListeners(Settings next) {
     String old = nodeDeployment;
     return listen(next, next.addr().port() == 0 ? 3 : 1).compose(v -> vertx.undeploy(old));
+  }
+
+  @Override
+  public void stopEmbeddedRedis() {
+    embedded.stop();
+    embedded = null;
   }
 
   // --- deployment ---
