@@ -2,7 +2,7 @@ package io.multiverse9.metrics;
 
 import io.multiverse9.config.MetricsLimits;
 import io.multiverse9.config.Settings;
-import io.multiverse9.node.SettingsHolder;
+import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.storage.StorageClient;
 import io.multiverse9.storage.StorageVerticle;
 import io.vertx.core.Future;

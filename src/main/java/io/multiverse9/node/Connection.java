@@ -2,6 +2,7 @@ package io.multiverse9.node;
 
 import io.multiverse9.config.Limits;
 import io.multiverse9.config.Settings;
+import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.net.ClosingNow;
 import io.multiverse9.net.HalfClose;
 import io.multiverse9.net.LingeringClose;

@@ -2,6 +2,7 @@ package io.multiverse9.node;
 
 import io.multiverse9.config.EnvOverrides;
 import io.multiverse9.config.Settings;
+import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.config.SettingsWatcher;
 import io.multiverse9.metrics.MetricsVerticle;

@@ -1,6 +1,7 @@
 package io.multiverse9.node;
 
 import io.multiverse9.config.Settings;
+import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.config.Tls;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;

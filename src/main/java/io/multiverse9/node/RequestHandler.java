@@ -2,6 +2,7 @@ package io.multiverse9.node;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
+import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.metrics.ProcessMemory;
 import io.multiverse9.protocol.Address;

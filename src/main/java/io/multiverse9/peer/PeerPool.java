@@ -1,12 +1,12 @@
 package io.multiverse9.peer;
 
-import io.multiverse9.client.impl.FrameChannel;
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
 import io.multiverse9.protocol.Status;
+import io.multiverse9.wire.FrameChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -102,8 +102,9 @@ final class PeerPool {
       .recover(e -> Future.failedFuture(new PeerException(EntryStatus.UNAVAILABLE,
         "cannot reach " + peer + ": " + e.getMessage())))
       .compose(socket -> {
-        FrameChannel connection = new FrameChannel(vertx, socket, peer.toString(), MAX_PENDING,
-          MAX_RESPONSE_BYTES);
+        // the entries of a peer that stops answering say "UNAVAILABLE: why" in the AGGREGATE answer's bytes
+        FrameChannel connection = new FrameChannel(vertx, socket, peer.toString(), MAX_PENDING, MAX_RESPONSE_BYTES,
+          why -> new PeerException(EntryStatus.UNAVAILABLE, Status.UNAVAILABLE.name() + ": " + why));
         return authenticate(connection, timeoutMs).map(v -> {
           connections.add(connection);
           connection.onClose(() -> connections.remove(connection));

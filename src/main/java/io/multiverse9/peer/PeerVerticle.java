@@ -5,7 +5,7 @@ import io.multiverse9.config.Settings;
 import io.multiverse9.config.Tls;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.multiverse9.node.SettingsHolder;
+import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.protocol.EntryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

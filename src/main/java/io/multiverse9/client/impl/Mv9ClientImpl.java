@@ -9,6 +9,7 @@ import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
 import io.multiverse9.protocol.Segments;
 import io.multiverse9.protocol.Status;
+import io.multiverse9.wire.FrameChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,7 +59,7 @@ public final class Mv9ClientImpl implements Mv9Client {
       })
       .compose(socket -> {
         FrameChannel channel = new FrameChannel(vertx, socket, options.host() + ":" + options.port(),
-          options.maxPending(), options.maxAnswerBytes());
+          options.maxPending(), options.maxAnswerBytes(), why -> new Mv9Exception(Status.UNAVAILABLE, why));
         // the socket's handlers run on this context; every call is made on it too (see call)
         Mv9ClientImpl client = new Mv9ClientImpl(channel, netClient, options.requestTimeoutMs(),
           vertx.getOrCreateContext());

@@ -1,8 +1,6 @@
-package io.multiverse9.client.impl;
+package io.multiverse9.wire;
 
-import io.multiverse9.client.Mv9Exception;
 import io.multiverse9.net.ClosingNow;
-import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -10,13 +8,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayDeque;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
  * One pipelined connection to a node: many request frames in flight, answers matched in order (SPEC 1.1
  * promises in-order answers). A request that is not answered within its timeout, or an answer that cannot be
  * parsed, means the connection can no longer be trusted: it is closed and every request still on it fails with
- * an UNAVAILABLE {@link Mv9Exception}. Used from the event loop of the socket's context only.
+ * the exception its owner makes of the reason ({@code unavailable}), so that the client library and the peer pool
+ * each fail in their own terms. Used from the event loop of the socket's context only.
  */
 public final class FrameChannel {
 
@@ -31,18 +31,22 @@ public final class FrameChannel {
   private final String peer;
   private final int maxPending;
   private final long maxResponseBytes;
+  private final Function<String, ? extends RuntimeException> unavailable;
   private final ArrayDeque<Promise<Response>> pending = new ArrayDeque<>();
   private final RecordParser parser;
   private Runnable onClose = () -> { };
   private boolean closed;
   private int status = -1;
 
-  public FrameChannel(Vertx vertx, NetSocket socket, String peer, int maxPending, long maxResponseBytes) {
+  /** @param unavailable makes the failure of a request that got no answer, from the reason why */
+  public FrameChannel(Vertx vertx, NetSocket socket, String peer, int maxPending, long maxResponseBytes,
+                      Function<String, ? extends RuntimeException> unavailable) {
     this.vertx = vertx;
     this.socket = socket;
     this.peer = peer;
     this.maxPending = maxPending;
     this.maxResponseBytes = maxResponseBytes;
+    this.unavailable = unavailable;
     this.parser = RecordParser.newFixed(6, socket);
     parser.handler(this::onRecord);
     parser.exceptionHandler(e -> close("cannot read its answer: " + e.getMessage()));
@@ -66,14 +70,14 @@ public final class FrameChannel {
    * Sends one request frame.
    *
    * @param timeoutMs how long the answer may take, or 0 for no bound
-   * @return the answer, or an UNAVAILABLE {@link Mv9Exception}
+   * @return the answer, or the owner's {@code unavailable} failure
    */
   public Future<Response> send(Buffer frame, long timeoutMs) {
     if (closed) {
-      return Future.failedFuture(new Mv9Exception(Status.UNAVAILABLE, "the connection to " + peer + " closed"));
+      return Future.failedFuture(unavailable.apply("the connection to " + peer + " closed"));
     }
     if (pending.size() >= maxPending) {
-      return Future.failedFuture(new Mv9Exception(Status.UNAVAILABLE,
+      return Future.failedFuture(unavailable.apply(
         peer + " has " + maxPending + " requests waiting on this connection"));
     }
     Promise<Response> promise = Promise.promise();
@@ -133,7 +137,7 @@ public final class FrameChannel {
   private void failAll(String why) {
     boolean first = !closed;
     closed = true;
-    Mv9Exception failure = new Mv9Exception(Status.UNAVAILABLE, why);
+    RuntimeException failure = unavailable.apply(why);
     for (Promise<Response> p = pending.poll(); p != null; p = pending.poll()) {
       p.tryFail(failure);
     }

@@ -1,6 +1,5 @@
-package io.multiverse9.node;
+package io.multiverse9.config;
 
-import io.multiverse9.config.Settings;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
