@@ -22,11 +22,21 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
     this.read = read;
   }
 
+  /** The codec of {@code type}: {@code write} its fields with {@link Wire}, {@code read} them back in order. */
+  public static <T> BusCodec<T> of(Class<T> type, BiConsumer<Buffer, T> write, Function<WireReader, T> read) {
+    return new BusCodec<>(type, write, read);
+  }
+
   /** Registers the codec of {@code type} once per Vert.x instance; registering again is harmless. */
   public static <T> void register(Vertx vertx, Class<T> type, BiConsumer<Buffer, T> write,
                                   Function<WireReader, T> read) {
+    register(vertx, of(type, write, read));
+  }
+
+  /** Registers {@code codec} once per Vert.x instance; registering again is harmless. */
+  public static <T> void register(Vertx vertx, BusCodec<T> codec) {
     try {
-      vertx.eventBus().registerDefaultCodec(type, new BusCodec<>(type, write, read));
+      vertx.eventBus().registerDefaultCodec(codec.type, codec);
     } catch (IllegalStateException alreadyRegistered) {
       // another verticle of this Vert.x instance registered it first
     }

@@ -4,7 +4,6 @@ import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
 import io.multiverse9.peer.PeerClient;
 import io.multiverse9.peer.PeerException;
-import io.multiverse9.peer.PeerMessages;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
@@ -142,7 +141,7 @@ final class Aggregation {
     }
     for (Map.Entry<PeerEntry, Group> e : remote.entrySet()) {
       Group group = e.getValue();
-      parts.add(peers.aggregate(e.getKey(), group.keys, now.limits().peerTimeoutMs())
+      parts.add(peers.aggregate(e.getKey().addr(), group.keys, now.limits().peerTimeoutMs())
         .onSuccess(answer -> fillEntries(group, answer))
         .onFailure(failure -> failGroup(group, failure instanceof PeerException pe ? pe.status()
           : EntryStatus.UNAVAILABLE, failure.getMessage())));
@@ -172,10 +171,11 @@ final class Aggregation {
     }
   }
 
-  private void fillEntries(Group group, List<PeerMessages.Entry> answer) {
+  /** A peer's entries name the bare keys asked of it; each of ours names its target as the client sent it. */
+  private void fillEntries(Group group, List<AggregateEntry> answer) {
     for (int j = 0; j < group.size(); j++) {
       int slot = group.slot(j);
-      PeerMessages.Entry entry = answer.get(group.key(j));
+      AggregateEntry entry = answer.get(group.key(j));
       entries[slot] = new AggregateEntry(entry.status(), raw.get(slot), entry.data());
     }
   }

@@ -1,9 +1,10 @@
 package io.multiverse9.peer;
 
-import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.EntryDecoder;
+import io.multiverse9.protocol.MalformedAnswerException;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,33 +16,23 @@ final class AnswerDecoder {
   private AnswerDecoder() {
   }
 
-  /** @throws IllegalArgumentException saying what is malformed */
-  static List<PeerMessages.Entry> decode(Buffer payload, List<String> keys) {
-    List<PeerMessages.Entry> entries = new ArrayList<>(keys.size());
-    int pos = 0;
-    for (String key : keys) {
-      require(payload.length() - pos >= 3, "the answer ends inside an entry header");
-      EntryStatus status = EntryStatus.valueOf(payload.getUnsignedByte(pos));
-      require(status != null, "unknown entry status " + payload.getUnsignedByte(pos));
-      int targetLength = payload.getUnsignedShort(pos + 1);
-      pos += 3;
-      require(payload.length() - pos >= targetLength + 4, "the answer ends inside an entry");
-      String target = payload.getString(pos, pos + targetLength, StandardCharsets.ISO_8859_1.name());
-      require(target.equals(key), "an entry for " + target + " where " + key + " was asked");
-      pos += targetLength;
-      long dataLength = payload.getUnsignedInt(pos);
-      pos += 4;
-      require(payload.length() - pos >= dataLength, "the answer ends inside an entry's data");
-      entries.add(new PeerMessages.Entry(status, payload.getBuffer(pos, pos + (int) dataLength)));
-      pos += (int) dataLength;
+  /** @throws MalformedAnswerException saying what is malformed */
+  static List<AggregateEntry> decode(Buffer payload, List<String> keys) {
+    List<AggregateEntry> entries = EntryDecoder.decode(payload);
+    int answered = Math.min(entries.size(), keys.size());
+    for (int i = 0; i < answered; i++) {
+      String target = entries.get(i).target().toString(StandardCharsets.ISO_8859_1);
+      if (!target.equals(keys.get(i))) {
+        throw malformed("an entry for " + target + " where " + keys.get(i) + " was asked");
+      }
     }
-    require(pos == payload.length(), "more entries than keys asked");
+    if (entries.size() != keys.size()) {
+      throw malformed(entries.size() + " entries for " + keys.size() + " keys asked");
+    }
     return entries;
   }
 
-  private static void require(boolean condition, String problem) {
-    if (!condition) {
-      throw new IllegalArgumentException("malformed AGGREGATE answer: " + problem);
-    }
+  private static MalformedAnswerException malformed(String problem) {
+    return new MalformedAnswerException("malformed AGGREGATE answer: " + problem);
   }
 }

@@ -1,12 +1,14 @@
 package io.multiverse9.peer;
 
-import io.multiverse9.config.PeerEntry;
+import io.multiverse9.protocol.Address;
+import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.List;
 
 /** The node's view of its peer verticles: one AGGREGATE to one peer, over the event bus. */
@@ -22,10 +24,10 @@ public final class PeerClient {
   }
 
   /**
-   * Asks {@code peer} for bare keys. Fails with a {@link PeerException} whose status every entry of that peer
-   * takes; never takes much longer than {@code timeoutMs}.
+   * Asks the peer at {@code peer} for bare keys: one entry per key, in order. Fails with a {@link PeerException}
+   * whose status every entry of that peer takes; never takes much longer than {@code timeoutMs}.
    */
-  public Future<List<PeerMessages.Entry>> aggregate(PeerEntry peer, List<String> keys, long timeoutMs) {
+  public Future<List<AggregateEntry>> aggregate(Address peer, List<String> keys, long timeoutMs) {
     // the peer verticle bounds the request by timeoutMs; this catches a peer verticle that vanished
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + 1000);
     return vertx.eventBus().<PeerMessages.Answer>request(address, new PeerMessages.Aggregate(peer, keys), delivery)
@@ -34,8 +36,8 @@ public final class PeerClient {
       .recover(e -> Future.failedFuture(translate(peer, e)));
   }
 
-  private static PeerException translate(PeerEntry peer, Throwable e) {
-    if (e instanceof ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+  private static PeerException translate(Address peer, Throwable e) {
+    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       EntryStatus status = EntryStatus.valueOf(re.failureCode());
       return new PeerException(status == null ? EntryStatus.UNAVAILABLE : status, re.getMessage());
     }

@@ -2,10 +2,11 @@ package io.multiverse9.peer;
 
 import io.multiverse9.bus.BusCodec;
 import io.multiverse9.bus.Wire;
-import io.multiverse9.config.PeerEntry;
 import io.multiverse9.protocol.Address;
-import io.multiverse9.protocol.EntryStatus;
-import io.vertx.core.buffer.Buffer;
+import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.EntryDecoder;
+import io.multiverse9.protocol.ResponseEncoder;
+import io.vertx.core.Vertx;
 import java.util.List;
 
 /** What a node asks of its {@link PeerVerticle} over the event bus, and the answer. */
@@ -14,38 +15,34 @@ public final class PeerMessages {
   private PeerMessages() {
   }
 
-  /** Ask {@code peer} for bare {@code keys} with one AGGREGATE. */
-  public record Aggregate(PeerEntry peer, List<String> keys) {
+  /**
+   * Ask the peer at {@code peer} for bare {@code keys} with one AGGREGATE. Only the address travels: the peer
+   * verticle finds the token (and whether the peer is still acknowledged) in the settings in force, so that no
+   * token crosses the event bus, which between JVMs is in clear.
+   */
+  public record Aggregate(Address peer, List<String> keys) {
   }
 
-  /** The peer's entry for one key: its status and its data (value or message). */
-  public record Entry(EntryStatus status, Buffer data) {
+  /** The peer's entries, one per key in the order the keys were sent, each naming its bare key. */
+  public record Answer(List<AggregateEntry> entries) {
   }
 
-  /** One {@link Entry} per key, in the order the keys were sent. */
-  public record Answer(List<Entry> entries) {
-  }
+  static final BusCodec<Aggregate> AGGREGATE_CODEC = BusCodec.of(Aggregate.class, (out, m) -> {
+    Wire.string(out, m.peer().toString());
+    Wire.strings(out, m.keys());
+  }, in -> new Aggregate(Address.parse(in.readString(), false), in.readStrings()));
+
+  /** The entries in their SPEC 1.3 form, as one length-prefixed buffer: the protocol's one writer and reader. */
+  static final BusCodec<Answer> ANSWER_CODEC = BusCodec.of(Answer.class, (out, m) -> {
+    int lengthAt = out.length();
+    out.appendInt(0);
+    m.entries().forEach(entry -> ResponseEncoder.appendEntry(out, entry));
+    out.setInt(lengthAt, out.length() - lengthAt - 4);
+  }, in -> new Answer(EntryDecoder.decode(in.readBuffer())));
 
   /** Lets these messages travel on the event bus: by reference in one JVM, encoded between JVMs. */
-  static void registerCodecs(io.vertx.core.Vertx vertx) {
-    BusCodec.register(vertx, Aggregate.class, (out, m) -> {
-      Wire.string(out, m.peer().addr().toString());
-      Wire.string(out, m.peer().token());
-      Wire.strings(out, m.keys());
-    }, in -> new Aggregate(new PeerEntry(Address.parse(in.readString(), false), in.readString()), in.readStrings()));
-    BusCodec.register(vertx, Answer.class, (out, m) -> {
-      out.appendInt(m.entries().size());
-      m.entries().forEach(e -> {
-        out.appendByte((byte) e.status().code());
-        Wire.buffer(out, e.data());
-      });
-    }, in -> {
-      int count = in.readInt();
-      List<Entry> entries = new java.util.ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        entries.add(new Entry(EntryStatus.valueOf(in.readByte()), in.readBuffer()));
-      }
-      return new Answer(entries);
-    });
+  static void registerCodecs(Vertx vertx) {
+    BusCodec.register(vertx, AGGREGATE_CODEC);
+    BusCodec.register(vertx, ANSWER_CODEC);
   }
 }

@@ -2,7 +2,9 @@ package io.multiverse9.peer;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.metrics.NodeMetrics;
+import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.MalformedAnswerException;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
 import io.multiverse9.protocol.Status;
@@ -14,11 +16,14 @@ import io.vertx.core.net.NetClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The connections of one {@link PeerVerticle} to one peer: reused across requests, pipelined, at most
  * {@link #MAX_CONNECTIONS}, re-opened after a failure. A new connection sends AUTH first when the {@code nodes}
- * entry carries a token.
+ * entry carries a token. A pool serves one {@code nodes} entry: when the settings in force drop the peer or change
+ * its token, the pool is {@link #retire() retired} and a new one made.
  */
 final class PeerPool {
 
@@ -32,42 +37,71 @@ final class PeerPool {
   private final NetClient client;
   private final PeerEntry peer;
   private final List<FrameChannel> connections = new ArrayList<>();
+  private final AtomicInteger open;
   private Future<FrameChannel> connecting;
+  private boolean retired;
 
   PeerPool(Vertx vertx, NetClient client, PeerEntry peer) {
     this.vertx = vertx;
     this.client = client;
     this.peer = peer;
-    NodeMetrics.gauge("mv9_peer_connections", "Open pooled connections to a peer", connections::size,
-      "peer", peer.toString());
+    this.open = PeerConnectionCount.of(peer.toString());
+  }
+
+  /** The {@code nodes} entry this pool connects with. */
+  PeerEntry peer() {
+    return peer;
   }
 
   /** One AGGREGATE of bare keys; one entry per key, or a {@link PeerException} for them all. */
-  Future<List<PeerMessages.Entry>> aggregate(List<String> keys, long timeoutMs) {
+  Future<List<AggregateEntry>> aggregate(List<String> keys, long timeoutMs) {
     Buffer frame = RequestEncoder.frame(Opcode.AGGREGATE, Buffer.buffer(String.join("\0", keys), "ISO-8859-1"));
     return acquire(timeoutMs)
       .compose(connection -> connection.send(frame, timeoutMs)
+        .andThen(ar -> closeIfRetiredAndIdle(connection))
         .map(response -> entries(connection, response, keys)))
       .recover(e -> Future.failedFuture(e instanceof PeerException ? e
         : new PeerException(EntryStatus.UNAVAILABLE, e.getMessage())))
       .andThen(ar -> NodeMetrics.peerRequest(peer.toString(),
-        ar.succeeded() ? "ok" : ((PeerException) ar.cause()).status().name().toLowerCase(java.util.Locale.ROOT)));
+        ar.succeeded() ? "ok" : ((PeerException) ar.cause()).status().name().toLowerCase(Locale.ROOT)));
   }
 
-  void close() {
+  /** Closes every connection now, failing what is in flight on them. */
+  void close(String why) {
     for (FrameChannel connection : new ArrayList<>(connections)) {
-      connection.close("the node is stopping");
+      connection.close(why);
     }
   }
 
-  private List<PeerMessages.Entry> entries(FrameChannel connection, FrameChannel.Response response,
+  /**
+   * Takes no more requests (the caller drops the pool); each connection closes once the requests already on it
+   * are answered, since they were sent under the settings in force when they started.
+   */
+  void retire() {
+    retired = true;
+    for (FrameChannel connection : new ArrayList<>(connections)) {
+      closeIfRetiredAndIdle(connection);
+    }
+    if (connecting != null) {
+      // a connection still opening: whoever waits for it sends first, then it closes like the others
+      connecting.onSuccess(connection -> vertx.runOnContext(v -> closeIfRetiredAndIdle(connection)));
+    }
+  }
+
+  private void closeIfRetiredAndIdle(FrameChannel connection) {
+    if (retired && connection.load() == 0) {
+      connection.close(peer + " left nodes or its token changed");
+    }
+  }
+
+  private List<AggregateEntry> entries(FrameChannel connection, FrameChannel.Response response,
                                            List<String> keys) {
     Status status = Status.valueOf(response.status());
     String message = response.payload().toString(StandardCharsets.UTF_8);
     if (status == Status.OK) {
       try {
         return AnswerDecoder.decode(response.payload(), keys);
-      } catch (IllegalArgumentException e) {
+      } catch (MalformedAnswerException e) {
         connection.close(peer + ": " + e.getMessage());
         throw new PeerException(EntryStatus.UNAVAILABLE, peer + " sent a " + e.getMessage());
       }
@@ -80,7 +114,11 @@ final class PeerPool {
   }
 
   private Future<FrameChannel> acquire(long timeoutMs) {
-    connections.removeIf(c -> !c.isOpen());
+    for (FrameChannel c : new ArrayList<>(connections)) {
+      if (!c.isOpen()) {
+        forget(c);
+      }
+    }
     FrameChannel least = null;
     for (FrameChannel c : connections) {
       if (least == null || c.load() < least.load()) {
@@ -107,10 +145,17 @@ final class PeerPool {
           why -> new PeerException(EntryStatus.UNAVAILABLE, Status.UNAVAILABLE.name() + ": " + why));
         return authenticate(connection, timeoutMs).map(v -> {
           connections.add(connection);
-          connection.onClose(() -> connections.remove(connection));
+          open.incrementAndGet();
+          connection.onClose(() -> forget(connection));
           return connection;
         });
       });
+  }
+
+  private void forget(FrameChannel connection) {
+    if (connections.remove(connection)) {
+      open.decrementAndGet();
+    }
   }
 
   private Future<Void> authenticate(FrameChannel connection, long timeoutMs) {

@@ -8,6 +8,8 @@ import io.multiverse9.support.WireClient;
 import io.multiverse9.support.WireClient.Frame;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,11 +17,16 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * so that every permission decision rests on the remote IP or a token (SPEC 1.3 and 3).
  *
  * <p>A lists B by address and C with C's token; B lists A and C, but with a wrong token for C; C lists nobody
- * and lets in only its token. A also lists "silent" (127.0.0.6), a listener that accepts and never answers.
+ * and lets in only its token. A also lists "silent" (127.0.0.6), a listener that accepts and never answers, and
+ * "keeper" (127.0.0.8), a peer that answers each key with the token its connection authenticated with.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationTest {
@@ -50,6 +58,10 @@ class FederationTest {
   static ServerSocket silent;
   static ServerSocket unlisted;
   static ServerSocket garbage;
+  static ServerSocket keeper;
+  static JsonObject settingsA;
+  /** Completed when the node closes a connection to keeper that authenticated with the key's token. */
+  static final Map<String, CompletableFuture<Boolean>> keeperClosedConnectionWith = new ConcurrentHashMap<>();
   static final CompletableFuture<Boolean> garbageConnectionClosedByNode = new CompletableFuture<>();
   static final CompletableFuture<InetAddress> silentSawConnectionFrom = new CompletableFuture<>();
 
@@ -86,6 +98,10 @@ class FederationTest {
     liar.start();
     unlisted = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.5"));
     unlisted.setSoTimeout(300);
+    keeper = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.8"));
+    Thread keeperAcceptor = new Thread(FederationTest::keep, "keeper-peer");
+    keeperAcceptor.setDaemon(true);
+    keeperAcceptor.start();
 
     String addrA = "127.0.0.2:" + NodeProcess.freePort("127.0.0.2");
     String addrB = "127.0.0.3:" + NodeProcess.freePort("127.0.0.3");
@@ -93,7 +109,10 @@ class FederationTest {
     String addrSilent = "127.0.0.6:" + silent.getLocalPort();
     String addrGarbage = "127.0.0.7:" + garbage.getLocalPort();
     JsonObject sa = settings("node-a", addrA, "token-a", new JsonArray().add(addrB)
-      .add(new JsonObject().put("addr", addrC).put("token", "token-c")).add(addrSilent).add(addrGarbage));
+      .add(new JsonObject().put("addr", addrC).put("token", "token-c")).add(addrSilent).add(addrGarbage)
+      .add(new JsonObject().put("addr", keeperAddr()).put("token", "first-secret")))
+      .put("config_scan_ms", 200);
+    settingsA = sa;
     JsonObject sb = settings("node-b", addrB, "token-b", new JsonArray().add(addrA)
       .add(new JsonObject().put("addr", addrC).put("token", "not-token-c")));
     JsonObject sc = settings("node-c", addrC, "token-c", new JsonArray());
@@ -122,6 +141,56 @@ class FederationTest {
     }
   }
 
+  static String keeperAddr() {
+    return "127.0.0.8:" + keeper.getLocalPort();
+  }
+
+  /** Keeper: AUTH with any token is OK; each key of an AGGREGATE is FOUND with "via " and that token. */
+  static void keep() {
+    try {
+      while (true) {
+        Socket s = keeper.accept();
+        Thread connection = new Thread(() -> keepConnection(s), "keeper-connection");
+        connection.setDaemon(true);
+        connection.start();
+      }
+    } catch (IOException closed) {
+      // the test is over
+    }
+  }
+
+  static void keepConnection(Socket s) {
+    String token = null;
+    try (s) {
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      DataOutputStream out = new DataOutputStream(s.getOutputStream());
+      while (true) {
+        int opcode = in.readUnsignedShort();
+        byte[] payload = new byte[in.readInt()];
+        in.readFully(payload);
+        ByteBuffer answer;
+        if (opcode == AUTH) {
+          token = new String(payload, StandardCharsets.UTF_8);
+          answer = ByteBuffer.allocate(0);
+        } else {
+          byte[] data = ("via " + token).getBytes(StandardCharsets.UTF_8);
+          String[] keys = new String(payload, StandardCharsets.ISO_8859_1).split("\0");
+          answer = ByteBuffer.allocate(keys.length * (7 + 26 + data.length));
+          for (String key : keys) {
+            answer.put((byte) FOUND).putShort((short) key.length()).put(key.getBytes(StandardCharsets.ISO_8859_1))
+              .putInt(data.length).put(data);
+          }
+        }
+        out.writeShort(OK);
+        out.writeInt(answer.position());
+        out.write(answer.array(), 0, answer.position());
+        out.flush();
+      }
+    } catch (IOException closedByTheNode) {
+      keeperClosedConnectionWith.computeIfAbsent(String.valueOf(token), t -> new CompletableFuture<>()).complete(true);
+    }
+  }
+
   static CompletableFuture<NodeProcess> start(String name, JsonObject settings) {
     return CompletableFuture.supplyAsync(() -> {
       try {
@@ -142,6 +211,7 @@ class FederationTest {
     silent.close();
     unlisted.close();
     garbage.close();
+    keeper.close();
     // C was killed with SIGKILL, so its embedded redis-server outlived it
     NodeProcess.stopLeftoverRedis(dir.resolve("node-c").resolve("data"));
   }
@@ -314,6 +384,61 @@ class FederationTest {
         assertTrue(System.currentTimeMillis() < deadline, "A never reached C again: " + again);
       } while (again.status() != FOUND);
       assertEquals(new Entry(FOUND, kc + "@" + c.addr(), "kept on C"), again);
+    }
+  }
+
+  /** Replaces A's settings file at once, so that no scan reads it half written. */
+  static void rewriteSettingsA(JsonObject settings) throws IOException {
+    Path file = dir.resolve("node-a").resolve("settings.json");
+    Path next = dir.resolve("node-a").resolve("settings.next");
+    Files.writeString(next, settings.encodePrettily());
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static JsonObject settingsAWithKeeper(JsonObject keeperEntry) {
+    JsonObject next = settingsA.copy();
+    JsonArray nodes = new JsonArray();
+    for (Object node : next.getJsonArray("nodes")) {
+      boolean isKeeper = node instanceof JsonObject o && keeperAddr().equals(o.getString("addr"));
+      if (!isKeeper) {
+        nodes.add(node);
+      }
+    }
+    if (keeperEntry != null) {
+      nodes.add(keeperEntry);
+    }
+    return next.put("nodes", nodes);
+  }
+
+  static Entry pollKeeper(WireClient client, String what, Predicate<Entry> done)
+      throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (true) {
+      Entry entry = aggregate(client, "01ARZ3NDEKTSV4RRFFQ69G5FAV@" + keeperAddr()).get(0);
+      if (done.test(entry)) {
+        return entry;
+      }
+      assertTrue(System.currentTimeMillis() < deadline, what + " never happened: " + entry);
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aPeerWhoseTokenChangedIsReachedWithTheNewOneAndOneRemovedIsNoLongerConnected() throws Exception {
+    try (WireClient client = client(a, "token-a")) {
+      assertEquals("via first-secret", pollKeeper(client, "reaching keeper", e -> e.status() == FOUND).data());
+
+      rewriteSettingsA(settingsAWithKeeper(new JsonObject().put("addr", keeperAddr()).put("token", "second-secret")));
+      pollKeeper(client, "reaching keeper with its new token", e -> e.data().equals("via second-secret"));
+      assertTrue(keeperClosedConnectionWith.computeIfAbsent("first-secret", t -> new CompletableFuture<>())
+        .get(10, TimeUnit.SECONDS), "the connection made with the old token is closed");
+
+      rewriteSettingsA(settingsAWithKeeper(null));
+      Entry refused = pollKeeper(client, "keeper refused", e -> e.status() == E_FORBIDDEN);
+      assertTrue(refused.data().contains("not an acknowledged node"), refused.data());
+      assertTrue(keeperClosedConnectionWith.computeIfAbsent("second-secret", t -> new CompletableFuture<>())
+        .get(10, TimeUnit.SECONDS), "the connection to a peer removed from nodes is closed");
     }
   }
 }

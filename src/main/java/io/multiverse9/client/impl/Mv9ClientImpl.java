@@ -4,7 +4,8 @@ import io.multiverse9.client.ClientOptions;
 import io.multiverse9.client.Mv9Client;
 import io.multiverse9.client.Mv9Exception;
 import io.multiverse9.protocol.AggregateEntry;
-import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.EntryDecoder;
+import io.multiverse9.protocol.MalformedAnswerException;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
 import io.multiverse9.protocol.Segments;
@@ -18,7 +19,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@link Mv9Client} over one {@link FrameChannel}. */
@@ -133,25 +133,10 @@ public final class Mv9ClientImpl implements Mv9Client {
   }
 
   private static List<AggregateEntry> entries(Buffer payload) {
-    List<AggregateEntry> entries = new ArrayList<>();
-    int pos = 0;
     try {
-      while (pos < payload.length()) {
-        EntryStatus status = EntryStatus.valueOf(payload.getUnsignedByte(pos));
-        int targetLength = payload.getUnsignedShort(pos + 1);
-        Buffer target = payload.getBuffer(pos + 3, pos + 3 + targetLength);
-        pos += 3 + targetLength;
-        int dataLength = (int) payload.getUnsignedInt(pos);
-        Buffer data = payload.getBuffer(pos + 4, pos + 4 + dataLength);
-        pos += 4 + dataLength;
-        if (status == null) {
-          throw new IndexOutOfBoundsException("unknown entry status");
-        }
-        entries.add(new AggregateEntry(status, target, data));
-      }
-    } catch (IndexOutOfBoundsException e) {
-      throw new Mv9Exception(Status.INTERNAL, "malformed AGGREGATE answer: " + e.getMessage());
+      return EntryDecoder.decode(payload);
+    } catch (MalformedAnswerException e) {
+      throw new Mv9Exception(Status.INTERNAL, e.getMessage());
     }
-    return entries;
   }
 }

@@ -1,0 +1,56 @@
+package io.multiverse9.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the payload of an OK AGGREGATE answer (SPEC 1.3): entries {@code status u8 | target_len u16 | target |
+ * data_len u32 | data}, back to back until the payload ends. The one reader of that structure, for the client
+ * library, the peer connections and the event bus alike; {@link ResponseEncoder#appendEntry} writes it.
+ */
+public final class EntryDecoder {
+
+  /** {@code status u8 | target_len u16}. */
+  private static final int HEADER = 3;
+  private static final int DATA_LENGTH = 4;
+
+  private EntryDecoder() {
+  }
+
+  /**
+   * The entries of {@code payload}, sharing no bytes with it.
+   *
+   * @throws MalformedAnswerException saying what is wrong and at which byte, when the payload ends inside an
+   *   entry or an entry has an unknown status
+   */
+  public static List<AggregateEntry> decode(Buffer payload) {
+    List<AggregateEntry> entries = new ArrayList<>();
+    int end = payload.length();
+    int pos = 0;
+    while (pos < end) {
+      require(end - pos >= HEADER, pos, "the answer ends inside an entry header");
+      int code = payload.getUnsignedByte(pos);
+      EntryStatus status = EntryStatus.valueOf(code);
+      require(status != null, pos, "unknown entry status " + code);
+      int targetLength = payload.getUnsignedShort(pos + 1);
+      pos += HEADER;
+      require(end - pos >= (long) targetLength + DATA_LENGTH, pos, "the answer ends inside an entry's target or data length");
+      Buffer target = payload.getBuffer(pos, pos + targetLength);
+      pos += targetLength;
+      long dataLength = payload.getUnsignedInt(pos);
+      pos += DATA_LENGTH;
+      require(end - pos >= dataLength, pos, "the answer ends inside an entry's data");
+      Buffer data = payload.getBuffer(pos, pos + (int) dataLength);
+      pos += (int) dataLength;
+      entries.add(new AggregateEntry(status, target, data));
+    }
+    return entries;
+  }
+
+  private static void require(boolean condition, int pos, String problem) {
+    if (!condition) {
+      throw new MalformedAnswerException("malformed AGGREGATE answer: " + problem + " (byte " + pos + ")");
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.multiverse9.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * The one reader of AGGREGATE entries (SPEC 1.3): what {@link ResponseEncoder#appendEntry} writes it reads back,
+ * and a payload cut anywhere but between entries, or an unknown status, is a {@link MalformedAnswerException}
+ * naming the problem, never an exception of another kind.
+ */
+class EntryDecoderTest {
+
+  @Provide
+  Arbitrary<List<AggregateEntry>> entries() {
+    Arbitrary<AggregateEntry> entry = Combinators.combine(
+      Arbitraries.of(EntryStatus.values()),
+      Arbitraries.bytes().array(byte[].class).ofMaxSize(40),
+      Arbitraries.bytes().array(byte[].class).ofMaxSize(300)
+    ).as((status, target, data) -> new AggregateEntry(status, Buffer.buffer(target), Buffer.buffer(data)));
+    return entry.list().ofMaxSize(8);
+  }
+
+  static Buffer encode(List<AggregateEntry> entries) {
+    Buffer out = Buffer.buffer();
+    entries.forEach(e -> ResponseEncoder.appendEntry(out, e));
+    return out;
+  }
+
+  @Property
+  void readsBackWhatTheEncoderWrote(@ForAll("entries") List<AggregateEntry> entries) {
+    assertEquals(entries, EntryDecoder.decode(encode(entries)));
+  }
+
+  @Property
+  void aPayloadCutInsideAnEntryIsMalformedAndCutBetweenEntriesIsTheEntriesBefore(
+      @ForAll("entries") List<AggregateEntry> entries) {
+    Buffer payload = encode(entries);
+    List<Integer> boundaries = new ArrayList<>();
+    int at = 0;
+    boundaries.add(at);
+    for (AggregateEntry e : entries) {
+      at += (int) ResponseEncoder.entryLength(e);
+      boundaries.add(at);
+    }
+    for (int cut = 0; cut <= payload.length(); cut++) {
+      Buffer prefix = payload.getBuffer(0, cut);
+      int whole = boundaries.indexOf(cut);
+      if (whole >= 0) {
+        assertEquals(entries.subList(0, whole), EntryDecoder.decode(prefix), "cut at " + cut);
+      } else {
+        MalformedAnswerException e = assertThrows(MalformedAnswerException.class, () -> EntryDecoder.decode(prefix),
+          "cut at " + cut);
+        assertTrue(e.getMessage().startsWith("malformed AGGREGATE answer: the answer ends inside"), e.getMessage());
+      }
+    }
+  }
+
+  @Property
+  void anyBytesAreEntriesOrMalformed(@ForAll @Size(max = 64) byte[] bytes) {
+    try {
+      List<AggregateEntry> entries = EntryDecoder.decode(Buffer.buffer(bytes));
+      assertEquals(Buffer.buffer(bytes), encode(entries), "what is read is what was there");
+    } catch (MalformedAnswerException expected) {
+      assertTrue(expected.getMessage().startsWith("malformed AGGREGATE answer: "), expected.getMessage());
+    }
+  }
+
+  @Example
+  void anEmptyPayloadHasNoEntries() {
+    assertEquals(List.of(), EntryDecoder.decode(Buffer.buffer()));
+  }
+
+  @Example
+  void anUnknownStatusIsNamed() {
+    Buffer payload = encode(List.of(AggregateEntry.notFound(Buffer.buffer("K"))));
+    payload.setUnsignedByte(0, (short) 5);
+    MalformedAnswerException e = assertThrows(MalformedAnswerException.class, () -> EntryDecoder.decode(payload));
+    assertEquals("malformed AGGREGATE answer: unknown entry status 5 (byte 0)", e.getMessage());
+  }
+
+  @Example
+  void aDataLengthPastTheEndIsNamed() {
+    Buffer payload = Buffer.buffer().appendUnsignedByte((short) 0).appendUnsignedShort(1).appendString("K")
+      .appendInt(-1).appendString("short");
+    MalformedAnswerException e = assertThrows(MalformedAnswerException.class, () -> EntryDecoder.decode(payload));
+    assertEquals("malformed AGGREGATE answer: the answer ends inside an entry's data (byte 8)", e.getMessage());
+  }
+}
