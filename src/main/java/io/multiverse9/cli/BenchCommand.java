@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
@@ -24,6 +25,7 @@ import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Loads a node as redis-benchmark loads Redis (SPEC 6): {@code -c} connections, each keeping {@code -P}
@@ -222,7 +224,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String remote : remotes) {
       Address address = Address.parse(remote, false);
       LoadGenerator peer = LoadGenerator.connect(vertx, address.host(), address.port(), 1, 64, token);
-      List<String> targets = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<String> targets = Collections.synchronizedList(new ArrayList<>());
       createKeys(peer, perPlace, value, key -> targets.add(key + "@" + remote));
       peer.close();
       perRemote.add(targets);
@@ -343,7 +345,7 @@ final class BenchCommand implements Callable<Integer> {
           default -> Duration.ofSeconds(amount);
         };
       } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-        throw new picocli.CommandLine.TypeConversionException(
+        throw new TypeConversionException(
           "\"" + text + "\" is not a time; write it as 90s, 10m or 1h");
       }
     }
