@@ -131,15 +131,58 @@ public final class LoadGenerator {
   }
 
   /**
-   * Runs {@code workload} for {@code total} requests, or for {@code duration} when it is set.
+   * How long one run lasts and what it reports. A setup run (keys to read or remove later) is
+   * {@code Run.requests(n)}, with nothing more: no pacing, no reports.
    *
+   * @param total requests to send; ignored when {@code duration} is set
+   * @param duration how long a timed run lasts, or {@code null} to send {@code total} requests
    * @param rate requests per second over all connections (each connection takes its share, the connections
    *             staggered so that requests fall due evenly), or 0 to send each request as soon as there is room
+   * @param reportEvery interval of the reports to {@code intervals}
    * @param keys receives each created key (create only), or {@code null}
+   * @param progress shown about once a second, or {@code null}
    * @param intervals receives a report every {@code reportEvery} of a timed run, or {@code null}
    */
-  public Result run(Workload workload, long total, Duration duration, double rate, Duration reportEvery,
-                    Consumer<String> keys, Progress progress, Consumer<Interval> intervals) throws Exception {
+  public record Run(long total, Duration duration, double rate, Duration reportEvery, Consumer<String> keys,
+                    Progress progress, Consumer<Interval> intervals) {
+
+    /** {@code total} requests, as fast as the connections allow. */
+    public static Run requests(long total) {
+      return new Run(total, null, 0, null, null, null, null);
+    }
+
+    /** Requests for {@code duration}, as fast as the connections allow. */
+    public static Run lasting(Duration duration) {
+      return new Run(0, duration, 0, null, null, null, null);
+    }
+
+    /** This run paced at {@code rate} requests per second, or not paced when 0. */
+    public Run paced(double rate) {
+      return new Run(total, duration, rate, reportEvery, keys, progress, intervals);
+    }
+
+    public Run collectingKeys(Consumer<String> keys) {
+      return new Run(total, duration, rate, reportEvery, keys, progress, intervals);
+    }
+
+    public Run showing(Progress progress) {
+      return new Run(total, duration, rate, reportEvery, keys, progress, intervals);
+    }
+
+    public Run reportingEvery(Duration reportEvery, Consumer<Interval> intervals) {
+      return new Run(total, duration, rate, reportEvery, keys, progress, intervals);
+    }
+  }
+
+  /** Runs {@code workload} for the requests or the time {@code run} says. */
+  public Result run(Workload workload, Run run) throws Exception {
+    long total = run.total();
+    Duration duration = run.duration();
+    double rate = run.rate();
+    Duration reportEvery = run.reportEvery();
+    Consumer<String> keys = run.keys();
+    Progress progress = run.progress();
+    Consumer<Interval> intervals = run.intervals();
     Tally tally = new Tally(duration == null ? total : 0);
     long t0 = System.nanoTime();
     double interval = rate > 0 ? connections.size() * 1e9 / rate : 0;

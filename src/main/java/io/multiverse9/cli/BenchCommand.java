@@ -1,6 +1,7 @@
 package io.multiverse9.cli;
 
 import io.multiverse9.bench.LoadGenerator;
+import io.multiverse9.bench.LoadPlan;
 import io.multiverse9.bench.Workload;
 import io.multiverse9.client.ClientOptions;
 import io.multiverse9.client.Mv9Client;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
@@ -24,6 +26,7 @@ import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Loads a node as redis-benchmark loads Redis (SPEC 6): {@code -c} connections, each keeping {@code -P}
@@ -114,69 +117,26 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(false);
-    for (String op : operations) {
-      if (!OPERATIONS.contains(op)) {
-        System.err.println("bench: unknown operation \"" + op + "\"; use " + String.join(",", OPERATIONS));
-        return 2;
-      }
-    }
-    if (connections < 1 || requests < 1 || pipeline < 1 || valueSize < 1 || keysPerAggregate < 1 || threads < 1) {
-      System.err.println("bench: -c, -n, -P, -d, --keys and --threads must be 1 or more");
+    String invalid = invalidOptions();
+    if (invalid != null) {
+      System.err.println("bench: " + invalid);
       return 2;
     }
-    if (duration != null && (duration.isZero() || reportEvery.isZero())) {
-      System.err.println("bench: --duration and --report-every must be longer than 0");
-      return 2;
-    }
-    if (warmup != null && (warmup.isZero() || warmup.isNegative())) {
-      System.err.println("bench: --warmup must be longer than 0 (leave it out for no warm-up)");
-      return 2;
-    }
-    if (rate != null && rate < 1) {
-      System.err.println("bench: --rate must be 1 or more requests per second (leave it out for no pacing)");
-      return 2;
-    }
-    if (redis && (operations.contains("remove") || !remotes.isEmpty())) {
-      System.err.println("bench: --redis measures ping, create and aggregate of one Redis server; leave out -t remove"
-        + " and --remote");
-      return 2;
-    }
-    if (port == null) {
-      port = redis ? 6379 : 7001;
-    }
+    LoadPlan plan = plan();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
     try {
-      LoadGenerator generator = redis ? LoadGenerator.connectToRedis(vertx, host, port, connections, pipeline, token)
-        : LoadGenerator.connect(vertx, host, port, connections, pipeline, token);
-      Buffer value = filler(valueSize);
-      // keys are kept only when a later operation reads or removes them
-      boolean keep = operations.contains("remove") || (operations.contains("aggregate") && remotes.isEmpty());
+      LoadGenerator generator = connect(vertx, plan);
+      Buffer value = filler(plan.valueSize());
       Queue<String> created = new ConcurrentLinkedQueue<>();
-      AtomicInteger kept = new AtomicInteger();
-      Consumer<String> keys = !keep ? null : key -> {
-        if (kept.incrementAndGet() <= MAX_KEPT_KEYS) {
-          created.add(key);
+      Consumer<String> keys = plan.keepsCreatedKeys() ? keepingAtMost(MAX_KEPT_KEYS, created) : null;
+      for (String op : plan.operations()) {
+        Workload workload = workload(op, plan, vertx, generator, created, value);
+        if (plan.warmup() != null) {
+          warmUp(op, plan, generator, op.equals("remove") ? Workload.ping(value) : workload);
         }
-      };
-      for (String op : operations) {
-        Workload workload = redis ? redisWorkload(op, generator, value) : switch (op) {
-          case "ping" -> Workload.ping(value);
-          case "create" -> Workload.create(value);
-          case "aggregate" -> Workload.aggregate(aggregateTargets(vertx, generator, created, value),
-            keysPerAggregate);
-          default -> Workload.remove(created);
-        };
-        double pace = rate == null ? 0 : rate;
-        if (warmup != null) {
-          Workload warming = op.equals("remove") ? Workload.ping(value) : workload;
-          generator.run(warming, 0, warmup, pace, null, null, (o, done, total, rps) ->
-            progress(o + " warm-up (not measured)", done, total, rps), null);
-        }
-        LoadGenerator.Result result = generator.run(workload, requests, duration, pace, reportEvery,
-          op.equals("create") && !redis ? keys : null, this::progress, duration == null ? null : this::interval);
-        System.err.print("\r\033[K");
-        JsonObject memory = duration == null ? null : nodeMemory(vertx);
-        System.out.println(json ? toJson(result, memory).encode() : toText(result, memory));
+        LoadGenerator.Result result = measure(op, plan, generator, workload, keys);
+        JsonObject memory = plan.duration() == null ? null : nodeMemory(vertx, plan);
+        System.out.println(json ? toJson(result, memory, plan).encode() : toText(result, memory, plan));
       }
       generator.close();
       return 0;
@@ -188,19 +148,102 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** What is wrong with the options, or {@code null} when bench can run them. */
+  private String invalidOptions() {
+    for (String op : operations) {
+      if (!OPERATIONS.contains(op)) {
+        return "unknown operation \"" + op + "\"; use " + String.join(",", OPERATIONS);
+      }
+    }
+    if (connections < 1 || requests < 1 || pipeline < 1 || valueSize < 1 || keysPerAggregate < 1 || threads < 1) {
+      return "-c, -n, -P, -d, --keys and --threads must be 1 or more";
+    }
+    if (duration != null && (duration.isZero() || reportEvery.isZero())) {
+      return "--duration and --report-every must be longer than 0";
+    }
+    if (warmup != null && (warmup.isZero() || warmup.isNegative())) {
+      return "--warmup must be longer than 0 (leave it out for no warm-up)";
+    }
+    if (rate != null && rate < 1) {
+      return "--rate must be 1 or more requests per second (leave it out for no pacing)";
+    }
+    if (redis && (operations.contains("remove") || !remotes.isEmpty())) {
+      return "--redis measures ping, create and aggregate of one Redis server; leave out -t remove and --remote";
+    }
+    return null;
+  }
+
+  /** The options, once checked, as the load to put on the server; the port defaults by the kind of server. */
+  private LoadPlan plan() {
+    return new LoadPlan(host, port != null ? port : redis ? 6379 : 7001, connections, requests, pipeline,
+      valueSize, List.copyOf(operations), keysPerAggregate, List.copyOf(remotes), token, rate, redis, duration,
+      warmup, reportEvery);
+  }
+
+  private static LoadGenerator connect(Vertx vertx, LoadPlan plan) throws Exception {
+    return plan.redis()
+      ? LoadGenerator.connectToRedis(vertx, plan.host(), plan.port(), plan.connections(), plan.pipeline(),
+        plan.token())
+      : LoadGenerator.connect(vertx, plan.host(), plan.port(), plan.connections(), plan.pipeline(), plan.token());
+  }
+
+  /** Adds keys to {@code kept} until it holds {@code most}, to bound the memory of a long run. */
+  private static Consumer<String> keepingAtMost(int most, Queue<String> kept) {
+    AtomicInteger count = new AtomicInteger();
+    return key -> {
+      if (count.incrementAndGet() <= most) {
+        kept.add(key);
+      }
+    };
+  }
+
+  private Workload workload(String op, LoadPlan plan, Vertx vertx, LoadGenerator generator, Queue<String> created,
+                            Buffer value) throws Exception {
+    if (plan.redis()) {
+      return redisWorkload(op, plan, generator, value);
+    }
+    return switch (op) {
+      case "ping" -> Workload.ping(value);
+      case "create" -> Workload.create(value);
+      case "aggregate" -> Workload.aggregate(aggregateTargets(plan, vertx, generator, created, value),
+        plan.keysPerAggregate());
+      default -> Workload.remove(created);
+    };
+  }
+
+  /** Runs {@code warming} for the warm-up time and forgets what it measured. */
+  private void warmUp(String op, LoadPlan plan, LoadGenerator generator, Workload warming) throws Exception {
+    generator.run(warming, plan.warmUp().showing((o, done, total, rps) ->
+      progress(o + " warm-up (not measured)", done, total, rps)));
+  }
+
+  /** The measured run of {@code op}; the keys that create makes go to {@code keys} (a node's only). */
+  private LoadGenerator.Result measure(String op, LoadPlan plan, LoadGenerator generator, Workload workload,
+                                       Consumer<String> keys) throws Exception {
+    LoadGenerator.Run run = plan.measured().showing(this::progress)
+      .collectingKeys(op.equals("create") && !plan.redis() ? keys : null);
+    if (plan.duration() != null) {
+      run = run.reportingEvery(plan.reportEvery(), this::interval);
+    }
+    LoadGenerator.Result result = generator.run(workload, run);
+    System.err.print("\r\033[K");
+    return result;
+  }
+
   /** What a node asks of Redis for {@code op}; aggregate reads keys set for the purpose first. */
-  private Workload redisWorkload(String op, LoadGenerator generator, Buffer value) throws Exception {
+  private static Workload redisWorkload(String op, LoadPlan plan, LoadGenerator generator, Buffer value)
+    throws Exception {
     return switch (op) {
       case "ping" -> Workload.redisPing();
       case "create" -> Workload.redisCreate(value);
       default -> {
-        List<String> keys = Workload.redisKeys(Math.max(keysPerAggregate, 100));
-        LoadGenerator.Result set = generator.run(Workload.redisSetEach(keys, value), keys.size(), null, 0, null,
-          null, null, null);
+        List<String> keys = Workload.redisKeys(plan.keysToMakeForAggregate());
+        LoadGenerator.Result set = generator.run(Workload.redisSetEach(keys, value),
+          LoadGenerator.Run.requests(keys.size()));
         if (set.errors() > 0) {
           throw new Exception("cannot set the keys to MGET: " + set.firstError());
         }
-        yield Workload.redisAggregate(keys, keysPerAggregate);
+        yield Workload.redisAggregate(keys, plan.keysPerAggregate());
       }
     };
   }
@@ -209,20 +252,20 @@ final class BenchCommand implements Callable<Integer> {
    * What aggregate reads: keys created on each {@code --remote} (as {@code KEY@remote}, interleaved so every
    * request spans the peers); else keys this run created, or a hundred made for the purpose.
    */
-  private List<String> aggregateTargets(Vertx vertx, LoadGenerator local, Queue<String> created, Buffer value)
-    throws Exception {
-    int perPlace = Math.max(keysPerAggregate, 100);
-    if (remotes.isEmpty()) {
+  private static List<String> aggregateTargets(LoadPlan plan, Vertx vertx, LoadGenerator local,
+                                               Queue<String> created, Buffer value) throws Exception {
+    int perPlace = plan.keysToMakeForAggregate();
+    if (plan.remotes().isEmpty()) {
       if (created.isEmpty()) {
         createKeys(local, perPlace, value, created::add);
       }
       return List.copyOf(created);
     }
     List<List<String>> perRemote = new ArrayList<>();
-    for (String remote : remotes) {
+    for (String remote : plan.remotes()) {
       Address address = Address.parse(remote, false);
-      LoadGenerator peer = LoadGenerator.connect(vertx, address.host(), address.port(), 1, 64, token);
-      List<String> targets = java.util.Collections.synchronizedList(new ArrayList<>());
+      LoadGenerator peer = LoadGenerator.connect(vertx, address.host(), address.port(), 1, 64, plan.token());
+      List<String> targets = Collections.synchronizedList(new ArrayList<>());
       createKeys(peer, perPlace, value, key -> targets.add(key + "@" + remote));
       peer.close();
       perRemote.add(targets);
@@ -238,16 +281,18 @@ final class BenchCommand implements Callable<Integer> {
 
   private static void createKeys(LoadGenerator generator, int count, Buffer value, Consumer<String> keys)
     throws Exception {
-    LoadGenerator.Result made = generator.run(Workload.create(value), count, null, 0, null, keys, null, null);
+    LoadGenerator.Result made = generator.run(Workload.create(value),
+      LoadGenerator.Run.requests(count).collectingKeys(keys));
     if (made.errors() > 0) {
       throw new Exception("cannot create the keys to aggregate: " + made.firstError());
     }
   }
 
   /** The node's memory from METADATA, or {@code null} when the node does not tell it to us. */
-  private JsonObject nodeMemory(Vertx vertx) {
+  private static JsonObject nodeMemory(Vertx vertx, LoadPlan plan) {
     try {
-      Mv9Client client = Mv9Client.connect(vertx, new ClientOptions().withAddress(host, port).withToken(token))
+      Mv9Client client = Mv9Client.connect(vertx,
+          new ClientOptions().withAddress(plan.host(), plan.port()).withToken(plan.token()))
         .await(10, TimeUnit.SECONDS);
       try {
         return client.metadata().await(10, TimeUnit.SECONDS).getJsonObject("memory");
@@ -278,22 +323,22 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private String toText(LoadGenerator.Result r, JsonObject memory) {
+  private static String toText(LoadGenerator.Result r, JsonObject memory, LoadPlan plan) {
     return String.format(Locale.ROOT,
       "%s: %.2f requests per second, p50=%.3f ms, p99=%.3f ms, p99.9=%.3f ms, max=%.3f ms"
         + " (%s%d requests, %d connections, pipeline %d, %d-byte values%s%s%s%s)%s",
       r.op().toUpperCase(Locale.ROOT), r.rps(), r.percentileMs(50), r.percentileMs(99), r.percentileMs(99.9),
-      r.maxMs(), redis ? "Redis itself, " : "", r.requests(), connections, pipeline, valueSize,
-      r.op().equals("aggregate") ? ", " + keysPerAggregate + " keys each" : "",
-      paceNote(r),
-      warmup == null ? "" : ", after a " + DurationConverter.format(warmup) + " warm-up",
+      r.maxMs(), plan.redis() ? "Redis itself, " : "", r.requests(), plan.connections(), plan.pipeline(),
+      plan.valueSize(), r.op().equals("aggregate") ? ", " + plan.keysPerAggregate() + " keys each" : "",
+      paceNote(r, plan.rate()),
+      plan.warmup() == null ? "" : ", after a " + DurationConverter.format(plan.warmup()) + " warm-up",
       r.errors() == 0 ? "" : ", " + r.errors() + " errors, first: " + r.firstError(),
       memory == null ? "" : String.format(Locale.ROOT, "%nnode memory after the run: heap %.1f MiB%s",
         memory.getLong("heap_used_bytes", 0L) / 1048576.0, memory.containsKey("rss_bytes")
           ? String.format(Locale.ROOT, ", resident %.1f MiB", memory.getLong("rss_bytes") / 1048576.0) : ""));
   }
 
-  private String paceNote(LoadGenerator.Result r) {
+  private static String paceNote(LoadGenerator.Result r, Long rate) {
     if (rate == null) {
       return "";
     }
@@ -301,15 +346,15 @@ final class BenchCommand implements Callable<Integer> {
       + " pace, so these latencies include the wait of requests that were due but could not be sent yet");
   }
 
-  private JsonObject toJson(LoadGenerator.Result r, JsonObject memory) {
+  private static JsonObject toJson(LoadGenerator.Result r, JsonObject memory, LoadPlan plan) {
     JsonObject json = new JsonObject().put("op", r.op()).put("requests", r.requests()).put("errors", r.errors())
       .put("seconds", r.seconds()).put("rps", r.rps())
       .put("p50_ms", r.percentileMs(50)).put("p99_ms", r.percentileMs(99)).put("p999_ms", r.percentileMs(99.9))
       .put("max_ms", r.maxMs())
-      .put("connections", connections).put("pipeline", pipeline).put("value_bytes", valueSize)
-      .put("warmup_s", warmup == null ? 0 : warmup.toMillis() / 1000.0)
-      .put("rate", rate == null ? 0 : rate).put("server", redis ? "redis" : "node")
-      .put("keys", r.op().equals("aggregate") ? keysPerAggregate : 1).put("first_error", r.firstError());
+      .put("connections", plan.connections()).put("pipeline", plan.pipeline()).put("value_bytes", plan.valueSize())
+      .put("warmup_s", plan.warmup() == null ? 0 : plan.warmup().toMillis() / 1000.0)
+      .put("rate", plan.rate() == null ? 0 : plan.rate()).put("server", plan.redis() ? "redis" : "node")
+      .put("keys", r.op().equals("aggregate") ? plan.keysPerAggregate() : 1).put("first_error", r.firstError());
     if (memory != null) {
       json.put("node_memory", memory);
     }
@@ -343,7 +388,7 @@ final class BenchCommand implements Callable<Integer> {
           default -> Duration.ofSeconds(amount);
         };
       } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-        throw new picocli.CommandLine.TypeConversionException(
+        throw new TypeConversionException(
           "\"" + text + "\" is not a time; write it as 90s, 10m or 1h");
       }
     }

@@ -3,10 +3,13 @@ package io.multiverse9.config;
 import io.multiverse9.protocol.Address;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -142,7 +145,7 @@ public final class SettingsParser {
     String key = nonEmpty(tls.getValue("key"), "tls.key");
     String ca = tls.containsKey("ca") ? nonEmpty(tls.getValue("ca"), "tls.ca") : null;
     for (String[] file : new String[][] {{"tls.cert", cert}, {"tls.key", key}, {"tls.ca", ca}}) {
-      if (file[1] != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file[1]))) {
+      if (file[1] != null && !Files.isReadable(Path.of(file[1]))) {
         throw new SettingsException(file[0], "cannot read " + file[1]);
       }
     }
@@ -157,7 +160,7 @@ public final class SettingsParser {
     if (!(value instanceof JsonArray array) || array.isEmpty()) {
       throw new SettingsException("roles", "must be a non-empty list of " + Settings.ALL_ROLES);
     }
-    Set<String> roles = new java.util.TreeSet<>();
+    Set<String> roles = new TreeSet<>();
     for (Object role : array) {
       if (!Settings.ALL_ROLES.contains(role)) {
         throw new SettingsException("roles", "unknown role " + role + "; the roles are " + Settings.ALL_ROLES);

@@ -3,6 +3,7 @@ package io.multiverse9.metrics;
 import io.multiverse9.config.MetricsLimits;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsHolder;
+import io.multiverse9.protocol.Address;
 import io.multiverse9.storage.StorageClient;
 import io.multiverse9.storage.StorageVerticle;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ public final class MetricsVerticle extends VerticleBase {
   private final Map<HttpConnection, Long> headDeadlines = new IdentityHashMap<>();
   private long headTimeoutMs;
   private HttpServer server;
+  private volatile Address bound;
 
   public MetricsVerticle(SettingsHolder settings, BooleanSupplier listening) {
     this.settings = settings;
@@ -70,7 +72,13 @@ public final class MetricsVerticle extends VerticleBase {
           default -> request.response().setStatusCode(404).end("try /metrics or /health\n");
         }
       });
-    return server.listen(now.metricsAddr().port(), now.metricsAddr().host());
+    return server.listen(now.metricsAddr().port(), now.metricsAddr().host())
+      .onSuccess(listening -> bound = new Address(now.metricsAddr().host(), listening.actualPort()));
+  }
+
+  /** Where the server listens, port 0 resolved; {@code null} before it does. */
+  public Address boundAddress() {
+    return bound;
   }
 
   private void admit(HttpConnection connection, int maxConnections) {

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.Status;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +47,7 @@ public final class NodeMetrics {
         .register(REGISTRY);
       TIMERS[row][status.ordinal()] = timer;
     }
-    timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public static void storageError() {

@@ -49,6 +49,7 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
   private String nodeDeployment;
   private String peerDeployment;
   private String metricsDeployment;
+  private MetricsVerticle metrics;
   private Future<Void> shuttingDown;
   private final ConnectionCounter connections = new ConnectionCounter();
   private final BufferedBytes nodeHolds = new BufferedBytes(() -> settings.get().limits().maxBufferedBytes());
@@ -58,6 +59,11 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
   /** The settings in force, with the port actually bound; {@code null} before start completes. */
   public Settings settings() {
     return settings == null ? null : settings.get();
+  }
+
+  /** Where metrics are served, port 0 resolved; {@code null} without {@code metrics.addr} or before start. */
+  public Address metricsAddress() {
+    return metrics == null ? null : metrics.boundAddress();
   }
 
   @Override
@@ -169,7 +175,8 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
     if (configured.metricsAddr() == null) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new MetricsVerticle(settings, () -> nodeDeployment != null))
+    metrics = new MetricsVerticle(settings, () -> nodeDeployment != null);
+    return vertx.deployVerticle(metrics)
       .map(id -> {
         metricsDeployment = id;
         return null;
@@ -290,7 +297,7 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
       + " (prefix \"" + s.keyPrefix() + "\"), verticles node=" + s.verticles().node()
       + " storage=" + s.verticles().storage() + " peer=" + s.verticles().peer()
       + (vertx.isNativeTransportEnabled() ? ", epoll transport" : ", NIO transport")
-      + (s.metricsAddr() == null ? "" : ", metrics on http://" + s.metricsAddr() + "/metrics")
+      + (s.metricsAddr() == null ? "" : ", metrics on http://" + metricsAddress() + "/metrics")
       + (s.roles().equals(Settings.ALL_ROLES) ? "" : ", roles " + s.roles());
   }
 }

@@ -11,7 +11,8 @@ public enum Status {
   INTERNAL(0x0006),
   BUSY(0x0007);
 
-  private static final Status[] BY_CODE = values();
+  /** Indexed by wire code, not by ordinal: the codes are the contract, the declaration order is not. */
+  private static final Status[] BY_CODE = byCode();
 
   private final int code;
 
@@ -26,5 +27,17 @@ public enum Status {
   /** The status for a wire value, or {@code null} when unknown. */
   public static Status valueOf(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+  }
+
+  private static Status[] byCode() {
+    int highest = 0;
+    for (Status status : values()) {
+      highest = Math.max(highest, status.code);
+    }
+    Status[] table = new Status[highest + 1];
+    for (Status status : values()) {
+      table[status.code] = status;
+    }
+    return table;
   }
 }

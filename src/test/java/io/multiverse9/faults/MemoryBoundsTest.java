@@ -131,10 +131,10 @@ class MemoryBoundsTest {
    */
   @Test
   void aPipeliningClientThatNeverReadsIsBoundedThenClosedByTheIdleTimeout() throws Exception {
-    int metricsPort = NodeProcess.freePort("127.0.0.1");
     JsonObject settings = settings().put("limits", new JsonObject().put("idle_timeout_s", 3))
-      .put("metrics", new JsonObject().put("addr", "127.0.0.1:" + metricsPort));
+      .put("metrics", new JsonObject().put("addr", "127.0.0.1:0"));
     try (NodeProcess node = NodeProcess.start(dir, settings)) {
+      int metricsPort = node.metricsPort();
       String key;
       try (WireClient client = new WireClient(node.host(), node.port())) {
         key = client.call(1, new byte[64 * 1024]).text();
@@ -242,12 +242,12 @@ class MemoryBoundsTest {
    */
   @Test
   void allConnectionsTogetherStopAtMaxBufferedBytes() throws Exception {
-    int metricsPort = NodeProcess.freePort("127.0.0.1");
     JsonObject settings = settings()
-      .put("metrics", new JsonObject().put("addr", "127.0.0.1:" + metricsPort))
+      .put("metrics", new JsonObject().put("addr", "127.0.0.1:0"))
       .put("limits", new JsonObject().put("max_buffered_bytes", 4 * 1024 * 1024)
         .put("max_pending_bytes", 256 * 1024 * 1024).put("max_pipeline", 1_000_000));
     try (NodeProcess node = NodeProcess.start(dir, settings)) {
+      int metricsPort = node.metricsPort();
       byte[] ping = WireClient.frame(5, new byte[1024]);
       ByteBuffer burst = ByteBuffer.allocate(ping.length * 64);
       while (burst.hasRemaining()) {

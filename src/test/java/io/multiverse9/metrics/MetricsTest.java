@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.storage.RedisServerProcess;
-import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonObject;
@@ -33,10 +32,10 @@ class MetricsTest {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     RedisServerProcess redis = RedisServerProcess.start(dir, false);
     try {
-      int metricsPort = NodeProcess.freePort("127.0.0.1");
       TestNode node = TestNode.start(vertx, TestNode.settings(redis.uri())
-        .put("metrics", new JsonObject().put("addr", "127.0.0.1:" + metricsPort))
+        .put("metrics", new JsonObject().put("addr", "127.0.0.1:0"))
         .put("limits", new JsonObject().put("storage_timeout_ms", 1000)));
+      int metricsPort = node.metricsPort();
       try (WireClient client = node.connect()) {
         assertEquals(0, client.call(5, "ping").status());
         assertEquals(0, client.call(1, "value").status());
@@ -66,10 +65,11 @@ class MetricsTest {
   // --- SPEC 1.6: whoever reaches metrics.addr holds bounded resources ---
 
   /** A node on the shared test Redis whose metrics listener has the given bounds. */
-  static TestNode nodeWithMetrics(io.vertx.core.Vertx vertx, int metricsPort, int idleTimeoutS, int maxConnections) {
+  /** Starts a node with metrics on a port of the system's choosing, and returns that port. */
+  static int nodeWithMetrics(io.vertx.core.Vertx vertx, int idleTimeoutS, int maxConnections) {
     return TestNode.start(vertx, TestNode.settings(io.multiverse9.support.TestRedis.get().uri())
-      .put("metrics", new JsonObject().put("addr", "127.0.0.1:" + metricsPort)
-        .put("idle_timeout_s", idleTimeoutS).put("max_connections", maxConnections)));
+      .put("metrics", new JsonObject().put("addr", "127.0.0.1:0")
+        .put("idle_timeout_s", idleTimeoutS).put("max_connections", maxConnections))).metricsPort();
   }
 
   static java.net.Socket open(int port) throws Exception {
@@ -99,8 +99,7 @@ class MetricsTest {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
     try {
-      int metricsPort = NodeProcess.freePort("127.0.0.1");
-      nodeWithMetrics(vertx, metricsPort, 30, 4);
+      int metricsPort = nodeWithMetrics(vertx, 30, 4);
       for (int i = 0; i < 4; i++) {
         held.add(open(metricsPort));
       }
@@ -162,8 +161,7 @@ class MetricsTest {
   void slowAndSilentClientsAreCutOffByTheIdleTimeout() throws Exception {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      int metricsPort = NodeProcess.freePort("127.0.0.1");
-      nodeWithMetrics(vertx, metricsPort, 1, 64);
+      int metricsPort = nodeWithMetrics(vertx, 1, 64);
       // a request head that never ends
       long closedAfter = millisUntilATrickleIsClosed(metricsPort, "GET /metrics HTTP/1.1\r\nX-Slow: ");
       assertTrue(closedAfter < 5_000, "a trickled head closed after " + closedAfter + " ms, not about 1 s");
@@ -184,8 +182,7 @@ class MetricsTest {
   void aRequestHeadOverTheBoundIsRefused() throws Exception {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      int metricsPort = NodeProcess.freePort("127.0.0.1");
-      nodeWithMetrics(vertx, metricsPort, 30, 64);
+      int metricsPort = nodeWithMetrics(vertx, 30, 64);
       try (java.net.Socket socket = open(metricsPort)) {
         socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nX-Big: " + "x".repeat(16 * 1024) + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));

@@ -103,25 +103,21 @@ class FederationTest {
     keeperAcceptor.setDaemon(true);
     keeperAcceptor.start();
 
-    String addrA = "127.0.0.2:" + NodeProcess.freePort("127.0.0.2");
-    String addrB = "127.0.0.3:" + NodeProcess.freePort("127.0.0.3");
-    String addrC = "127.0.0.4:" + NodeProcess.freePort("127.0.0.4");
     String addrSilent = "127.0.0.6:" + silent.getLocalPort();
     String addrGarbage = "127.0.0.7:" + garbage.getLocalPort();
-    JsonObject sa = settings("node-a", addrA, "token-a", new JsonArray().add(addrB)
-      .add(new JsonObject().put("addr", addrC).put("token", "token-c")).add(addrSilent).add(addrGarbage)
+    // C lists nobody, so it takes a port of the system's choosing, and B then A name the port it bound. A and B
+    // list each other: one of them has to be named before it starts, so A alone keeps a port found free before
+    c = start("node-c", settings("node-c", "127.0.0.4:0", "token-c", new JsonArray()));
+    // C comes back on the same address in aKilledPeerTurnsOnlyItsEntriesUnavailable
+    settingsC = settings("node-c", c.addr(), "token-c", new JsonArray());
+    String addrA = "127.0.0.2:" + NodeProcess.freePort("127.0.0.2");
+    b = start("node-b", settings("node-b", "127.0.0.3:0", "token-b", new JsonArray().add(addrA)
+      .add(new JsonObject().put("addr", c.addr()).put("token", "not-token-c"))));
+    settingsA = settings("node-a", addrA, "token-a", new JsonArray().add(b.addr())
+      .add(new JsonObject().put("addr", c.addr()).put("token", "token-c")).add(addrSilent).add(addrGarbage)
       .add(new JsonObject().put("addr", keeperAddr()).put("token", "first-secret")))
       .put("config_scan_ms", 200);
-    settingsA = sa;
-    JsonObject sb = settings("node-b", addrB, "token-b", new JsonArray().add(addrA)
-      .add(new JsonObject().put("addr", addrC).put("token", "not-token-c")));
-    JsonObject sc = settings("node-c", addrC, "token-c", new JsonArray());
-    settingsC = sc;
-    // start the three JVMs side by side
-    CompletableFuture<NodeProcess> fa = start("node-a", sa), fb = start("node-b", sb), fc = start("node-c", sc);
-    a = fa.get(120, TimeUnit.SECONDS);
-    b = fb.get(120, TimeUnit.SECONDS);
-    c = fc.get(120, TimeUnit.SECONDS);
+    a = start("node-a", settingsA);
   }
 
   /** A peer that answers every request with a frame that is not an AGGREGATE answer. */
@@ -191,14 +187,9 @@ class FederationTest {
     }
   }
 
-  static CompletableFuture<NodeProcess> start(String name, JsonObject settings) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return NodeProcess.start(dir.resolve(name), settings);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+  /** A node at debug level, so that tokensNeverAppearInLogs reads all that the node could log. */
+  static NodeProcess start(String name, JsonObject settings) throws IOException {
+    return NodeProcess.start(dir.resolve(name), settings, "-d");
   }
 
   @AfterAll
@@ -349,12 +340,24 @@ class FederationTest {
     }
   }
 
+  /**
+   * The nodes log at debug level, and the check first makes sure it reads the lines where a token would show:
+   * each start line (the settings the node runs on), and B's AUTH to C that C refused (B sent C the wrong token).
+   */
   @Test
   @Order(6)
   void tokensNeverAppearInLogs() {
     for (NodeProcess node : new NodeProcess[] {a, b, c}) {
+      List<String> output = node.output();
+      assertTrue(output.stream().anyMatch(line -> line.contains("listening on " + node.addr())),
+        "the start line: " + output);
+      assertTrue(output.stream().anyMatch(line -> line.contains(" DEBUG ")), "debug records: " + output);
+    }
+    assertTrue(b.output().stream().anyMatch(line -> line.contains("closing connection to " + c.addr())
+      && line.contains("AUTH refused")), "B's refused AUTH to C: " + b.output());
+    for (NodeProcess node : new NodeProcess[] {a, b, c}) {
       for (String line : node.output()) {
-        assertTrue(!line.contains("token-") , "a token in the log: " + line);
+        assertTrue(!line.contains("token-"), "a token in the log: " + line);
       }
     }
   }
@@ -376,7 +379,7 @@ class FederationTest {
       assertTrue(ms < PEER_TIMEOUT_MS + 3000, "answered after " + ms + " ms");
 
       // C comes back on the same address and data: the pool opens a new connection and C's value is there
-      c = NodeProcess.start(dir.resolve("node-c-again"), settingsC);
+      c = NodeProcess.start(dir.resolve("node-c-again"), settingsC, "-d");
       long deadline = System.currentTimeMillis() + 20_000;
       Entry again;
       do {

@@ -22,17 +22,21 @@ import java.util.regex.Pattern;
 public final class NodeProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+),");
+  private static final Pattern METRICS = Pattern.compile("metrics on http://\\S+:(\\d+)/metrics");
 
   private final Process process;
   private final List<String> output;
   private final String host;
   private final int port;
+  /** From the start line; -1 without {@code metrics.addr}. */
+  private final int metricsPort;
 
-  private NodeProcess(Process process, List<String> output, String host, int port) {
+  private NodeProcess(Process process, List<String> output, String host, int port, int metricsPort) {
     this.process = process;
     this.output = output;
     this.host = host;
     this.port = port;
+    this.metricsPort = metricsPort;
   }
 
   /** Starts the JVM running {@code Main args...} in {@code workDir}, output merged. */
@@ -52,10 +56,15 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Writes the settings, runs the node and waits for its start line. */
   public static NodeProcess start(Path dir, JsonObject settings) throws IOException {
+    return start(dir, settings, new String[0]);
+  }
+
+  /** Writes the settings, runs the node with {@code runOptions} added (e.g. {@code -d}) and waits for its start line. */
+  public static NodeProcess start(Path dir, JsonObject settings, String... runOptions) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve("settings.json");
     Files.writeString(file, settings.encodePrettily());
-    return start(dir, file, Map.of());
+    return start(dir, file, Map.of(), runOptions);
   }
 
   /**
@@ -63,7 +72,14 @@ public final class NodeProcess implements AutoCloseable {
    * its environment (as a container's {@code -e} would), and waits for its start line.
    */
   public static NodeProcess start(Path dir, Path settings, Map<String, String> env) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(javaCommand("run", "-s", settings.toString())).directory(dir.toFile())
+    return start(dir, settings, env, new String[0]);
+  }
+
+  private static NodeProcess start(Path dir, Path settings, Map<String, String> env, String... runOptions)
+    throws IOException {
+    List<String> args = new ArrayList<>(List.of("run", "-s", settings.toString()));
+    args.addAll(List.of(runOptions));
+    ProcessBuilder builder = new ProcessBuilder(javaCommand(args.toArray(String[]::new))).directory(dir.toFile())
       .redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
@@ -76,7 +92,9 @@ public final class NodeProcess implements AutoCloseable {
         Thread drain = new Thread(() -> drain(out, output), "node-output-" + process.pid());
         drain.setDaemon(true);
         drain.start();
-        return new NodeProcess(process, output, m.group(1), Integer.parseInt(m.group(2)));
+        Matcher metrics = METRICS.matcher(line);
+        int metricsPort = metrics.find() ? Integer.parseInt(metrics.group(1)) : -1;
+        return new NodeProcess(process, output, m.group(1), Integer.parseInt(m.group(2)), metricsPort);
       }
     }
     throw new IllegalStateException("the node ended without its start line: " + output);
@@ -100,7 +118,11 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** A port that is free on {@code host} right now. */
+  /**
+   * A port that is free on {@code host} right now, and may be taken by another process before the node binds it:
+   * only for an address that must be known before its node starts (a {@code nodes} entry naming it); else give
+   * the node port 0 and read {@link #port()} or {@link #metricsPort()}.
+   */
   public static int freePort(String host) throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return probe.getLocalPort();
@@ -117,6 +139,14 @@ public final class NodeProcess implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The port metrics are served on, as the start line names it (port 0 resolved). */
+  public int metricsPort() {
+    if (metricsPort < 0) {
+      throw new IllegalStateException("the node serves no metrics: " + output);
+    }
+    return metricsPort;
   }
 
   public List<String> output() {

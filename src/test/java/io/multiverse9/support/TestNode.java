@@ -57,6 +57,11 @@ public final class TestNode implements AutoCloseable {
     return settings().addr().port();
   }
 
+  /** The port metrics are served on (a {@code metrics.addr} of port 0 resolved). */
+  public int metricsPort() {
+    return node.metricsAddress().port();
+  }
+
   public WireClient connect() throws java.io.IOException {
     return new WireClient("127.0.0.1", port());
   }

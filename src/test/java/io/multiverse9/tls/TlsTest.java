@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.multiverse9.client.ClientOptions;
 import io.multiverse9.client.Mv9Client;
 import io.multiverse9.protocol.EntryStatus;
-import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
@@ -102,10 +101,11 @@ class TlsTest {
 
   @Test
   void peersTalkTlsAndAcknowledgeEachOtherByCertificate() throws Exception {
-    int portB = NodeProcess.freePort("127.0.0.1");
-    JsonObject settingsB = closed(nodeB, bundle).put("addr", "127.0.0.1:" + portB);
-    JsonObject settingsA = closed(nodeA, bundle).put("nodes", new JsonArray().add("127.0.0.1:" + portB));
-    try (TestNode b = TestNode.start(vertx, settingsB); TestNode a = TestNode.start(vertx, settingsA)) {
+    // B first, on a port of the system's choosing, which A's nodes then name
+    try (TestNode b = TestNode.start(vertx, closed(nodeB, bundle));
+         TestNode a = TestNode.start(vertx, closed(nodeA, bundle)
+           .put("nodes", new JsonArray().add("127.0.0.1:" + b.port())))) {
+      int portB = b.port();
       Mv9Client toB = connect(portB, nodeB, client);
       String key = toB.create(Buffer.buffer("on B")).await(10, TimeUnit.SECONDS);
       toB.close();
