@@ -63,7 +63,7 @@ class StorageBatchTest {
   @Test
   void callsOfOneTurnTravelAsOneBatchAndEachGetsItsAnswer() throws Exception {
     Settings settings = settings(TestRedis.get().uri());
-    vertx.deployVerticle(new StorageVerticle(settings)).await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
     List<Object> results = inOneTurn(settings, storage -> {
       List<Future<?>> calls = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
@@ -95,7 +95,7 @@ class StorageBatchTest {
   @Test
   void whenRedisIsDownEveryCallOfTheBatchFailsUnavailable() throws Exception {
     Settings settings = settings("redis://127.0.0.1:1");
-    vertx.deployVerticle(new StorageVerticle(settings)).await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
     List<Throwable> failures = inOneTurn(settings, storage -> {
       List<Future<?>> calls = List.of(storage.create(Buffer.buffer("a")), storage.fetch(List.of(
         "01ARZ3NDEKTSV4RRFFQ69G5FAV")), storage.ping());
