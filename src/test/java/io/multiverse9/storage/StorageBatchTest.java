@@ -108,4 +108,17 @@ class StorageBatchTest {
       assertEquals(Status.UNAVAILABLE, e.status(), e.getMessage());
     }
   }
+
+  @Test
+  void aRequestStorageDoesNotKnowIsAnsweredInternalAndTheRestOfItsBatchAsUsual() throws Exception {
+    Settings settings = settings(TestRedis.get().uri());
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
+    StorageRequest.Batch nested = new StorageRequest.Batch(List.of(new StorageRequest.Ping()));
+    StorageReply.Outcomes outcomes = vertx.eventBus().<StorageReply.Outcomes>request(StorageVerticle.address(
+        settings), new StorageRequest.Batch(List.of(nested, new StorageRequest.Ping())))
+      .await(30, TimeUnit.SECONDS).body();
+    StorageReply.Failed failed = assertInstanceOf(StorageReply.Failed.class, outcomes.replies().get(0));
+    assertEquals(Status.INTERNAL.code(), failed.status(), failed.message());
+    assertInstanceOf(StorageReply.Pong.class, outcomes.replies().get(1));
+  }
 }
