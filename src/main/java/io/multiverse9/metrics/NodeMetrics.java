@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * The node's own meters, in one Prometheus registry per JVM; Vert.x's metrics (connections, event bus, Redis
  * pool) go to the same registry when the node runs with {@code run} (see {@link #registry()}). Meter names:
- * {@code mv9_requests_seconds{opcode,status}}, {@code mv9_connections}, {@code mv9_storage_errors_total},
+ * {@code mv9_requests_seconds{opcode,status}}, {@code mv9_connections}, {@code mv9_storage_errors_total} (through {@link NodeStorageMeters}),
  * {@code mv9_peer_requests_total{peer,outcome}}, {@code mv9_peer_connections{peer}}.
  */
 public final class NodeMetrics {
@@ -48,11 +48,6 @@ public final class NodeMetrics {
       TIMERS[row][status.ordinal()] = timer;
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);
-  }
-
-  public static void storageError() {
-    Counter.builder("mv9_storage_errors").description("Storage requests that failed (Redis unreachable, timeouts)")
-      .register(REGISTRY).increment();
   }
 
   public static void peerRequest(String peer, String outcome) {

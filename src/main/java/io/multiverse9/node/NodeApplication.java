@@ -7,6 +7,7 @@ import io.multiverse9.config.SettingsParser;
 import io.multiverse9.config.SettingsWatcher;
 import io.multiverse9.metrics.MetricsVerticle;
 import io.multiverse9.metrics.NodeMetrics;
+import io.multiverse9.metrics.NodeStorageMeters;
 import io.multiverse9.peer.PeerVerticle;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.storage.EmbeddedRedis;
@@ -231,7 +232,7 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
   }
 
   private Future<Settings> deployStorage(Settings resolved) {
-    return vertx.deployVerticle(() -> new StorageVerticle(resolved),
+    return vertx.deployVerticle(() -> new StorageVerticle(resolved, new NodeStorageMeters()),
         new DeploymentOptions().setInstances(resolved.verticles().storage()))
       .map(id -> {
         storageDeployment = id;

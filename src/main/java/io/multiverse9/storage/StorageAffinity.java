@@ -6,10 +6,14 @@ import io.vertx.core.shareddata.LocalMap;
 /**
  * Lets a node verticle hand its storage requests to a storage verticle on its own event loop, when there is
  * one: the event-bus message then stays on that thread (no wake-up of another thread, no context switch), and
- * the requests of one event-loop turn leave for Redis in one write. Each storage verticle also listens on an
- * address named after its event-loop thread; with as many event loops as storage verticles (the default: one
- * per core) every loop has one. Where none shares the caller's thread (another JVM of a cluster, a worker
+ * the requests of one event-loop turn leave for Redis in one write. Each storage verticle also listens on a
+ * local address named after its event-loop thread; with as many event loops as storage verticles (the default:
+ * one per core) every loop has one. Where none shares the caller's thread (another JVM of a cluster, a worker
  * thread, fewer storage verticles than loops) requests go to the node's shared storage address as before.
+ *
+ * <p>The thread is named by its id, not its name: ids are unique in the JVM and cannot change, where a name is
+ * whatever a thread factory or a {@code setName} made it. Why the thread and not the caller's context: see
+ * docs/DESIGN.md, "Storage".
  */
 public final class StorageAffinity {
 
@@ -20,7 +24,7 @@ public final class StorageAffinity {
 
   /** The address of the storage verticles on the current thread's event loop. */
   static String onThisThread(String address) {
-    return address + "@" + Thread.currentThread().getName();
+    return address + "@" + Thread.currentThread().getId();
   }
 
   /** Called on the storage verticle's event loop once it listens on {@link #onThisThread}. */

@@ -2,8 +2,10 @@ package io.multiverse9.storage;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.multiverse9.protocol.Status;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,15 +14,16 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The node's view of storage: typed calls that travel over the event bus to a {@link StorageVerticle}. Every
  * failure is a {@link StorageException} carrying the status to answer with.
  *
  * <p>The calls made in one turn of the owning verticle's event loop travel as one event-bus message (a
- * {@link StorageRequest.Batch}): with pipelined clients or many connections a turn makes dozens, and each
- * request/reply costs a reply handler, a timer and a delivery. A call waits at most until the tasks already
- * queued on the loop have run. Calls from any other thread go on their own.
+ * {@link StorageRequest.Batch}, see {@link TurnBatch}): with pipelined clients or many connections a turn makes
+ * dozens, and each request/reply costs a reply handler, a timer and a delivery. Calls from any other thread go
+ * on their own.
  */
 public final class StorageClient {
 
@@ -29,9 +32,46 @@ public final class StorageClient {
   private final DeliveryOptions delivery;
   private final long timeoutMs;
   private final Context context;
-  private List<Pending> pending = new ArrayList<>();
+  private final TurnBatch<Pending<?>> turn;
 
-  private record Pending(StorageRequest request, Promise<Object> answer) {
+  /**
+   * One call waiting for its reply, with how to take its result out of the reply type its request is answered
+   * with (a {@code Create} always with a {@code Created}, and so on).
+   */
+  private static final class Pending<T> implements Handler<AsyncResult<StorageReply>> {
+
+    final StorageRequest request;
+    final Promise<T> answer = Promise.promise();
+    final Function<StorageReply, T> result;
+
+    Pending(StorageRequest request, Function<StorageReply, T> result) {
+      this.request = request;
+      this.result = result;
+    }
+
+    @Override
+    public void handle(AsyncResult<StorageReply> reply) {
+      if (reply.failed()) {
+        answer.fail(reply.cause());
+      } else {
+        complete(reply.result());
+      }
+    }
+
+    void complete(StorageReply reply) {
+      if (reply instanceof StorageReply.Failed failed) {
+        answer.fail(failed.toException());
+        return;
+      }
+      T value;
+      try {
+        value = result.apply(reply);
+      } catch (ClassCastException wrongType) {
+        answer.fail(new StorageException(Status.INTERNAL, "storage answered " + request + " with " + reply));
+        return;
+      }
+      answer.complete(value);
+    }
   }
 
   /** Call on the event loop of the verticle that will use this client. */
@@ -43,68 +83,61 @@ public final class StorageClient {
     // storage bounds its own Redis calls by storageTimeoutMs; this only catches a storage verticle that vanished
     this.timeoutMs = storageTimeoutMs + 1000;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.turn = new TurnBatch<>(context, this::flush);
   }
 
   /** Stores a value under a fresh monotonic ULID, drawn now: keys sort in the order of these calls. */
   public Future<String> create(Buffer value) {
-    return send(new StorageRequest.Create(UlidCreator.getMonotonicUlid().toString(), value));
+    return send(new StorageRequest.Create(UlidCreator.getMonotonicUlid().toString(), value),
+      reply -> ((StorageReply.Created) reply).key());
   }
 
   public Future<Long> remove(List<String> keys) {
-    return send(new StorageRequest.Remove(keys));
+    return send(new StorageRequest.Remove(keys), reply -> ((StorageReply.Removed) reply).count());
   }
 
   public Future<List<Buffer>> fetch(List<String> keys) {
-    return this.<StorageRequest.Values>send(new StorageRequest.Fetch(keys)).map(StorageRequest.Values::values);
+    return send(new StorageRequest.Fetch(keys), reply -> ((StorageReply.Values) reply).values());
   }
 
   /** Succeeds when Redis answers a PING. */
   public Future<Void> ping() {
-    return this.<String>send(new StorageRequest.Ping()).mapEmpty();
+    return send(new StorageRequest.Ping(), reply -> null);
   }
 
-  @SuppressWarnings("unchecked")
-  private <T> Future<T> send(StorageRequest request) {
-    if (Vertx.currentContext() != context) {
-      return sendNow(request);
+  private <T> Future<T> send(StorageRequest request, Function<StorageReply, T> result) {
+    Pending<T> pending = new Pending<>(request, result);
+    if (Vertx.currentContext() == context) {
+      turn.add(pending);
+    } else {
+      this.<StorageReply>sendNow(request).onComplete(pending);
     }
-    if (pending.isEmpty()) {
-      context.runOnContext(v -> flush());
-    }
-    Promise<Object> answer = Promise.promise();
-    pending.add(new Pending(request, answer));
-    return (Future<T>) answer.future();
+    return pending.answer.future();
   }
 
-  private void flush() {
-    List<Pending> batch = pending;
-    pending = new ArrayList<>(Math.max(4, batch.size()));
+  private void flush(List<Pending<?>> batch) {
     if (batch.size() == 1) {
-      Pending only = batch.get(0);
-      sendNow(only.request()).onComplete(only.answer());
+      Pending<?> only = batch.get(0);
+      this.<StorageReply>sendNow(only.request).onComplete(only);
       return;
     }
     List<StorageRequest> requests = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
-      requests.add(p.request());
+    for (Pending<?> p : batch) {
+      requests.add(p.request);
     }
-    this.<StorageRequest.Outcomes>sendNow(new StorageRequest.Batch(requests)).onComplete(ar -> {
+    this.<StorageReply.Outcomes>sendNow(new StorageRequest.Batch(requests)).onComplete(ar -> {
       for (int i = 0; i < batch.size(); i++) {
-        Promise<Object> answer = batch.get(i).answer();
         if (ar.failed()) {
-          answer.fail(ar.cause());
-        } else if (ar.result().outcomes().get(i) instanceof StorageRequest.Failure failure) {
-          Status status = Status.valueOf(failure.status());
-          answer.fail(new StorageException(status == null ? Status.INTERNAL : status, failure.message()));
+          batch.get(i).answer.fail(ar.cause());
         } else {
-          answer.complete(ar.result().outcomes().get(i));
+          batch.get(i).complete(ar.result().replies().get(i));
         }
       }
     });
   }
 
-  private <T> Future<T> sendNow(StorageRequest request) {
-    return vertx.eventBus().<T>request(StorageAffinity.choose(vertx, address), request, delivery)
+  private <R> Future<R> sendNow(StorageRequest request) {
+    return vertx.eventBus().<R>request(StorageAffinity.choose(vertx, address), request, delivery)
       .map(Message::body)
       .recover(e -> Future.failedFuture(translate(e)));
   }
@@ -123,7 +156,7 @@ public final class StorageClient {
           return new StorageException(Status.UNAVAILABLE, "storage is not running on this node");
         }
         default -> {
-          return new StorageException(Status.INTERNAL, "storage request failed: " + re.getMessage());
+          return new StorageException(Status.INTERNAL, "storage request failed: " + e.getMessage());
         }
       }
     }

@@ -8,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The event-bus codecs of {@link StorageRequest} and its replies. */
+/** The event-bus codecs of {@link StorageRequest} and {@link StorageReply}. */
 final class StorageCodecs {
 
   private StorageCodecs() {
@@ -24,7 +24,6 @@ final class StorageCodecs {
       in -> (StorageRequest.Fetch) readRequest(in));
     BusCodec.register(vertx, StorageRequest.Ping.class, StorageCodecs::writeRequest,
       in -> (StorageRequest.Ping) readRequest(in));
-    BusCodec.register(vertx, StorageRequest.Values.class, StorageCodecs::writeValues, StorageCodecs::readValues);
     BusCodec.register(vertx, StorageRequest.Batch.class, (out, m) -> {
       out.appendInt(m.requests().size());
       m.requests().forEach(r -> writeRequest(out, r));
@@ -36,28 +35,37 @@ final class StorageCodecs {
       }
       return new StorageRequest.Batch(requests);
     });
-    BusCodec.register(vertx, StorageRequest.Outcomes.class, (out, m) -> {
-      out.appendInt(m.outcomes().size());
-      m.outcomes().forEach(o -> writeOutcome(out, o));
+    BusCodec.register(vertx, StorageReply.Created.class, StorageCodecs::writeReply,
+      in -> (StorageReply.Created) readReply(in));
+    BusCodec.register(vertx, StorageReply.Removed.class, StorageCodecs::writeReply,
+      in -> (StorageReply.Removed) readReply(in));
+    BusCodec.register(vertx, StorageReply.Values.class, StorageCodecs::writeReply,
+      in -> (StorageReply.Values) readReply(in));
+    BusCodec.register(vertx, StorageReply.Pong.class, StorageCodecs::writeReply,
+      in -> (StorageReply.Pong) readReply(in));
+    BusCodec.register(vertx, StorageReply.Outcomes.class, (out, m) -> {
+      out.appendInt(m.replies().size());
+      m.replies().forEach(r -> writeReply(out, r));
     }, in -> {
       int count = in.readInt();
-      List<Object> outcomes = new ArrayList<>(count);
+      List<StorageReply> replies = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        outcomes.add(readOutcome(in));
+        replies.add(readReply(in));
       }
-      return new StorageRequest.Outcomes(outcomes);
+      return new StorageReply.Outcomes(replies);
     });
   }
 
-  // Between JVMs a request or an outcome travels as a tag byte and its fields.
+  // Between JVMs a request or a reply travels as a tag byte and its fields.
   private static final byte CREATE = 1;
   private static final byte REMOVE = 2;
   private static final byte FETCH = 3;
   private static final byte PING = 4;
-  private static final byte KEY_OR_TEXT = 1;
-  private static final byte COUNT = 2;
+  private static final byte CREATED = 1;
+  private static final byte REMOVED = 2;
   private static final byte VALUES = 3;
-  private static final byte FAILURE = 4;
+  private static final byte FAILED = 4;
+  private static final byte PONG = 5;
 
   private static void writeRequest(Buffer out, StorageRequest request) {
     if (request instanceof StorageRequest.Create c) {
@@ -88,45 +96,43 @@ final class StorageCodecs {
     };
   }
 
-  private static void writeOutcome(Buffer out, Object outcome) {
-    if (outcome instanceof String text) {
-      out.appendByte(KEY_OR_TEXT);
-      Wire.string(out, text);
-    } else if (outcome instanceof Long count) {
-      out.appendByte(COUNT).appendLong(count);
-    } else if (outcome instanceof StorageRequest.Values values) {
-      out.appendByte(VALUES);
-      writeValues(out, values);
-    } else if (outcome instanceof StorageRequest.Failure failure) {
-      out.appendByte(FAILURE).appendInt(failure.status());
-      Wire.string(out, failure.message());
+  private static void writeReply(Buffer out, StorageReply reply) {
+    if (reply instanceof StorageReply.Created created) {
+      out.appendByte(CREATED);
+      Wire.string(out, created.key());
+    } else if (reply instanceof StorageReply.Removed removed) {
+      out.appendByte(REMOVED).appendLong(removed.count());
+    } else if (reply instanceof StorageReply.Values values) {
+      out.appendByte(VALUES).appendInt(values.values().size());
+      values.values().forEach(v -> Wire.buffer(out, v));
+    } else if (reply instanceof StorageReply.Failed failed) {
+      out.appendByte(FAILED).appendInt(failed.status());
+      Wire.string(out, failed.message());
+    } else if (reply instanceof StorageReply.Pong) {
+      out.appendByte(PONG);
     } else {
-      throw new IllegalArgumentException("a batch cannot answer " + outcome);
+      throw new IllegalArgumentException("unknown storage reply " + reply);
     }
   }
 
-  private static Object readOutcome(WireReader in) {
+  private static StorageReply readReply(WireReader in) {
     byte tag = in.readByte();
     return switch (tag) {
-      case KEY_OR_TEXT -> in.readString();
-      case COUNT -> in.readLong();
+      case CREATED -> new StorageReply.Created(in.readString());
+      case REMOVED -> new StorageReply.Removed(in.readLong());
       case VALUES -> readValues(in);
-      case FAILURE -> new StorageRequest.Failure(in.readInt(), in.readString());
-      default -> throw new IllegalArgumentException("unknown storage outcome tag " + tag);
+      case FAILED -> new StorageReply.Failed(in.readInt(), in.readString());
+      case PONG -> StorageReply.Pong.PONG;
+      default -> throw new IllegalArgumentException("unknown storage reply tag " + tag);
     };
   }
 
-  private static void writeValues(Buffer out, StorageRequest.Values m) {
-    out.appendInt(m.values().size());
-    m.values().forEach(v -> Wire.buffer(out, v));
-  }
-
-  private static StorageRequest.Values readValues(WireReader in) {
+  private static StorageReply.Values readValues(WireReader in) {
     int count = in.readInt();
     List<Buffer> values = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       values.add(in.readBuffer());
     }
-    return new StorageRequest.Values(values);
+    return new StorageReply.Values(values);
   }
 }

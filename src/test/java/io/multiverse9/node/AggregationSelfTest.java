@@ -11,6 +11,7 @@ import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Reply;
 import io.multiverse9.storage.StorageClient;
+import io.multiverse9.storage.StorageMeters;
 import io.multiverse9.storage.StorageVerticle;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
@@ -40,7 +41,7 @@ class AggregationSelfTest {
     vertx = Vertx.vertx();
     settings = new SettingsParser(warning -> { }).parse(TestNode.settings(TestRedis.get().uri())
       .put("addr", "127.0.0.1:7001"));
-    vertx.deployVerticle(new StorageVerticle(settings)).await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
     key = onALoop(storage -> storage.create(Buffer.buffer("stored here")));
   }
 

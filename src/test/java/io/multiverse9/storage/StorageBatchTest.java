@@ -63,7 +63,7 @@ class StorageBatchTest {
   @Test
   void callsOfOneTurnTravelAsOneBatchAndEachGetsItsAnswer() throws Exception {
     Settings settings = settings(TestRedis.get().uri());
-    vertx.deployVerticle(new StorageVerticle(settings)).await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
     List<Object> results = inOneTurn(settings, storage -> {
       List<Future<?>> calls = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
@@ -95,7 +95,7 @@ class StorageBatchTest {
   @Test
   void whenRedisIsDownEveryCallOfTheBatchFailsUnavailable() throws Exception {
     Settings settings = settings("redis://127.0.0.1:1");
-    vertx.deployVerticle(new StorageVerticle(settings)).await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
     List<Throwable> failures = inOneTurn(settings, storage -> {
       List<Future<?>> calls = List.of(storage.create(Buffer.buffer("a")), storage.fetch(List.of(
         "01ARZ3NDEKTSV4RRFFQ69G5FAV")), storage.ping());
@@ -107,5 +107,18 @@ class StorageBatchTest {
       StorageException e = assertInstanceOf(StorageException.class, failure);
       assertEquals(Status.UNAVAILABLE, e.status(), e.getMessage());
     }
+  }
+
+  @Test
+  void aRequestStorageDoesNotKnowIsAnsweredInternalAndTheRestOfItsBatchAsUsual() throws Exception {
+    Settings settings = settings(TestRedis.get().uri());
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
+    StorageRequest.Batch nested = new StorageRequest.Batch(List.of(new StorageRequest.Ping()));
+    StorageReply.Outcomes outcomes = vertx.eventBus().<StorageReply.Outcomes>request(StorageVerticle.address(
+        settings), new StorageRequest.Batch(List.of(nested, new StorageRequest.Ping())))
+      .await(30, TimeUnit.SECONDS).body();
+    StorageReply.Failed failed = assertInstanceOf(StorageReply.Failed.class, outcomes.replies().get(0));
+    assertEquals(Status.INTERNAL.code(), failed.status(), failed.message());
+    assertInstanceOf(StorageReply.Pong.class, outcomes.replies().get(1));
   }
 }

@@ -1,0 +1,35 @@
+package io.multiverse9.storage;
+
+import io.multiverse9.config.RedisTopology;
+import io.multiverse9.config.Settings;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
+
+/** The Redis client options for a node's {@code redis} topology: standalone, cluster or sentinel. */
+final class RedisOptionsFactory {
+
+  private RedisOptionsFactory() {
+  }
+
+  static RedisOptions create(Settings settings) {
+    int timeout = settings.limits().storageTimeoutMs();
+    RedisOptions options = new RedisOptions();
+    RedisTopology topology = settings.redis();
+    switch (topology.type()) {
+      case "cluster" -> options.setType(RedisClientType.CLUSTER).setEndpoints(topology.endpoints());
+      case "sentinel" -> options.setType(RedisClientType.SENTINEL).setEndpoints(topology.endpoints())
+        .setMasterName(topology.masterName()).setRole(RedisRole.MASTER);
+      default -> options.setConnectionString(settings.redisUri());
+    }
+    return options
+      .setMaxPoolSize(8)
+      .setMaxPoolWaiting(4096)
+      .setMaxWaitingHandlers(4096)
+      .setNetClientOptions(new NetClientOptions()
+        .setConnectTimeout(timeout)
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true));
+  }
+}

@@ -1,0 +1,138 @@
+package io.multiverse9.storage;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import io.multiverse9.config.Settings;
+import io.multiverse9.protocol.Status;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one storage request as Redis commands (SPEC 2) and answers with its typed reply. Each value is one Redis
+ * string at {@code key_prefix + KEY}, written with {@code SET ... NX}; reads are one {@code MGET}; removal is
+ * {@code UNLINK}. Every command is bounded by {@code limits.storage_timeout_ms}. Confined to the storage
+ * verticle's context.
+ */
+final class StorageCommands {
+
+  private static final int CREATE_ATTEMPTS = 3;
+
+  private final RedisKeys keys;
+  private final boolean cluster;
+  private final long timeoutMs;
+  private final RedisConnectionHolder connection;
+  private final CommandBatcher batcher;
+
+  StorageCommands(Context context, Settings settings, RedisConnectionHolder connection) {
+    this.keys = new RedisKeys(settings.keyPrefix());
+    this.cluster = settings.redis().isCluster();
+    this.timeoutMs = settings.limits().storageTimeoutMs();
+    this.connection = connection;
+    this.batcher = new CommandBatcher(context, connection, timeoutMs);
+  }
+
+  /**
+   * The reply to {@code request}, or a failure: a {@link StorageException} with the status to answer for what
+   * is our own mistake, anything else when Redis could not be used.
+   */
+  Future<? extends StorageReply> run(StorageRequest request) {
+    if (request instanceof StorageRequest.Create create) {
+      return create(create.key(), create.value(), CREATE_ATTEMPTS);
+    } else if (request instanceof StorageRequest.Remove remove) {
+      return remove(remove.keys());
+    } else if (request instanceof StorageRequest.Fetch fetch) {
+      return fetch(fetch.keys());
+    } else if (request instanceof StorageRequest.Ping) {
+      return ping();
+    }
+    // a Batch inside a batch, or a request type added without its command here
+    return Future.failedFuture(new StorageException(Status.INTERNAL, "unknown storage request " + request));
+  }
+
+  Future<StorageReply.Pong> ping() {
+    return call(Request.cmd(Command.PING)).map(pong -> StorageReply.Pong.PONG);
+  }
+
+  private Future<StorageReply.Created> create(String key, Buffer value, int attemptsLeft) {
+    return call(Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX"))
+      .compose(reply -> {
+        if (reply != null) {
+          return Future.succeededFuture(new StorageReply.Created(key));
+        }
+        // NX refused: the key exists already (another writer on this prefix); never overwrite, take a new key
+        if (attemptsLeft > 1) {
+          return create(UlidCreator.getMonotonicUlid().toString(), value, attemptsLeft - 1);
+        }
+        // monotonic ULIDs do not repeat: three taken in a row means someone else writes our keys
+        return Future.failedFuture(new StorageException(Status.INTERNAL,
+          "no fresh key after " + CREATE_ATTEMPTS + " attempts"));
+      });
+  }
+
+  private Future<StorageReply.Removed> remove(List<String> removed) {
+    // in a Redis Cluster the client splits DEL across slots and adds the counts; it cannot do so for UNLINK
+    Request unlink = Request.cmd(cluster ? Command.DEL : Command.UNLINK);
+    for (String key : removed) {
+      unlink.arg(keys.of(key));
+    }
+    return call(unlink).map(count -> new StorageReply.Removed(count.toLong()));
+  }
+
+  private Future<StorageReply.Values> fetch(List<String> fetched) {
+    if (fetched.isEmpty()) {
+      return Future.succeededFuture(new StorageReply.Values(List.of()));
+    }
+    if (cluster) {
+      return fetchEach(fetched);
+    }
+    Request mget = Request.cmd(Command.MGET);
+    for (String key : fetched) {
+      mget.arg(keys.of(key));
+    }
+    return call(mget).map(reply -> {
+      List<Buffer> values = new ArrayList<>(fetched.size());
+      for (int i = 0; i < fetched.size(); i++) {
+        Response value = reply.get(i);
+        values.add(value == null ? null : value.toBuffer());
+      }
+      return new StorageReply.Values(values);
+    });
+  }
+
+  // In a Redis Cluster the client splits an MGET by slot but joins the parts in slot order, not key order, so
+  // each key is read with its own GET (pipelined on the pooled connections) and the answers kept in key order.
+  private Future<StorageReply.Values> fetchEach(List<String> fetched) {
+    List<Future<Response>> gets = new ArrayList<>(fetched.size());
+    for (String key : fetched) {
+      gets.add(call(Request.cmd(Command.GET).arg(keys.of(key))));
+    }
+    return Future.all(gets).map(all -> {
+      List<Buffer> values = new ArrayList<>(fetched.size());
+      for (Future<Response> get : gets) {
+        values.add(get.result() == null ? null : get.result().toBuffer());
+      }
+      return new StorageReply.Values(values);
+    });
+  }
+
+  // Commands go out pipelined on the verticle's own connection, those of one event-loop turn in one batch: no
+  // pool hand-off and no write per command. A command that fails (no answer in time, connection lost, an error
+  // reply) drops the connection, so that the next command starts on a fresh one. A Redis Cluster connection
+  // cannot batch keys of different slots, so there each command goes on its own.
+  private Future<Response> call(Request request) {
+    if (!cluster) {
+      return batcher.send(request);
+    }
+    Future<RedisConnection> current = connection.get();
+    return current.compose(c -> c.send(request))
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .onFailure(e -> connection.drop(current));
+  }
+}
