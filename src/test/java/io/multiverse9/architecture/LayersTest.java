@@ -47,9 +47,7 @@ class LayersTest {
     List.of("cli"));
 
   /** Uses that break the order today; each one is removed with the work that ends it. */
-  static final Set<String> KNOWN_EXCEPTIONS = Set.of(
-    "storage -> metrics" // issue 16: storage receives its metrics (being fixed)
-  );
+  static final Set<String> KNOWN_EXCEPTIONS = Set.of();
 
   static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+io\\.multiverse9\\.([a-z][a-z0-9_.]*)\\s*;");
   /** A reference to a class (or a wildcard) of one of our packages: the package is the lower-case part. */
