@@ -18,10 +18,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -259,14 +261,14 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
         settings.set(resolved.boundTo(bound));
         return null;
       })
-      .recover(e -> attempts > 1 && e instanceof java.net.BindException
+      .recover(e -> attempts > 1 && e instanceof BindException
         ? listen(resolved, attempts - 1)
         : Future.failedFuture(e instanceof IOException ? new IllegalStateException(cannotListen(bound, e)) : e));
   }
 
   /** One line naming addr and what to do, in place of the socket's "Address already in use" (SPEC 4). */
   private static String cannotListen(Address addr, Throwable e) {
-    String reason = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    String reason = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
     String prefix = "cannot listen on addr " + addr + ": ";
     if (reason.contains("address already in use")) {
       return prefix + "address already in use; another process holds it — stop it or change addr";

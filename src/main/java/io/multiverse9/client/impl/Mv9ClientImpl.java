@@ -17,7 +17,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -25,11 +28,11 @@ import java.util.List;
 public final class Mv9ClientImpl implements Mv9Client {
 
   private final FrameChannel channel;
-  private final io.vertx.core.net.NetClient netClient;
+  private final NetClient netClient;
   private final long timeoutMs;
   private final Context context;
 
-  private Mv9ClientImpl(FrameChannel channel, io.vertx.core.net.NetClient netClient, long timeoutMs,
+  private Mv9ClientImpl(FrameChannel channel, NetClient netClient, long timeoutMs,
                         Context context) {
     this.channel = channel;
     this.netClient = netClient;
@@ -44,13 +47,13 @@ public final class Mv9ClientImpl implements Mv9Client {
     if (options.tls() != null) {
       ClientOptions.Tls tls = options.tls();
       netOptions.setSsl(true).setHostnameVerificationAlgorithm("")
-        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(tls.caPath()));
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caPath()));
       if (tls.certPath() != null) {
-        netOptions.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(tls.certPath())
+        netOptions.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath())
           .setKeyPath(tls.keyPath()));
       }
     }
-    io.vertx.core.net.NetClient netClient = vertx.createNetClient(netOptions);
+    NetClient netClient = vertx.createNetClient(netOptions);
     return netClient.connect(options.port(), options.host())
       .recover(e -> {
         netClient.close();
