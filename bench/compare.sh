@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # multiverse9 beside Redis itself, on one machine, in one run: starts a Redis and a node on it, then runs
 # redis-benchmark and our `bench` with the same connections, pipeline depth and value size, and prints the ratio
-# of each pair (ours / Redis). CREATE is set against two baselines: redis-benchmark -t set (overwrites one key)
+# of each pair (ours / Redis), then, when twemproxy (Debian package nutcracker) is installed, the node beside
+# twemproxy in front of the same Redis, both driven by our bench (bench --redis for twemproxy). CREATE is set against two baselines: redis-benchmark -t set (overwrites one key)
 # and SET NX of fresh random keys of the same length, which is what a CREATE asks of Redis. Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
 # The node runs THREADS node verticles and as many storage verticles (default: the number of cores, which is
@@ -123,4 +124,42 @@ for name, r, o in pairs:
     print(f"{name:32} {r['rps']:12.0f} {o['rps']:12.0f} {o['rps']/r['rps']:6.2f} "
           f"{r['p50']:8.3f}/{r['p99']:<9.3f} {o['p50']:8.3f}/{o['p99']:<9.3f} {o['p99']/r['p99']:9.2f}"
           + (f"  ({o['errors']} errors)" if o['errors'] else ""))
+PY
+
+# twemproxy (Debian package nutcracker), the proxy a user puts in front of Redis today, in front of the same Redis,
+# driven by the same load generator as the node (bench --redis: SET NX of new keys, GET as MGET of 1, MGET of 10).
+if ! command -v nutcracker >/dev/null; then
+  echo "twemproxy: not installed, skipped (Debian: apt-get install nutcracker)"
+  exit 0
+fi
+twem_port=7197
+cat > "$work/twemproxy.yml" <<YML
+mv9:
+  listen: 127.0.0.1:$twem_port
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  auto_eject_hosts: false
+  timeout: 2000
+  servers:
+   - 127.0.0.1:$redis_port:1
+YML
+nutcracker -c "$work/twemproxy.yml" -o "$work/twemproxy.log" -a 127.0.0.1 -s 22299 > /dev/null 2>&1 &
+until redis-cli -p $twem_port ping >/dev/null 2>&1; do sleep 0.1; done
+twem_measured() { bench_json --redis -p $twem_port --warmup 3s "$@"; }
+redis-cli -p $redis_port FLUSHALL >/dev/null
+twem_create=$(twem_measured -n "$requests" -t create | tail -1)
+twem_agg1=$(twem_measured -n "$requests" -t aggregate --keys 1 | tail -1)
+twem_agg10=$(twem_measured -n "$requests" -t aggregate --keys 10 | tail -1)
+echo "twemproxy $(nutcracker --version 2>&1 | head -1 | awk '{print $NF}') in front of the same Redis, by bench --redis with the node's flags:"
+python3 - "$twem_create" "$create_json" "$twem_agg1" "$agg1_json" "$twem_agg10" "$agg10_json" <<'PY'
+import json, sys
+rows = [("SET NX new keys vs CREATE", sys.argv[1], sys.argv[2]), ("GET vs AGGREGATE 1 key", sys.argv[3], sys.argv[4]),
+        ("MGET 10 vs AGGREGATE 10 keys", sys.argv[5], sys.argv[6])]
+print(f"{'workload':32} {'twem req/s':>12} {'mv9 req/s':>12} {'ratio':>6} {'twem p50/p99 ms':>18} {'mv9 p50/p99 ms':>18} {'p99 ratio':>9}")
+for name, t, o in rows:
+    t, o = json.loads(t), json.loads(o)
+    print(f"{name:32} {t['rps']:12.0f} {o['rps']:12.0f} {o['rps']/t['rps']:6.2f} "
+          f"{t['p50_ms']:8.3f}/{t['p99_ms']:<9.3f} {o['p50_ms']:8.3f}/{o['p99_ms']:<9.3f} {o['p99_ms']/t['p99_ms']:9.2f}"
+          + (f"  ({t['errors']} + {o['errors']} errors)" if t['errors'] or o['errors'] else ""))
 PY
