@@ -57,47 +57,9 @@ class MemoryBoundsTest {
     JsonObject settings = settings().put("trust_loopback", false)
       .put("limits", new JsonObject().put("max_buffered_bytes", 96 * 1024 * 1024));
     try (NodeProcess node = NodeProcess.start(dir, settings)) {
-      byte[] ping = WireClient.frame(5, new byte[1024]);
-      ByteBuffer burst = ByteBuffer.allocate(ping.length * 64);
-      while (burst.hasRemaining()) {
-        burst.put(ping);
-      }
-      List<SocketChannel> flood = new ArrayList<>();
-      long sent = 0;
-      try (Selector selector = Selector.open()) {
-        for (int i = 0; i < 150; i++) {
-          SocketChannel channel = SocketChannel.open();
-          channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-          channel.connect(new InetSocketAddress(node.host(), node.port()));
-          channel.configureBlocking(false);
-          channel.register(selector, SelectionKey.OP_WRITE, burst.duplicate().flip());
-          flood.add(channel);
-        }
-        long end = System.currentTimeMillis() + 12_000;
-        long nextCheck = System.currentTimeMillis() + 2_000;
-        while (System.currentTimeMillis() < end) {
-          selector.select(200);
-          for (SelectionKey key : selector.selectedKeys()) {
-            ByteBuffer data = (ByteBuffer) key.attachment();
-            try {
-              sent += ((SocketChannel) key.channel()).write(data);
-            } catch (IOException closed) {
-              key.cancel();
-            }
-            if (!data.hasRemaining()) {
-              data.rewind();
-            }
-          }
-          selector.selectedKeys().clear();
-          if (System.currentTimeMillis() > nextCheck) {
-            assertServes(node, "during the flood, after " + sent / 1024 / 1024 + " MiB sent");
-            nextCheck = System.currentTimeMillis() + 2_000;
-          }
-        }
-      } finally {
-        for (SocketChannel channel : flood) {
-          channel.close();
-        }
+      try (PingFlood flood = new PingFlood(node, 150)) {
+        flood.run(12_000, 2_000, sent -> assertServes(node, "during the flood, after " + sent / 1024 / 1024
+          + " MiB sent"));
       }
       assertServes(node, "after the flood");
       assertNoOutOfMemory(node);
@@ -248,46 +210,12 @@ class MemoryBoundsTest {
         .put("max_pending_bytes", 256 * 1024 * 1024).put("max_pipeline", 1_000_000));
     try (NodeProcess node = NodeProcess.start(dir, settings)) {
       int metricsPort = node.metricsPort();
-      byte[] ping = WireClient.frame(5, new byte[1024]);
-      ByteBuffer burst = ByteBuffer.allocate(ping.length * 64);
-      while (burst.hasRemaining()) {
-        burst.put(ping);
+      long[] peak = {0};
+      try (PingFlood flood = new PingFlood(node, 20)) {
+        flood.run(6_000, 250, sent -> peak[0] = Math.max(peak[0], gauge(metricsPort, "mv9_buffered_bytes")));
       }
-      List<SocketChannel> clients = new ArrayList<>();
-      long peak = 0;
-      try (Selector selector = Selector.open()) {
-        for (int i = 0; i < 20; i++) {
-          SocketChannel channel = SocketChannel.open();
-          channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-          channel.connect(new InetSocketAddress(node.host(), node.port()));
-          channel.configureBlocking(false);
-          channel.register(selector, SelectionKey.OP_WRITE, burst.duplicate().flip());
-          clients.add(channel);
-        }
-        long end = System.currentTimeMillis() + 6_000;
-        long nextScrape = 0;
-        while (System.currentTimeMillis() < end) {
-          selector.select(100);
-          for (SelectionKey key : selector.selectedKeys()) {
-            ByteBuffer data = (ByteBuffer) key.attachment();
-            ((SocketChannel) key.channel()).write(data);
-            if (!data.hasRemaining()) {
-              data.rewind();
-            }
-          }
-          selector.selectedKeys().clear();
-          if (System.currentTimeMillis() > nextScrape) {
-            peak = Math.max(peak, gauge(metricsPort, "mv9_buffered_bytes"));
-            nextScrape = System.currentTimeMillis() + 250;
-          }
-        }
-      } finally {
-        for (SocketChannel channel : clients) {
-          channel.close();
-        }
-      }
-      assertTrue(peak > 3 * 1024 * 1024, "the clients never made the node hold much: " + peak);
-      assertTrue(peak < 16 * 1024 * 1024, "20 connections made the node hold " + peak + " bytes with "
+      assertTrue(peak[0] > 3 * 1024 * 1024, "the clients never made the node hold much: " + peak[0]);
+      assertTrue(peak[0] < 16 * 1024 * 1024, "20 connections made the node hold " + peak[0] + " bytes with "
         + "max_buffered_bytes 4 MiB");
       assertServes(node, "after");
     }
@@ -318,5 +246,66 @@ class MemoryBoundsTest {
   private static void assertNoOutOfMemory(NodeProcess node) {
     assertFalse(node.output().stream().anyMatch(line -> line.contains("OutOfMemoryError")),
       "the node ran out of memory: " + node.output());
+  }
+
+  /** What a flood checks as it goes, with the bytes sent so far. */
+  interface Check {
+    void at(long sent) throws Exception;
+  }
+
+  /** Connections that send 1 KiB PINGs as fast as the node takes them, with tiny receive buffers, and never read. */
+  static final class PingFlood implements AutoCloseable {
+    private final Selector selector = Selector.open();
+    private final List<SocketChannel> channels = new ArrayList<>();
+
+    PingFlood(NodeProcess node, int connections) throws IOException {
+      byte[] ping = WireClient.frame(5, new byte[1024]);
+      ByteBuffer burst = ByteBuffer.allocate(ping.length * 64);
+      while (burst.hasRemaining()) {
+        burst.put(ping);
+      }
+      for (int i = 0; i < connections; i++) {
+        SocketChannel channel = SocketChannel.open();
+        channels.add(channel);
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        channel.connect(new InetSocketAddress(node.host(), node.port()));
+        channel.configureBlocking(false);
+        channel.register(selector, SelectionKey.OP_WRITE, burst.duplicate().flip());
+      }
+    }
+
+    /** Sends for {@code millis}, running {@code check} every {@code everyMillis}. */
+    void run(long millis, long everyMillis, Check check) throws Exception {
+      long sent = 0;
+      long end = System.currentTimeMillis() + millis;
+      long next = System.currentTimeMillis() + everyMillis;
+      while (System.currentTimeMillis() < end) {
+        selector.select(100);
+        for (SelectionKey key : selector.selectedKeys()) {
+          ByteBuffer data = (ByteBuffer) key.attachment();
+          try {
+            sent += ((SocketChannel) key.channel()).write(data);
+          } catch (IOException closed) {
+            key.cancel();
+          }
+          if (!data.hasRemaining()) {
+            data.rewind();
+          }
+        }
+        selector.selectedKeys().clear();
+        if (System.currentTimeMillis() > next) {
+          check.at(sent);
+          next = System.currentTimeMillis() + everyMillis;
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (SocketChannel channel : channels) {
+        channel.close();
+      }
+      selector.close();
+    }
   }
 }
