@@ -83,6 +83,7 @@ class DeployFilesTest {
     parser.parse(Files.readString(DEPLOY.resolve("docker/node.json")));
     String unit = Files.readString(DEPLOY.resolve("systemd/multiverse9.service"));
     assertTrue(unit.contains("ExecStart=") && unit.contains("User=multiverse9") && unit.contains("KillSignal=SIGTERM"));
+    assertTrue(unit.contains("KillMode=mixed"), "SIGTERM to the node alone, which drains and then stops its Redis");
     assertTrue(warnings.isEmpty(), warnings.toString());
   }
 
