@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # AGGREGATE of N keys spread over two peers vs N keys stored locally, measured in one run on one machine.
 # Starts three nodes (127.0.0.2, .3, .4, each with its own embedded Redis), loads node A with `bench`, prints
-# both results and the ratio. Usage: bench/aggregate-remote.sh [KEYS] [REQUESTS] [CONNECTIONS]
+# both results and the ratio. Then, when twemproxy (Debian package nutcracker) is installed, the scatter-gather it
+# does for a user: MGET of N keys through twemproxy in front of three Redis shards, loaded by `bench --redis` with
+# the same flags, beside the node's AGGREGATE over its two peers.
+# Usage: bench/aggregate-remote.sh [KEYS] [REQUESTS] [CONNECTIONS]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 keys=${1:-100}; requests=${2:-20000}; connections=${3:-10}
@@ -42,3 +45,47 @@ print(f"AGGREGATE {l['keys']} keys: local {l['rps']:.0f} req/s p50 {l['p50_ms']:
       f"over two peers {r['rps']:.0f} req/s p50 {r['p50_ms']:.3f} ms; "
       f"throughput ratio remote/local {r['rps']/l['rps']:.2f}, p50 ratio {r['p50_ms']/l['p50_ms']:.2f}")
 PY
+
+if ! command -v nutcracker >/dev/null; then
+  echo "twemproxy: not installed, skipped (Debian: apt-get install nutcracker)"
+  exit 0
+fi
+redis_server=$(command -v redis-server || true)
+if [ -z "$redis_server" ]; then # the one bundled in the jar
+  unzip -p target/multiverse9.jar redis-server-6.2.6-v5-linux-amd64 > "$work/redis-server"
+  chmod +x "$work/redis-server"; redis_server="$work/redis-server"
+fi
+servers=""
+for port in 6391 6392 6393; do
+  "$redis_server" --port $port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis-$port.log" 2>&1 &
+  servers="$servers   - 127.0.0.1:$port:1
+"
+done
+cat > "$work/twemproxy.yml" <<YML
+shards:
+  listen: 127.0.0.1:7196
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  auto_eject_hosts: false
+  timeout: 2000
+  servers:
+$servers
+YML
+nutcracker -c "$work/twemproxy.yml" -o "$work/twemproxy.log" -a 127.0.0.1 -s 22298 > /dev/null 2>&1 &
+for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/7196) 2>/dev/null && break; sleep 0.1; done
+twem() { # requests
+  java -jar target/multiverse9.jar bench --redis -h 127.0.0.1 -p 7196 -t aggregate --keys "$keys" \
+    -n "$1" -c "$connections" --json
+}
+twem 2000 > /dev/null 2>&1
+twem_json=$(twem "$requests" 2>/dev/null)
+echo "twemproxy, MGET of $keys keys over three Redis shards: $twem_json"
+python3 - "$remote_json" "$twem_json" <<'PY' 2>/dev/null || true
+import json, sys
+r, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(f"scatter-gather of {t['keys']} keys: node over two peers {r['rps']:.0f} req/s p50 {r['p50_ms']:.3f} ms; "
+      f"twemproxy over three shards {t['rps']:.0f} req/s p50 {t['p50_ms']:.3f} ms; "
+      f"throughput ratio node/twemproxy {r['rps']/t['rps']:.2f}, p50 ratio {r['p50_ms']/t['p50_ms']:.2f}")
+PY
+
