@@ -50,30 +50,12 @@ if ! command -v nutcracker >/dev/null; then
   echo "twemproxy: not installed, skipped (Debian: apt-get install nutcracker)"
   exit 0
 fi
-redis_server=$(command -v redis-server || true)
-if [ -z "$redis_server" ]; then # the one bundled in the jar
-  unzip -p target/multiverse9.jar redis-server-6.2.6-v5-linux-amd64 > "$work/redis-server"
-  chmod +x "$work/redis-server"; redis_server="$work/redis-server"
-fi
-servers=""
+source "$here/bench/lib.sh"
+redis_server=$(redis_server_binary)
 for port in 6391 6392 6393; do
   "$redis_server" --port $port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis-$port.log" 2>&1 &
-  servers="$servers   - 127.0.0.1:$port:1
-"
 done
-cat > "$work/twemproxy.yml" <<YML
-shards:
-  listen: 127.0.0.1:7196
-  hash: fnv1a_64
-  distribution: ketama
-  redis: true
-  auto_eject_hosts: false
-  timeout: 2000
-  servers:
-$servers
-YML
-nutcracker -c "$work/twemproxy.yml" -o "$work/twemproxy.log" -a 127.0.0.1 -s 22298 > /dev/null 2>&1 &
-for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/7196) 2>/dev/null && break; sleep 0.1; done
+start_twemproxy 7196 22298 6391 6392 6393
 twem() { # requests
   java -jar target/multiverse9.jar bench --redis -h 127.0.0.1 -p 7196 -t aggregate --keys "$keys" \
     -n "$1" -c "$connections" --json

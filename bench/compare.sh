@@ -36,11 +36,8 @@ cd "$here"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
-redis_server=$(command -v redis-server || true)
-if [ -z "$redis_server" ]; then # the one bundled in the jar
-  unzip -p target/multiverse9.jar redis-server-6.2.6-v5-linux-amd64 > "$work/redis-server"
-  chmod +x "$work/redis-server"; redis_server="$work/redis-server"
-fi
+source "$here/bench/lib.sh"
+redis_server=$(redis_server_binary)
 redis_port=6399; node_port=7199
 "$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
 until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done
@@ -133,19 +130,7 @@ if ! command -v nutcracker >/dev/null; then
   exit 0
 fi
 twem_port=7197
-cat > "$work/twemproxy.yml" <<YML
-mv9:
-  listen: 127.0.0.1:$twem_port
-  hash: fnv1a_64
-  distribution: ketama
-  redis: true
-  auto_eject_hosts: false
-  timeout: 2000
-  servers:
-   - 127.0.0.1:$redis_port:1
-YML
-nutcracker -c "$work/twemproxy.yml" -o "$work/twemproxy.log" -a 127.0.0.1 -s 22299 > /dev/null 2>&1 &
-until redis-cli -p $twem_port ping >/dev/null 2>&1; do sleep 0.1; done
+start_twemproxy $twem_port 22299 $redis_port
 twem_measured() { bench_json --redis -p $twem_port --warmup 3s "$@"; }
 redis-cli -p $redis_port FLUSHALL >/dev/null
 twem_create=$(twem_measured -n "$requests" -t create | tail -1)

@@ -23,11 +23,8 @@ cd "$here"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
-redis_server=$(command -v redis-server || true)
-if [ -z "$redis_server" ]; then # the one bundled in the jar
-  unzip -p target/multiverse9.jar redis-server-6.2.6-v5-linux-amd64 > "$work/redis-server"
-  chmod +x "$work/redis-server"; redis_server="$work/redis-server"
-fi
+source "$here/bench/lib.sh"
+redis_server=$(redis_server_binary)
 redis_port=6396; node_port=7196
 "$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
 until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done

@@ -62,10 +62,7 @@ public final class NodeVerticle extends VerticleBase {
     server = vertx.createNetServer(serverOptions(now)).connectHandler(this::onConnect);
     // idle connections are found here rather than by the server option, so that a new limits.idle_timeout_s
     // applies to open connections too
-    idleSweep = vertx.setPeriodic(1000, id -> {
-      closeIdle();
-      wakeAll(); // in case a wake-up was missed, as when the limit itself changed
-    });
+    idleSweep = vertx.setPeriodic(1000, id -> sweep());
     nodeHolds.whenDrained(wakeOnDrain);
     return server.listen(bindTo.port(), bindTo.host());
   }
@@ -95,12 +92,19 @@ public final class NodeVerticle extends VerticleBase {
     return options;
   }
 
-  private void closeIdle() {
+  /**
+   * Every second, in one pass: closes idle connections, and wakes those that stopped for the node-wide limit in
+   * case a wake-up was missed, as when the limit itself changed.
+   */
+  private void sweep() {
     long idle = TimeUnit.SECONDS.toNanos(settings.get().limits().idleTimeoutS());
     long now = System.nanoTime();
+    boolean drained = !nodeHolds.over();
     for (Connection connection : List.copyOf(open)) {
       if (connection.idleFor(idle, now)) {
         connection.closeIdle();
+      } else if (drained) {
+        connection.nodeDrained();
       }
     }
   }

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +71,7 @@ class EmbeddedRedisRestartTest {
       }
 
       assertNotEquals(killedPid, redisPid(), "a new redis-server runs");
-      assertArrayEquals("written before the kill".getBytes(StandardCharsets.UTF_8), value(client, created.text()),
+      assertArrayEquals("written before the kill".getBytes(StandardCharsets.UTF_8), client.foundValue(created.text()),
         "the new server loaded the append-only file");
       List<String> output = node.output();
       assertTrue(output.stream().anyMatch(line -> line.contains("WARNING") && line.contains("redis-server")
@@ -186,12 +185,4 @@ class EmbeddedRedisRestartTest {
     }
   }
 
-  static byte[] value(WireClient client, String key) throws Exception {
-    ByteBuffer in = ByteBuffer.wrap(client.call(3, key).payload());
-    assertEquals(0, in.get(), "FOUND");
-    in.position(in.position() + 2 + key.length());
-    byte[] data = new byte[in.getInt()];
-    in.get(data);
-    return data;
-  }
 }

@@ -9,7 +9,6 @@ import io.multiverse9.support.TestNode;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -47,14 +46,6 @@ class EmbeddedRedisTest {
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "redis-server " + pid + " lives on");
   }
 
-  static byte[] value(WireClient client, String key) throws Exception {
-    ByteBuffer in = ByteBuffer.wrap(client.call(3, key).payload());
-    assertEquals(0, in.get(), "FOUND");
-    in.position(in.position() + 2 + key.length());
-    byte[] data = new byte[in.getInt()];
-    in.get(data);
-    return data;
-  }
 
   @Test
   void valuesSurviveARestartAndTheServerStopsWithTheNode() throws Exception {
@@ -71,7 +62,7 @@ class EmbeddedRedisTest {
     awaitExit(pid);
 
     try (TestNode node = TestNode.start(vertx, settings); WireClient client = node.connect()) {
-      assertArrayEquals("persisted".getBytes(), value(client, key));
+      assertArrayEquals("persisted".getBytes(), client.foundValue(key));
     }
   }
 

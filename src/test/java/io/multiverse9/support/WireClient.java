@@ -85,6 +85,16 @@ public final class WireClient implements AutoCloseable {
     return new Frame(status, payload);
   }
 
+  /** AGGREGATE of one key, which must be FOUND: its value. */
+  public byte[] foundValue(String key) throws IOException {
+    ByteBuffer in = ByteBuffer.wrap(call(3, key).payload());
+    assertEquals(0, in.get(), "FOUND");
+    in.position(in.position() + 2 + key.length());
+    byte[] data = new byte[in.getInt()];
+    in.get(data);
+    return data;
+  }
+
   public String readLine() throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
