@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
-# AGGREGATE of N keys spread over two peers vs N keys stored locally, measured in one run on one machine.
-# Starts three nodes (127.0.0.2, .3, .4, each with its own embedded Redis), loads node A with `bench`, prints
-# both results and the ratio. Then, when twemproxy (Debian package nutcracker) is installed, the scatter-gather it
-# does for a user: MGET of N keys through twemproxy in front of three Redis shards, loaded by `bench --redis` with
-# the same flags, beside the node's AGGREGATE over its two peers.
-# Usage: bench/aggregate-remote.sh [KEYS] [REQUESTS] [CONNECTIONS]
+# AGGREGATE of many keys, on one node and spread over its peers, beside twemproxy doing the same for a user, in one
+# run on one machine. Starts three nodes (127.0.0.2, .3, .4, each with its own embedded Redis and launcher.sh's JVM
+# flags), warms each path up, and loads node A with `bench`: N keys stored on A, then N keys spread over its two
+# peers. Then, when twemproxy (Debian package nutcracker) is installed: MGET of N keys through twemproxy in front
+# of one Redis (beside the local AGGREGATE) and in front of three Redis shards (beside the AGGREGATE over peers),
+# loaded by `bench --redis` with the same flags.
+#
+# Every result also says how much CPU each process spent per request (user + system, from /proc): on a machine
+# whose cores all of these processes share, the throughput of a run is the machine's capacity divided by the
+# sum of those, and the figures say who spends it.
+#
+# Usage: bench/aggregate-remote.sh [KEYS] [REQUESTS] [CONNECTIONS] [WARMUP_SECONDS]   (100 20000 10 10)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-keys=${1:-100}; requests=${2:-20000}; connections=${3:-10}
+keys=${1:-100}; requests=${2:-20000}; connections=${3:-10}; warmup=${4:-10}
+command -v python3 >/dev/null || { echo "aggregate-remote.sh: needs python3" >&2; exit 1; }
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 cd "$here"
-[ -f target/multiverse9.jar ] || ./launcher.sh --version >/dev/null
+./launcher.sh --version >/dev/null # builds the jar if it is missing or stale, before any node starts
+source "$here/bench/lib.sh"
 
 node() { # name addr nodes-json
   cat > "$work/$1.json" <<JSON
 {"name":"$1","redis_uri":"embedded","version":"0.1.0","perms":{"open_metadata":true,"open_interactions":false},
  "addr":"$2","nodes":$3,"data_dir":"$work/$1","verticles":{"node":1,"storage":1}}
 JSON
-  java -jar target/multiverse9.jar run -s "$work/$1.json" > "$work/$1.log" 2>&1 &
+  ./launcher.sh run -s "$work/$1.json" > "$work/$1.log" 2>&1 &
+  eval "pid_$1=$!"
 }
 node a 127.0.0.2:7101 '["127.0.0.3:7102","127.0.0.4:7103"]'
 node b 127.0.0.3:7102 '["127.0.0.2:7101"]'
@@ -25,20 +34,43 @@ node c 127.0.0.4:7103 '["127.0.0.2:7101"]'
 for log in a b c; do
   until grep -q "listening on" "$work/$log.log" 2>/dev/null; do sleep 0.2; done
 done
+redis_of() { ps -o pid= --ppid "$1" | tr -d ' '; } # the embedded redis-server a node started
+redis_a=$(redis_of "$pid_a"); redis_b=$(redis_of "$pid_b"); redis_c=$(redis_of "$pid_c")
 
-bench() { # requests [bench options]
-  local n=$1; shift
-  java -jar target/multiverse9.jar bench -h 127.0.0.2 -p 7101 -t aggregate --keys "$keys" \
-    -n "$n" -c "$connections" --json "$@"
+# measured NAME PROCESSES -- COMMAND...: runs COMMAND (a bench with --json), prints its JSON line with the CPU
+# each named process group spent per request added, e.g. PROCESSES="node=$pid_a peers=$pid_b,$pid_c"
+measured() {
+  local groups=$2; shift 3
+  local before=() group pids
+  for group in $groups; do before+=("$(cpu_ticks "${group#*=}")"); done
+  local start; start=$(cpu_ticks_of_children)
+  local json; json=$("$@" 2>/dev/null | tail -1)
+  local bench_ticks=$(( $(cpu_ticks_of_children) - start ))
+  local cpu="" i=0
+  for group in $groups; do
+    pids=${group#*=}
+    cpu+="${group%%=*}=$(( $(cpu_ticks "$pids") - ${before[$i]} )) "; i=$((i + 1))
+  done
+  python3 - "$json" "$cpu bench=$bench_ticks" "$(getconf CLK_TCK)" <<'PY'
+import json, sys
+result, ticks, hz = json.loads(sys.argv[1]), sys.argv[2].split(), int(sys.argv[3])
+result["cpu_us_per_request"] = {
+    name: round(int(t) * 1e6 / hz / result["requests"], 1) for name, t in (x.split("=") for x in ticks)}
+print(json.dumps(result))
+PY
+}
+on_a() { # [bench options]
+  java -jar target/multiverse9.jar bench -h 127.0.0.2 -p 7101 -t aggregate --keys "$keys" -c "$connections" --json "$@"
 }
 peers=(--remote 127.0.0.3:7102 --remote 127.0.0.4:7103)
-bench 2000 > /dev/null 2>&1                                           # warm-up of both paths
-bench 2000 "${peers[@]}" > /dev/null 2>&1
-local_json=$(bench "$requests" 2>/dev/null)
-remote_json=$(bench "$requests" "${peers[@]}" 2>/dev/null)
+on_a --duration "${warmup}s" > /dev/null 2>&1                        # JIT warm-up of both paths, not measured
+on_a --duration "${warmup}s" "${peers[@]}" > /dev/null 2>&1
+local_json=$(measured local "node=$pid_a redis=$redis_a" -- on_a -n "$requests")
+remote_json=$(measured remote "node=$pid_a peers=$pid_b,$pid_c redis=$redis_a,$redis_b,$redis_c" -- \
+  on_a -n "$requests" "${peers[@]}")
 echo "local:  $local_json"
 echo "remote: $remote_json"
-python3 - "$local_json" "$remote_json" <<'PY' 2>/dev/null || true
+python3 - "$local_json" "$remote_json" <<'PY'
 import json, sys
 l, r = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 print(f"AGGREGATE {l['keys']} keys: local {l['rps']:.0f} req/s p50 {l['p50_ms']:.3f} ms; "
@@ -50,24 +82,35 @@ if ! command -v nutcracker >/dev/null; then
   echo "twemproxy: not installed, skipped (Debian: apt-get install nutcracker)"
   exit 0
 fi
-source "$here/bench/lib.sh"
 redis_server=$(redis_server_binary)
 for port in 6391 6392 6393; do
   "$redis_server" --port $port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis-$port.log" 2>&1 &
+  eval "redis_$port=$!"
 done
-start_twemproxy 7196 22298 6391 6392 6393
-twem() { # requests
-  java -jar target/multiverse9.jar bench --redis -h 127.0.0.1 -p 7196 -t aggregate --keys "$keys" \
-    -n "$1" -c "$connections" --json
+start_twemproxy 7195 22297 6391                   # one shard: what the node's local AGGREGATE is set against
+twem_one=$twemproxy_pid
+start_twemproxy 7196 22298 6391 6392 6393         # three shards: against the AGGREGATE over two peers
+twem_three=$twemproxy_pid
+twem() { # port [bench options]
+  local port=$1; shift
+  java -jar target/multiverse9.jar bench --redis -h 127.0.0.1 -p "$port" -t aggregate --keys "$keys" \
+    -c "$connections" --json "$@"
 }
-twem 2000 > /dev/null 2>&1
-twem_json=$(twem "$requests" 2>/dev/null)
-echo "twemproxy, MGET of $keys keys over three Redis shards: $twem_json"
-python3 - "$remote_json" "$twem_json" <<'PY' 2>/dev/null || true
+twem 7195 --duration 3s > /dev/null 2>&1
+twem 7196 --duration 3s > /dev/null 2>&1
+one_json=$(measured one "twemproxy=$twem_one redis=$redis_6391" -- twem 7195 -n "$requests")
+three_json=$(measured three "twemproxy=$twem_three redis=$redis_6391,$redis_6392,$redis_6393" -- \
+  twem 7196 -n "$requests")
+echo "twemproxy, MGET of $keys keys from one Redis: $one_json"
+echo "twemproxy, MGET of $keys keys over three Redis shards: $three_json"
+python3 - "$local_json" "$one_json" "$remote_json" "$three_json" <<'PY'
 import json, sys
-r, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(f"scatter-gather of {t['keys']} keys: node over two peers {r['rps']:.0f} req/s p50 {r['p50_ms']:.3f} ms; "
-      f"twemproxy over three shards {t['rps']:.0f} req/s p50 {t['p50_ms']:.3f} ms; "
-      f"throughput ratio node/twemproxy {r['rps']/t['rps']:.2f}, p50 ratio {r['p50_ms']/t['p50_ms']:.2f}")
+l, o, r, t = (json.loads(a) for a in sys.argv[1:5])
+def cpu(j):
+    return ", ".join(f"{k} {v}" for k, v in j["cpu_us_per_request"].items())
+for name, node, twem in (("local", l, o), ("scatter-gather", r, t)):
+    print(f"{name} {node['keys']} keys: node {node['rps']:.0f} req/s p50 {node['p50_ms']:.3f} ms "
+          f"against twemproxy {twem['rps']:.0f} req/s p50 {twem['p50_ms']:.3f} ms: throughput ratio "
+          f"{node['rps']/twem['rps']:.2f}, p50 ratio {node['p50_ms']/twem['p50_ms']:.2f}; "
+          f"CPU per request in microseconds, node side: {cpu(node)}; twemproxy side: {cpu(twem)}")
 PY
-

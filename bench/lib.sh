@@ -13,8 +13,8 @@ redis_server_binary() {
 }
 
 # start_twemproxy PORT STATS_PORT REDIS_PORT...: nutcracker (twemproxy) on 127.0.0.1:PORT in front of the Redis
-# servers on those ports of 127.0.0.1, its stats on loopback too; returns once it answers. A background job of the
-# caller, so the caller's EXIT trap stops it.
+# servers on those ports of 127.0.0.1, its stats on loopback too; returns once it answers, its pid in
+# $twemproxy_pid. A background job of the caller, so the caller's EXIT trap stops it.
 start_twemproxy() {
   local port=$1 stats=$2; shift 2
   {
@@ -30,10 +30,26 @@ start_twemproxy() {
   } > "$work/twemproxy-$port.yml"
   nutcracker -c "$work/twemproxy-$port.yml" -o "$work/twemproxy-$port.log" -a 127.0.0.1 -s "$stats" \
     > /dev/null 2>&1 &
+  twemproxy_pid=$!
   for _ in $(seq 1 100); do
     (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0
     sleep 0.1
   done
   echo "twemproxy did not start: $(tail -3 "$work/twemproxy-$port.log")" >&2
   return 1
+}
+
+# cpu_ticks PID[,PID...]: the CPU time (user + system, in clock ticks) these processes have used so far
+cpu_ticks() {
+  local total=0 pid
+  for pid in ${1//,/ }; do
+    # past the command name in parentheses (which may hold spaces), utime and stime are fields 12 and 13
+    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}
+
+# cpu_ticks_of_children: the CPU time the finished children of the calling shell have used
+cpu_ticks_of_children() {
+  sed 's/.*) //' "/proc/$BASHPID/stat" | awk '{print $14 + $15}'
 }

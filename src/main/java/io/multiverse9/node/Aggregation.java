@@ -11,6 +11,7 @@ import io.multiverse9.protocol.Reply;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Status;
 import io.multiverse9.protocol.Target;
+import io.multiverse9.protocol.TargetParser;
 import io.multiverse9.storage.StorageClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +44,10 @@ final class Aggregation {
     private int[] keyOfSlot;
     private int size;
 
+    private final int capacity;
+
     Group(int capacity) {
+      this.capacity = capacity;
       keys = new ArrayList<>(capacity);
       slots = new int[capacity];
       keyOfSlot = new int[capacity];
@@ -75,7 +79,7 @@ final class Aggregation {
     private void deduplicate() {
       List<String> asked = List.copyOf(keys);
       keys.clear();
-      indexOfKey = new HashMap<>(FEW * 4);
+      indexOfKey = new HashMap<>(Math.max(FEW * 4, capacity * 2)); // never rehashed
       for (int j = 0; j < size; j++) {
         String key = asked.get(keyOfSlot[j]);
         keyOfSlot[j] = indexOfKey.computeIfAbsent(key, absent -> {
@@ -115,8 +119,9 @@ final class Aggregation {
   private Future<Reply> run(Settings now, Address listening, StorageClient storage, PeerClient peers) {
     Group local = new Group(raw.size());
     Map<PeerEntry, Group> remote = Map.of(); // made when a target is on a peer: most AGGREGATEs are local
+    TargetParser parser = new TargetParser();
     for (int i = 0; i < raw.size(); i++) {
-      Target target = Target.parse(raw.get(i));
+      Target target = parser.parse(raw.get(i));
       if (!target.isValid()) {
         fail(i, EntryStatus.INVALID_KEY, target.error());
       } else if (!target.isRemote() || isSelf(now, listening, target.address())) {

@@ -71,6 +71,8 @@ final class Connection implements RequestDecoder.Listener {
   private static final int PER_REQUEST = 512;
   /** How long a connection closed by the node waits for its client to close its side, at most. */
   private static final long LINGER_MS = 2_000;
+  /** Past this, the answer buffer grows as it is written: a METADATA or error answer is counted generously. */
+  private static final int MAX_PRESIZED_WRITE = 4 << 20;
 
   private final NetSocket socket;
   private final RequestHandler handler;
@@ -292,15 +294,18 @@ final class Connection implements RequestDecoder.Listener {
     if (closed) {
       return;
     }
-    Buffer out = null;
     long encoded = 0;
+    for (Slot slot : inFlight) {
+      if (slot.reply == null) {
+        break;
+      }
+      encoded += slot.replyBytes;
+    }
+    // sized once: a buffer grown by doubling copies a large AGGREGATE answer several times over
+    Buffer out = encoded == 0 ? null : Buffer.buffer((int) Math.min(encoded, MAX_PRESIZED_WRITE));
     while (!inFlight.isEmpty() && inFlight.peek().reply != null) {
       Slot slot = inFlight.poll();
-      if (out == null) {
-        out = Buffer.buffer(256);
-      }
       ResponseEncoder.appendTo(out, slot.reply, slot.form);
-      encoded += slot.replyBytes;
     }
     if (out != null) {
       // from here on the answers are counted as the bytes they encode to, until the socket has taken them

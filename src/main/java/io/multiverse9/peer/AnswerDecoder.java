@@ -21,15 +21,30 @@ final class AnswerDecoder {
     List<AggregateEntry> entries = EntryDecoder.decode(payload);
     int answered = Math.min(entries.size(), keys.size());
     for (int i = 0; i < answered; i++) {
-      String target = entries.get(i).target().toString(StandardCharsets.ISO_8859_1);
-      if (!target.equals(keys.get(i))) {
-        throw malformed("an entry for " + target + " where " + keys.get(i) + " was asked");
+      Buffer target = entries.get(i).target();
+      if (!names(target, keys.get(i))) {
+        throw malformed("an entry for " + target.toString(StandardCharsets.ISO_8859_1) + " where " + keys.get(i)
+          + " was asked");
       }
     }
     if (entries.size() != keys.size()) {
       throw malformed(entries.size() + " entries for " + keys.size() + " keys asked");
     }
     return entries;
+  }
+
+  /** Compared byte for character: keys are ASCII, and no string need be made of each entry's target. */
+  private static boolean names(Buffer target, String key) {
+    int length = key.length();
+    if (target.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if ((target.getByte(i) & 0xFF) != key.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static MalformedAnswerException malformed(String problem) {

@@ -53,9 +53,29 @@ final class PeerPool {
     return peer;
   }
 
+  /** The keys as one AGGREGATE payload, {@code KEY\0KEY...}; keys are ASCII, written without a string between. */
+  private static byte[] joined(List<String> keys) {
+    int length = keys.size() - 1;
+    for (String key : keys) {
+      length += key.length();
+    }
+    byte[] payload = new byte[length];
+    int at = 0;
+    for (int k = 0; k < keys.size(); k++) {
+      String key = keys.get(k);
+      if (k > 0) {
+        payload[at++] = 0;
+      }
+      for (int i = 0; i < key.length(); i++) {
+        payload[at++] = (byte) key.charAt(i);
+      }
+    }
+    return payload;
+  }
+
   /** One AGGREGATE of bare keys; one entry per key, or a {@link PeerException} for them all. */
   Future<List<AggregateEntry>> aggregate(List<String> keys, long timeoutMs) {
-    Buffer frame = RequestEncoder.frame(Opcode.AGGREGATE, Buffer.buffer(String.join("\0", keys), "ISO-8859-1"));
+    Buffer frame = RequestEncoder.frame(Opcode.AGGREGATE, Buffer.buffer(joined(keys)));
     return acquire(timeoutMs)
       .compose(connection -> connection.send(frame, timeoutMs)
         .andThen(ar -> closeIfRetiredAndIdle(connection))

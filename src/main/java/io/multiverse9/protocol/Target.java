@@ -26,6 +26,11 @@ public record Target(Buffer raw, String key, Address address, String error) {
   }
 
   public static Target parse(Buffer raw) {
+    return parse(raw, null);
+  }
+
+  /** As {@link #parse(Buffer)}; an address {@code parser} has seen in this AGGREGATE is not parsed again. */
+  static Target parse(Buffer raw, TargetParser parser) {
     // parsed from the bytes: no string is made of the target, only of the key (and of an address if any)
     byte[] bytes = raw.getBytes();
     int at = ByteScan.indexOf(bytes, 0, bytes.length, (byte) '@');
@@ -38,9 +43,17 @@ public record Target(Buffer raw, String key, Address address, String error) {
     if (at < 0) {
       return new Target(raw, key, null, null);
     }
+    Address seen = parser == null ? null : parser.seen(bytes, at);
+    if (seen != null) {
+      return new Target(raw, key, seen, null);
+    }
     try {
       String address = new String(bytes, at + 1, bytes.length - at - 1, StandardCharsets.ISO_8859_1);
-      return new Target(raw, key, Address.parse(address, false), null);
+      Target target = new Target(raw, key, Address.parse(address, false), null);
+      if (parser != null) {
+        parser.remember(target);
+      }
+      return target;
     } catch (IllegalArgumentException e) {
       return new Target(raw, null, null, "malformed address: " + e.getMessage());
     }

@@ -9,6 +9,7 @@ import io.multiverse9.protocol.RequestDecoder;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Segments;
 import io.multiverse9.protocol.Target;
+import io.multiverse9.protocol.TargetParser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayList;
@@ -43,8 +44,10 @@ public class CodecBenchmark {
   Buffer pipelinedCreates;
   Buffer pipelinedAggregates;
   Buffer aggregatePayload;
+  Buffer remotePayload;
   Reply created;
   Reply entries10;
+  Reply entries100;
 
   @Setup
   public void setup() {
@@ -56,6 +59,12 @@ public class CodecBenchmark {
       targets.append(i == 0 ? "" : "\0").append("01JD7Q6W7C4X5S2Z3Y8K9M0N1").append(i);
     }
     aggregatePayload = Buffer.buffer(targets.toString());
+    StringBuilder remote = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      remote.append(i == 0 ? "" : "\0").append(String.format("01JD7Q6W7C4X5S2Z3Y8K9M%04d", i))
+        .append(i % 2 == 0 ? "@127.0.0.3:7102" : "@127.0.0.4:7103");
+    }
+    remotePayload = Buffer.buffer(remote.toString());
     for (int i = 0; i < FRAMES; i++) {
       pipelinedCreates.appendUnsignedShort(1).appendInt(value.length).appendBytes(value);
       pipelinedAggregates.appendUnsignedShort(3).appendInt(targets.length()).appendString(targets.toString());
@@ -66,6 +75,12 @@ public class CodecBenchmark {
       list.add(AggregateEntry.found(Buffer.buffer("01JD7Q6W7C4X5S2Z3Y8K9M0N1" + i), Buffer.buffer(value)));
     }
     entries10 = new Reply.Entries(list);
+    List<AggregateEntry> hundred = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      hundred.add(AggregateEntry.found(Buffer.buffer(String.format("01JD7Q6W7C4X5S2Z3Y8K9M%04d", i)),
+        Buffer.buffer(value)));
+    }
+    entries100 = new Reply.Entries(hundred);
   }
 
   private static void decode(Buffer input, Blackhole hole) {
@@ -104,6 +119,15 @@ public class CodecBenchmark {
     }
   }
 
+  /** The same for 100 targets on two peers, in turns: each target names its peer's address. */
+  @Benchmark
+  public void splitAndParse100RemoteTargets(Blackhole hole) {
+    TargetParser parser = new TargetParser();
+    for (Buffer raw : Segments.split(remotePayload, 1024)) {
+      hole.consume(parser.parse(raw));
+    }
+  }
+
   @Benchmark
   public Buffer encodeCreated() {
     return ResponseEncoder.encode(created, Form.BINARY);
@@ -112,6 +136,11 @@ public class CodecBenchmark {
   @Benchmark
   public Buffer encodeAggregate10Entries() {
     return ResponseEncoder.encode(entries10, Form.BINARY);
+  }
+
+  @Benchmark
+  public Buffer encodeAggregate100Entries() {
+    return ResponseEncoder.encode(entries100, Form.BINARY);
   }
 
   @Benchmark

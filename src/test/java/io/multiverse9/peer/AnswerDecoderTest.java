@@ -1,0 +1,54 @@
+package io.multiverse9.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.MalformedAnswerException;
+import io.multiverse9.protocol.ResponseEncoder;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A peer's answer is taken only when it has one entry per key asked, in order, each naming its key exactly. */
+class AnswerDecoderTest {
+
+  private static final String ONE = "01JD7Q6W7C4X5S2Z3Y8K9M0N1P";
+  private static final String TWO = "01JD7Q6W7C4X5S2Z3Y8K9M0N1Q";
+
+  private static Buffer answer(String... targets) {
+    Buffer out = Buffer.buffer();
+    for (String target : targets) {
+      ResponseEncoder.appendEntry(out, AggregateEntry.found(Buffer.buffer(target), Buffer.buffer("v-" + target)));
+    }
+    return out;
+  }
+
+  @Test
+  void entriesNamingTheKeysInOrderAreTaken() {
+    List<AggregateEntry> entries = AnswerDecoder.decode(answer(ONE, TWO), List.of(ONE, TWO));
+    assertEquals(Buffer.buffer("v-" + TWO), entries.get(1).data());
+  }
+
+  @Test
+  void anEntryNamingAnotherKeyIsMalformed() {
+    MalformedAnswerException e = assertThrows(MalformedAnswerException.class,
+      () -> AnswerDecoder.decode(answer(ONE, ONE), List.of(ONE, TWO)));
+    assertEquals("malformed AGGREGATE answer: an entry for " + ONE + " where " + TWO + " was asked", e.getMessage());
+  }
+
+  @Test
+  void anEntryNamingTheKeyOtherwiseWrittenIsMalformed() {
+    assertThrows(MalformedAnswerException.class,
+      () -> AnswerDecoder.decode(answer(ONE.toLowerCase()), List.of(ONE)));
+    assertThrows(MalformedAnswerException.class,
+      () -> AnswerDecoder.decode(answer(ONE + "@127.0.0.1:7001"), List.of(ONE)));
+  }
+
+  @Test
+  void tooFewOrTooManyEntriesAreMalformed() {
+    assertEquals("malformed AGGREGATE answer: 1 entries for 2 keys asked", assertThrows(MalformedAnswerException.class,
+      () -> AnswerDecoder.decode(answer(ONE), List.of(ONE, TWO))).getMessage());
+    assertThrows(MalformedAnswerException.class, () -> AnswerDecoder.decode(answer(ONE, TWO), List.of(ONE)));
+  }
+}
