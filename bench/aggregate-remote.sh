@@ -37,36 +37,14 @@ done
 redis_of() { ps -o pid= --ppid "$1" | tr -d ' '; } # the embedded redis-server a node started
 redis_a=$(redis_of "$pid_a"); redis_b=$(redis_of "$pid_b"); redis_c=$(redis_of "$pid_c")
 
-# measured NAME PROCESSES -- COMMAND...: runs COMMAND (a bench with --json), prints its JSON line with the CPU
-# each named process group spent per request added, e.g. PROCESSES="node=$pid_a peers=$pid_b,$pid_c"
-measured() {
-  local groups=$2; shift 3
-  local before=() group pids
-  for group in $groups; do before+=("$(cpu_ticks "${group#*=}")"); done
-  local start; start=$(cpu_ticks_of_children)
-  local json; json=$("$@" 2>/dev/null | tail -1)
-  local bench_ticks=$(( $(cpu_ticks_of_children) - start ))
-  local cpu="" i=0
-  for group in $groups; do
-    pids=${group#*=}
-    cpu+="${group%%=*}=$(( $(cpu_ticks "$pids") - ${before[$i]} )) "; i=$((i + 1))
-  done
-  python3 - "$json" "$cpu bench=$bench_ticks" "$(getconf CLK_TCK)" <<'PY'
-import json, sys
-result, ticks, hz = json.loads(sys.argv[1]), sys.argv[2].split(), int(sys.argv[3])
-result["cpu_us_per_request"] = {
-    name: round(int(t) * 1e6 / hz / result["requests"], 1) for name, t in (x.split("=") for x in ticks)}
-print(json.dumps(result))
-PY
-}
 on_a() { # [bench options]
   java -jar target/multiverse9.jar bench -h 127.0.0.2 -p 7101 -t aggregate --keys "$keys" -c "$connections" --json "$@"
 }
 peers=(--remote 127.0.0.3:7102 --remote 127.0.0.4:7103)
 on_a --duration "${warmup}s" > /dev/null 2>&1                        # JIT warm-up of both paths, not measured
 on_a --duration "${warmup}s" "${peers[@]}" > /dev/null 2>&1
-local_json=$(measured local "node=$pid_a redis=$redis_a" -- on_a -n "$requests")
-remote_json=$(measured remote "node=$pid_a peers=$pid_b,$pid_c redis=$redis_a,$redis_b,$redis_c" -- \
+local_json=$(measured "node=$pid_a redis=$redis_a" -- on_a -n "$requests")
+remote_json=$(measured "node=$pid_a peers=$pid_b,$pid_c redis=$redis_a,$redis_b,$redis_c" -- \
   on_a -n "$requests" "${peers[@]}")
 echo "local:  $local_json"
 echo "remote: $remote_json"
@@ -98,8 +76,8 @@ twem() { # port [bench options]
 }
 twem 7195 --duration 3s > /dev/null 2>&1
 twem 7196 --duration 3s > /dev/null 2>&1
-one_json=$(measured one "twemproxy=$twem_one redis=$redis_6391" -- twem 7195 -n "$requests")
-three_json=$(measured three "twemproxy=$twem_three redis=$redis_6391,$redis_6392,$redis_6393" -- \
+one_json=$(measured "twemproxy=$twem_one redis=$redis_6391" -- twem 7195 -n "$requests")
+three_json=$(measured "twemproxy=$twem_three redis=$redis_6391,$redis_6392,$redis_6393" -- \
   twem 7196 -n "$requests")
 echo "twemproxy, MGET of $keys keys from one Redis: $one_json"
 echo "twemproxy, MGET of $keys keys over three Redis shards: $three_json"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # multiverse9 beside Redis itself, on one machine, in one run: starts a Redis and a node on it, then runs
 # redis-benchmark and our `bench` with the same connections, pipeline depth and value size, and prints the ratio
-# of each pair (ours / Redis), then, when twemproxy (Debian package nutcracker) is installed, the node beside
-# twemproxy in front of the same Redis, both driven by our bench (bench --redis for twemproxy). CREATE is set against two baselines: redis-benchmark -t set (overwrites one key)
-# and SET NX of fresh random keys of the same length, which is what a CREATE asks of Redis. Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
+# of each pair (ours / Redis). CREATE is set against two baselines: redis-benchmark -t set (overwrites one key)
+# and SET NX of fresh random keys of the same length, which is what a CREATE asks of Redis. Then, when twemproxy
+# (Debian package nutcracker) is installed, the node beside twemproxy in front of the same Redis, both driven by
+# our bench (bench --redis for twemproxy), with the CPU time each process spent per request on either side
+# (bench/lib.sh's measured). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
 # The node runs THREADS node verticles and as many storage verticles (default: the number of cores, which is
 # the node's own default; on two cores -T 1 gives CREATE more and AGGREGATE of 10 keys less, see
@@ -40,6 +42,7 @@ source "$here/bench/lib.sh"
 redis_server=$(redis_server_binary)
 redis_port=6399; node_port=7199
 "$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
+redis_pid=$!
 until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done
 
 cat > "$work/node.json" <<JSON
@@ -48,6 +51,7 @@ cat > "$work/node.json" <<JSON
  "key_prefix":"compare:","verticles":{"node":$threads,"storage":$threads}}
 JSON
 ./launcher.sh run -s "$work/node.json" > "$work/node.log" 2>&1 & # with the JVM flags launcher.sh sets
+node_pid=$!
 until grep -q "listening on" "$work/node.log" 2>/dev/null; do sleep 0.2; done
 
 # Each measured bench run first runs its workload for 3 s unmeasured: bench is a JVM, and its own first seconds
@@ -95,14 +99,14 @@ redis-cli -p $redis_port FLUSHALL >/dev/null
 setnx_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" -r 1000000000 \
   SET "compare:01KBZZZZZZZZZZ__rand_int__" "$value" NX 2>/dev/null | tail -1)
 redis-cli -p $redis_port FLUSHALL >/dev/null
-create_json=$(mv9_measured -n "$requests" -t create)
+create_json=$(measured "node=$node_pid redis=$redis_pid" -- mv9_measured -n "$requests" -t create)
 redis-benchmark -p $redis_port -n $requests -d "$size" -t set -q >/dev/null 2>&1 # keys for GET
 mget_keys=$(for i in $(seq 1 10); do printf 'key:%012d ' "$i"; done)
 for i in $(seq 1 10); do redis-cli -p $redis_port SET "key:$(printf '%012d' "$i")" "$value" >/dev/null; done
 get_csv=$(rb -n "$requests" -t get)
-agg1_json=$(mv9_measured -n "$requests" -t aggregate --keys 1)
+agg1_json=$(measured "node=$node_pid redis=$redis_pid" -- mv9_measured -n "$requests" -t aggregate --keys 1)
 mget_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" MGET $mget_keys 2>/dev/null | tail -1)
-agg10_json=$(mv9_measured -n "$requests" -t aggregate --keys 10)
+agg10_json=$(measured "node=$node_pid redis=$redis_pid" -- mv9_measured -n "$requests" -t aggregate --keys 10)
 
 python3 - "$set_csv" "$create_json" "$get_csv" "$agg1_json" "$mget_csv" "$agg10_json" "$setnx_csv" <<'PY'
 import csv, json, sys
@@ -133,9 +137,10 @@ twem_port=7197
 start_twemproxy $twem_port 22299 $redis_port
 twem_measured() { bench_json --redis -p $twem_port --warmup 3s "$@"; }
 redis-cli -p $redis_port FLUSHALL >/dev/null
-twem_create=$(twem_measured -n "$requests" -t create | tail -1)
-twem_agg1=$(twem_measured -n "$requests" -t aggregate --keys 1 | tail -1)
-twem_agg10=$(twem_measured -n "$requests" -t aggregate --keys 10 | tail -1)
+twem() { measured "twemproxy=$twemproxy_pid redis=$redis_pid" -- twem_measured "$@"; }
+twem_create=$(twem -n "$requests" -t create)
+twem_agg1=$(twem -n "$requests" -t aggregate --keys 1)
+twem_agg10=$(twem -n "$requests" -t aggregate --keys 10)
 echo "twemproxy $(nutcracker --version 2>&1 | head -1 | awk '{print $NF}') in front of the same Redis, by bench --redis with the node's flags:"
 python3 - "$twem_create" "$create_json" "$twem_agg1" "$agg1_json" "$twem_agg10" "$agg10_json" <<'PY'
 import json, sys
@@ -147,4 +152,9 @@ for name, t, o in rows:
     print(f"{name:32} {t['rps']:12.0f} {o['rps']:12.0f} {o['rps']/t['rps']:6.2f} "
           f"{t['p50_ms']:8.3f}/{t['p99_ms']:<9.3f} {o['p50_ms']:8.3f}/{o['p99_ms']:<9.3f} {o['p99_ms']/t['p99_ms']:9.2f}"
           + (f"  ({t['errors']} + {o['errors']} errors)" if t['errors'] or o['errors'] else ""))
+print("CPU per request in microseconds (user + system, warm-up included), node side | twemproxy side:")
+for name, t, o in rows:
+    t, o = json.loads(t), json.loads(o)
+    show = lambda j: ", ".join(f"{k} {v}" for k, v in j["cpu_us_per_request"].items())
+    print(f"  {name:30} {show(o)} | {show(t)}")
 PY

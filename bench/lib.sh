@@ -49,7 +49,32 @@ cpu_ticks() {
   echo "$total"
 }
 
-# cpu_ticks_of_children: the CPU time the finished children of the calling shell have used
+# cpu_ticks_of_children PID: the CPU time the finished children of shell PID have used (pass $BASHPID: inside
+# $(...) this function runs in a subshell of its own)
 cpu_ticks_of_children() {
-  sed 's/.*) //' "/proc/$BASHPID/stat" | awk '{print $14 + $15}'
+  sed 's/.*) //' "/proc/$1/stat" | awk '{print $14 + $15}'
+}
+
+# measured "NAME=PID[,PID...] ..." -- COMMAND...: runs COMMAND (a bench with --json) and prints its last JSON line
+# with "cpu_us_per_request" added: for each named group of processes, and for COMMAND itself ("bench"), the CPU
+# time (user + system) it spent during the command, divided by the requests answered (warm-up included). On a
+# machine whose cores every process shares, this says who spends them.
+measured() {
+  local groups=$1; shift 2
+  local shell=$BASHPID before=() group ticks="" i=0
+  for group in $groups; do before+=("$(cpu_ticks "${group#*=}")"); done
+  local start; start=$(cpu_ticks_of_children "$shell")
+  local json; json=$("$@" 2>/dev/null | tail -1)
+  local bench=$(( $(cpu_ticks_of_children "$shell") - start ))
+  for group in $groups; do
+    ticks+="${group%%=*}=$(( $(cpu_ticks "${group#*=}") - ${before[$i]} )) "; i=$((i + 1))
+  done
+  python3 - "$json" "${ticks}bench=$bench" "$(getconf CLK_TCK)" <<'PY'
+import json, sys
+result, ticks, hz = json.loads(sys.argv[1]), sys.argv[2].split(), int(sys.argv[3])
+answered = result["requests"] + result.get("warmup_requests", 0)
+result["cpu_us_per_request"] = {
+    name: round(int(t) * 1e6 / hz / answered, 1) for name, t in (x.split("=") for x in ticks)}
+print(json.dumps(result))
+PY
 }

@@ -131,12 +131,11 @@ final class BenchCommand implements Callable<Integer> {
       Consumer<String> keys = plan.keepsCreatedKeys() ? keepingAtMost(MAX_KEPT_KEYS, created) : null;
       for (String op : plan.operations()) {
         Workload workload = workload(op, plan, vertx, generator, created, value);
-        if (plan.warmup() != null) {
-          warmUp(op, plan, generator, op.equals("remove") ? Workload.ping(value) : workload);
-        }
+        long warmedUp = plan.warmup() == null ? 0
+          : warmUp(op, plan, generator, op.equals("remove") ? Workload.ping(value) : workload);
         LoadGenerator.Result result = measure(op, plan, generator, workload, keys);
         JsonObject memory = plan.duration() == null ? null : nodeMemory(vertx, plan);
-        System.out.println(json ? toJson(result, memory, plan).encode() : toText(result, memory, plan));
+        System.out.println(json ? toJson(result, warmedUp, memory, plan).encode() : toText(result, memory, plan));
       }
       generator.close();
       return 0;
@@ -212,9 +211,10 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Runs {@code warming} for the warm-up time and forgets what it measured. */
-  private void warmUp(String op, LoadPlan plan, LoadGenerator generator, Workload warming) throws Exception {
-    generator.run(warming, plan.warmUp().showing((o, done, total, rps) ->
-      progress(o + " warm-up (not measured)", done, total, rps)));
+  /** The unmeasured run before {@code op}'s; returns how many requests it made. */
+  private long warmUp(String op, LoadPlan plan, LoadGenerator generator, Workload warming) throws Exception {
+    return generator.run(warming, plan.warmUp().showing((o, done, total, rps) ->
+      progress(o + " warm-up (not measured)", done, total, rps))).requests();
   }
 
   /** The measured run of {@code op}; the keys that create makes go to {@code keys} (a node's only). */
@@ -346,13 +346,18 @@ final class BenchCommand implements Callable<Integer> {
       + " pace, so these latencies include the wait of requests that were due but could not be sent yet");
   }
 
-  private static JsonObject toJson(LoadGenerator.Result r, JsonObject memory, LoadPlan plan) {
+  /**
+   * One result as JSON. {@code warmup_requests} is there for scripts that divide the CPU time a server spent
+   * during the whole bench (warm-up included) by the requests it answered.
+   */
+  private static JsonObject toJson(LoadGenerator.Result r, long warmedUp, JsonObject memory, LoadPlan plan) {
     JsonObject json = new JsonObject().put("op", r.op()).put("requests", r.requests()).put("errors", r.errors())
       .put("seconds", r.seconds()).put("rps", r.rps())
       .put("p50_ms", r.percentileMs(50)).put("p99_ms", r.percentileMs(99)).put("p999_ms", r.percentileMs(99.9))
       .put("max_ms", r.maxMs())
       .put("connections", plan.connections()).put("pipeline", plan.pipeline()).put("value_bytes", plan.valueSize())
       .put("warmup_s", plan.warmup() == null ? 0 : plan.warmup().toMillis() / 1000.0)
+      .put("warmup_requests", warmedUp)
       .put("rate", plan.rate() == null ? 0 : plan.rate()).put("server", plan.redis() ? "redis" : "node")
       .put("keys", r.op().equals("aggregate") ? plan.keysPerAggregate() : 1).put("first_error", r.firstError());
     if (memory != null) {

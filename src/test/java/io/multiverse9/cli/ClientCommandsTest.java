@@ -188,6 +188,7 @@ class ClientCommandsTest {
     assertEquals(1.0, result.getDouble("warmup_s"), result.encode());
     long created = storedKeys() - before;
     assertTrue(created > 300, "the warm-up's creates went to the node too, a second of them: " + created);
+    assertEquals(created - 300, result.getLong("warmup_requests"), "the warm-up's requests are counted: " + result);
   }
 
   @Test
