@@ -43,9 +43,11 @@ on_a() { # [bench options]
 peers=(--remote 127.0.0.3:7102 --remote 127.0.0.4:7103)
 on_a --duration "${warmup}s" > /dev/null 2>&1                        # JIT warm-up of both paths, not measured
 on_a --duration "${warmup}s" "${peers[@]}" > /dev/null 2>&1
-local_json=$(measured "node=$pid_a redis=$redis_a" -- on_a -n "$requests")
+# Each measured run warms up again after bench has stored its keys: the CREATEs that store them on the peers
+# would otherwise make the peers' JIT drop its AGGREGATE-only code and recompile it during the measurement.
+local_json=$(measured "node=$pid_a redis=$redis_a" -- on_a -n "$requests" --warmup 3s)
 remote_json=$(measured "node=$pid_a peers=$pid_b,$pid_c redis=$redis_a,$redis_b,$redis_c" -- \
-  on_a -n "$requests" "${peers[@]}")
+  on_a -n "$requests" --warmup 3s "${peers[@]}")
 echo "local:  $local_json"
 echo "remote: $remote_json"
 python3 - "$local_json" "$remote_json" <<'PY'
@@ -76,9 +78,9 @@ twem() { # port [bench options]
 }
 twem 7195 --duration 3s > /dev/null 2>&1
 twem 7196 --duration 3s > /dev/null 2>&1
-one_json=$(measured "twemproxy=$twem_one redis=$redis_6391" -- twem 7195 -n "$requests")
+one_json=$(measured "twemproxy=$twem_one redis=$redis_6391" -- twem 7195 -n "$requests" --warmup 3s)
 three_json=$(measured "twemproxy=$twem_three redis=$redis_6391,$redis_6392,$redis_6393" -- \
-  twem 7196 -n "$requests")
+  twem 7196 -n "$requests" --warmup 3s)
 echo "twemproxy, MGET of $keys keys from one Redis: $one_json"
 echo "twemproxy, MGET of $keys keys over three Redis shards: $three_json"
 python3 - "$local_json" "$one_json" "$remote_json" "$three_json" <<'PY'

@@ -12,8 +12,9 @@
 # docs/BENCHMARKS.md), and is warmed up (JIT) for WARMUP seconds before measuring.
 #
 # With -R RATE[,RATE...] it compares latency at the same offered rates instead (an open loop): for each rate,
-# Redis (bench --redis: SET NX of new keys, MGET of 10 keys) and the node (CREATE, AGGREGATE of 10 keys) are
-# each loaded by bench --rate for 10 s, every request timed from when it fell due. Saturated closed loops, as
+# Redis (bench --redis: SET NX of new keys, MGET of 10 keys), twemproxy in front of it (when installed) and the
+# node (CREATE, AGGREGATE of 10 keys) are each loaded by bench --rate for 10 s, every request timed from when it
+# fell due. Saturated closed loops, as
 # above, report the queue of whichever process is the bottleneck; at one rate below both capacities the
 # latencies compare like for like, and the same load generator measures both.
 #
@@ -68,23 +69,41 @@ echo "settings: $([ -n "$rates" ] && echo "rates $rates" || echo "-n $requests")
 mv9 --duration "$((warmup / 2 + 1))s" -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
 
 if [ -n "$rates" ]; then
+  # twemproxy, when installed, in front of the same Redis and paced by the same load generator
+  twem_port=7197
+  if command -v nutcracker >/dev/null; then
+    start_twemproxy $twem_port 22299 $redis_port
+  else
+    echo "twemproxy: not installed, its columns are left out (Debian: apt-get install nutcracker)"
+  fi
   echo "paced: each run 10 s at the rate, after bench --warmup 3s at it; p50/p99 in ms, timed from when each request fell due"
-  printf '%-28s %8s %18s %18s %9s %9s\n' workload rate/s "redis p50/p99" "mv9 p50/p99" "p50 ratio" "p99 ratio"
+  printf '%-28s %8s %18s %18s %18s %11s %11s\n' workload rate/s "redis p50/p99" "twem p50/p99" "mv9 p50/p99" \
+    "p99/redis" "p99/twem"
   for rate in $rates; do
     for pair in "SET NX new keys vs CREATE:create" "MGET 10 vs AGGREGATE 10 keys:aggregate"; do
       op=${pair##*:}
       redis-cli -p $redis_port FLUSHALL >/dev/null
       redis_json=$(redis_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
+      twem_json=null
+      if command -v nutcracker >/dev/null; then
+        redis-cli -p $redis_port FLUSHALL >/dev/null
+        twem_json=$(bench_json --redis -p $twem_port --warmup 3s --rate "$rate" -n "$((rate * 10))" -t "$op" \
+          --keys 10 | tail -1)
+      fi
       redis-cli -p $redis_port FLUSHALL >/dev/null
       node_json=$(mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
-      python3 - "${pair%%:*}" "$rate" "$redis_json" "$node_json" <<'PY'
+      python3 - "${pair%%:*}" "$rate" "$redis_json" "$twem_json" "$node_json" <<'PY'
 import json, sys
-name, rate, r, o = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
-late = [who for who, j in (("redis", r), ("mv9", o)) if j["rps"] < 0.95 * rate]
-print(f"{name:28} {rate:8d} {r['p50_ms']:8.3f}/{r['p99_ms']:<9.3f} {o['p50_ms']:8.3f}/{o['p99_ms']:<9.3f} "
-      f"{o['p50_ms'] / r['p50_ms']:9.2f} {o['p99_ms'] / r['p99_ms']:9.2f}"
+name, rate = sys.argv[1], int(sys.argv[2])
+r, t, o = json.loads(sys.argv[3]), json.loads(sys.argv[4]), json.loads(sys.argv[5])
+runs = (("redis", r), ("twemproxy", t), ("mv9", o))
+late = [who for who, j in runs if j and j["rps"] < 0.95 * rate]
+errors = sum(j["errors"] for _, j in runs if j)
+shown = lambda j: f"{j['p50_ms']:8.3f}/{j['p99_ms']:<9.3f}" if j else f"{'-':>18}"
+print(f"{name:28} {rate:8d} {shown(r)} {shown(t)} {shown(o)} {o['p99_ms'] / r['p99_ms']:11.2f} "
+      + (f"{o['p99_ms'] / t['p99_ms']:11.2f}" if t else f"{'-':>11}")
       + (f"  ({' and '.join(late)} fell behind the rate)" if late else "")
-      + (f"  ({r['errors']} + {o['errors']} errors)" if r['errors'] or o['errors'] else ""))
+      + (f"  ({errors} errors)" if errors else ""))
 PY
     done
   done
