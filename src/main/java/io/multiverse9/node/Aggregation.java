@@ -8,7 +8,6 @@ import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Reply;
-import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Status;
 import io.multiverse9.protocol.Target;
 import io.multiverse9.protocol.TargetParser;
@@ -157,15 +156,13 @@ final class Aggregation {
 
   /** The entries, or TOO_LARGE when they would not fit in {@code limits.max_answer_bytes} (SPEC 1.6). */
   private Reply answer(int maxAnswer) {
-    long length = 6;
-    for (AggregateEntry entry : entries) {
-      length += ResponseEncoder.entryLength(entry);
-    }
+    Reply.Entries answer = new Reply.Entries(Arrays.asList(entries));
+    long length = 6 + answer.payloadLength();
     if (length > maxAnswer) {
       return Reply.error(Status.TOO_LARGE, "the answer would be " + length + " bytes, more than the limit of "
         + maxAnswer + " (limits.max_answer_bytes); ask for fewer targets at a time");
     }
-    return new Reply.Entries(Arrays.asList(entries));
+    return answer;
   }
 
   private void fillValues(Group group, List<Buffer> values) {

@@ -23,8 +23,17 @@ public sealed interface Reply {
     }
   }
 
-  /** AGGREGATE: one entry per target, in request order. */
-  record Entries(List<AggregateEntry> entries) implements Reply {
+  /**
+   * AGGREGATE: one entry per target, in request order.
+   *
+   * @param payloadLength the length of the entries as a binary payload, computed once: the node checks it against
+   *     its answer limit, counts it as memory held, and sizes the answer by it
+   */
+  record Entries(List<AggregateEntry> entries, long payloadLength) implements Reply {
+    public Entries(List<AggregateEntry> entries) {
+      this(entries, ResponseEncoder.payloadLength(entries));
+    }
+
     public Status status() {
       return Status.OK;
     }

@@ -38,10 +38,7 @@ public final class ResponseEncoder {
     } else if (reply instanceof Reply.Removed) {
       payload = 4;
     } else if (reply instanceof Reply.Entries e) {
-      payload = 0;
-      for (AggregateEntry entry : e.entries()) {
-        payload += entryLength(entry);
-      }
+      payload = e.payloadLength();
     } else if (reply instanceof Reply.Pong p) {
       payload = p.echo().length();
     } else if (reply instanceof Reply.Error err) {
@@ -50,6 +47,15 @@ public final class ResponseEncoder {
       payload = METADATA_ALLOWANCE;
     }
     return 6 + payload;
+  }
+
+  /** The length of {@code entries} as the payload of a binary AGGREGATE answer. */
+  public static long payloadLength(List<AggregateEntry> entries) {
+    long length = 0;
+    for (AggregateEntry entry : entries) {
+      length += entryLength(entry);
+    }
+    return length;
   }
 
   /** {@code status u8 | target_len u16 | target | data_len u32 | data}: 7 bytes and the two fields. */
@@ -70,7 +76,7 @@ public final class ResponseEncoder {
     } else if (reply instanceof Reply.Removed r) {
       out.appendUnsignedInt(r.count());
     } else if (reply instanceof Reply.Entries e) {
-      out.appendBytes(entries(e.entries()));
+      out.appendBytes(entries(e.entries(), e.payloadLength()));
     } else if (reply instanceof Reply.Metadata m) {
       out.appendBuffer(m.json().toBuffer());
     } else if (reply instanceof Reply.Pong p) {
@@ -86,11 +92,7 @@ public final class ResponseEncoder {
    * The entries of an AGGREGATE answer, written into one array of their exact size and appended at once: a
    * {@code Buffer} checks bounds and capacity on every append, five per entry, which costs more than the copy.
    */
-  private static byte[] entries(List<AggregateEntry> entries) {
-    long length = 0;
-    for (AggregateEntry entry : entries) {
-      length += entryLength(entry);
-    }
+  private static byte[] entries(List<AggregateEntry> entries, long length) {
     byte[] out = new byte[Math.toIntExact(length)]; // an answer is bounded by limits.max_answer_bytes
     int at = 0;
     for (AggregateEntry entry : entries) {
