@@ -6,9 +6,9 @@
 # of one Redis (beside the local AGGREGATE) and in front of three Redis shards (beside the AGGREGATE over peers),
 # loaded by `bench --redis` with the same flags.
 #
-# Every result also says how much CPU each process spent per request (user + system, from /proc): on a machine
-# whose cores all of these processes share, the throughput of a run is the machine's capacity divided by the
-# sum of those, and the figures say who spends it.
+# Every result also says how much CPU each process spent per request during the measured run (bench --cpu): on
+# a machine whose cores all of these processes share, the throughput of a run is the machine's capacity divided
+# by the sum of those, and the figures say who spends it.
 #
 # Usage: bench/aggregate-remote.sh [KEYS] [REQUESTS] [CONNECTIONS] [WARMUP_SECONDS]   (100 20000 10 10)
 set -euo pipefail
@@ -45,9 +45,9 @@ on_a --duration "${warmup}s" > /dev/null 2>&1                        # JIT warm-
 on_a --duration "${warmup}s" "${peers[@]}" > /dev/null 2>&1
 # Each measured run warms up again after bench has stored its keys: the CREATEs that store them on the peers
 # would otherwise make the peers' JIT drop its AGGREGATE-only code and recompile it during the measurement.
-local_json=$(measured "node=$pid_a redis=$redis_a" -- on_a -n "$requests" --warmup 3s)
-remote_json=$(measured "node=$pid_a peers=$pid_b,$pid_c redis=$redis_a,$redis_b,$redis_c" -- \
-  on_a -n "$requests" --warmup 3s "${peers[@]}")
+local_json=$(on_a -n "$requests" --warmup 3s --cpu node=$pid_a --cpu redis=$redis_a 2>/dev/null)
+remote_json=$(on_a -n "$requests" --warmup 3s "${peers[@]}" --cpu node=$pid_a --cpu peers=$pid_b,$pid_c \
+  --cpu redis=$redis_a,$redis_b,$redis_c 2>/dev/null)
 echo "local:  $local_json"
 echo "remote: $remote_json"
 python3 - "$local_json" "$remote_json" <<'PY'
@@ -78,9 +78,9 @@ twem() { # port [bench options]
 }
 twem 7195 --duration 3s > /dev/null 2>&1
 twem 7196 --duration 3s > /dev/null 2>&1
-one_json=$(measured "twemproxy=$twem_one redis=$redis_6391" -- twem 7195 -n "$requests" --warmup 3s)
-three_json=$(measured "twemproxy=$twem_three redis=$redis_6391,$redis_6392,$redis_6393" -- \
-  twem 7196 -n "$requests" --warmup 3s)
+one_json=$(twem 7195 -n "$requests" --warmup 3s --cpu twemproxy=$twem_one --cpu redis=$redis_6391 2>/dev/null)
+three_json=$(twem 7196 -n "$requests" --warmup 3s --cpu twemproxy=$twem_three \
+  --cpu redis=$redis_6391,$redis_6392,$redis_6393 2>/dev/null)
 echo "twemproxy, MGET of $keys keys from one Redis: $one_json"
 echo "twemproxy, MGET of $keys keys over three Redis shards: $three_json"
 python3 - "$local_json" "$one_json" "$remote_json" "$three_json" <<'PY'

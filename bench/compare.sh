@@ -5,7 +5,7 @@
 # and SET NX of fresh random keys of the same length, which is what a CREATE asks of Redis. Then, when twemproxy
 # (Debian package nutcracker) is installed, the node beside twemproxy in front of the same Redis, both driven by
 # our bench (bench --redis for twemproxy), with the CPU time each process spent per request on either side
-# (bench/lib.sh's measured). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
+# (bench --cpu). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
 # The node runs THREADS node verticles and as many storage verticles (default: the number of cores, which is
 # the node's own default; on two cores -T 1 gives CREATE more and AGGREGATE of 10 keys less, see
@@ -118,14 +118,14 @@ redis-cli -p $redis_port FLUSHALL >/dev/null
 setnx_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" -r 1000000000 \
   SET "compare:01KBZZZZZZZZZZ__rand_int__" "$value" NX 2>/dev/null | tail -1)
 redis-cli -p $redis_port FLUSHALL >/dev/null
-create_json=$(measured "node=$node_pid redis=$redis_pid" -- mv9_measured -n "$requests" -t create)
+create_json=$(mv9_measured -n "$requests" -t create --cpu node=$node_pid --cpu redis=$redis_pid)
 redis-benchmark -p $redis_port -n $requests -d "$size" -t set -q >/dev/null 2>&1 # keys for GET
 mget_keys=$(for i in $(seq 1 10); do printf 'key:%012d ' "$i"; done)
 for i in $(seq 1 10); do redis-cli -p $redis_port SET "key:$(printf '%012d' "$i")" "$value" >/dev/null; done
 get_csv=$(rb -n "$requests" -t get)
-agg1_json=$(measured "node=$node_pid redis=$redis_pid" -- mv9_measured -n "$requests" -t aggregate --keys 1)
+agg1_json=$(mv9_measured -n "$requests" -t aggregate --keys 1 --cpu node=$node_pid --cpu redis=$redis_pid)
 mget_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" MGET $mget_keys 2>/dev/null | tail -1)
-agg10_json=$(measured "node=$node_pid redis=$redis_pid" -- mv9_measured -n "$requests" -t aggregate --keys 10)
+agg10_json=$(mv9_measured -n "$requests" -t aggregate --keys 10 --cpu node=$node_pid --cpu redis=$redis_pid)
 
 python3 - "$set_csv" "$create_json" "$get_csv" "$agg1_json" "$mget_csv" "$agg10_json" "$setnx_csv" <<'PY'
 import csv, json, sys
@@ -156,7 +156,7 @@ twem_port=7197
 start_twemproxy $twem_port 22299 $redis_port
 twem_measured() { bench_json --redis -p $twem_port --warmup 3s "$@"; }
 redis-cli -p $redis_port FLUSHALL >/dev/null
-twem() { measured "twemproxy=$twemproxy_pid redis=$redis_pid" -- twem_measured "$@"; }
+twem() { twem_measured --cpu twemproxy=$twemproxy_pid --cpu redis=$redis_pid "$@" | tail -1; }
 twem_create=$(twem -n "$requests" -t create)
 twem_agg1=$(twem -n "$requests" -t aggregate --keys 1)
 twem_agg10=$(twem -n "$requests" -t aggregate --keys 10)
@@ -171,7 +171,7 @@ for name, t, o in rows:
     print(f"{name:32} {t['rps']:12.0f} {o['rps']:12.0f} {o['rps']/t['rps']:6.2f} "
           f"{t['p50_ms']:8.3f}/{t['p99_ms']:<9.3f} {o['p50_ms']:8.3f}/{o['p99_ms']:<9.3f} {o['p99_ms']/t['p99_ms']:9.2f}"
           + (f"  ({t['errors']} + {o['errors']} errors)" if t['errors'] or o['errors'] else ""))
-print("CPU per request in microseconds (user + system, warm-up included), node side | twemproxy side:")
+print("CPU per request in microseconds (user + system, during the measured runs), node side | twemproxy side:")
 for name, t, o in rows:
     t, o = json.loads(t), json.loads(o)
     show = lambda j: ", ".join(f"{k} {v}" for k, v in j["cpu_us_per_request"].items())

@@ -2,6 +2,7 @@ package io.multiverse9.cli;
 
 import io.multiverse9.bench.LoadGenerator;
 import io.multiverse9.bench.LoadPlan;
+import io.multiverse9.bench.ProcessCpu;
 import io.multiverse9.bench.Workload;
 import io.multiverse9.client.ClientOptions;
 import io.multiverse9.client.Mv9Client;
@@ -14,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -23,6 +26,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -111,6 +115,12 @@ final class BenchCommand implements Callable<Integer> {
       + "that on a shared machine it takes as little CPU from the node as it can)")
   int threads;
 
+  @Option(names = "--cpu", paramLabel = "NAME=PID[,PID...]",
+    description = "Also report the CPU time (user + system) these processes, and the bench itself, spent per request "
+      + "during each measured run, read from /proc (Linux): on a machine whose cores they share, who spends them "
+      + "(repeatable; e.g. --cpu node=1234 --cpu redis=1240)")
+  List<String> cpu = new ArrayList<>();
+
   @Option(names = "--json", description = "Print each result as a JSON line instead of text")
   boolean json;
 
@@ -123,6 +133,13 @@ final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     LoadPlan plan = plan();
+    ProcessCpu processes;
+    try {
+      processes = cpu.isEmpty() ? null : ProcessCpu.of(cpu);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      return 2;
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
     try {
       LoadGenerator generator = connect(vertx, plan);
@@ -133,9 +150,12 @@ final class BenchCommand implements Callable<Integer> {
         Workload workload = workload(op, plan, vertx, generator, created, value);
         long warmedUp = plan.warmup() == null ? 0
           : warmUp(op, plan, generator, op.equals("remove") ? Workload.ping(value) : workload);
+        ProcessCpu.Start cpuAtStart = processes == null ? null : processes.start();
         LoadGenerator.Result result = measure(op, plan, generator, workload, keys);
+        Map<String, Double> cpuPerRequest = cpuAtStart == null ? null : cpuAtStart.perRequest(result.requests());
         JsonObject memory = plan.duration() == null ? null : nodeMemory(vertx, plan);
-        System.out.println(json ? toJson(result, warmedUp, memory, plan).encode() : toText(result, memory, plan));
+        System.out.println(json ? toJson(result, warmedUp, cpuPerRequest, memory, plan).encode()
+          : toText(result, cpuPerRequest, memory, plan));
       }
       generator.close();
       return 0;
@@ -210,7 +230,6 @@ final class BenchCommand implements Callable<Integer> {
     };
   }
 
-  /** Runs {@code warming} for the warm-up time and forgets what it measured. */
   /** The unmeasured run before {@code op}'s; returns how many requests it made. */
   private long warmUp(String op, LoadPlan plan, LoadGenerator generator, Workload warming) throws Exception {
     return generator.run(warming, plan.warmUp().showing((o, done, total, rps) ->
@@ -323,7 +342,8 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static String toText(LoadGenerator.Result r, JsonObject memory, LoadPlan plan) {
+  private static String toText(LoadGenerator.Result r, Map<String, Double> cpuPerRequest, JsonObject memory,
+                               LoadPlan plan) {
     return String.format(Locale.ROOT,
       "%s: %.2f requests per second, p50=%.3f ms, p99=%.3f ms, p99.9=%.3f ms, max=%.3f ms"
         + " (%s%d requests, %d connections, pipeline %d, %d-byte values%s%s%s%s)%s",
@@ -335,7 +355,10 @@ final class BenchCommand implements Callable<Integer> {
       r.errors() == 0 ? "" : ", " + r.errors() + " errors, first: " + r.firstError(),
       memory == null ? "" : String.format(Locale.ROOT, "%nnode memory after the run: heap %.1f MiB%s",
         memory.getLong("heap_used_bytes", 0L) / 1048576.0, memory.containsKey("rss_bytes")
-          ? String.format(Locale.ROOT, ", resident %.1f MiB", memory.getLong("rss_bytes") / 1048576.0) : ""));
+          ? String.format(Locale.ROOT, ", resident %.1f MiB", memory.getLong("rss_bytes") / 1048576.0) : ""))
+      + (cpuPerRequest == null ? "" : cpuPerRequest.entrySet().stream()
+        .map(e -> String.format(Locale.ROOT, "%s %.1f us", e.getKey(), e.getValue()))
+        .collect(Collectors.joining(", ", String.format("%nCPU per request: "), "")));
   }
 
   private static String paceNote(LoadGenerator.Result r, Long rate) {
@@ -350,7 +373,8 @@ final class BenchCommand implements Callable<Integer> {
    * One result as JSON. {@code warmup_requests} is there for scripts that divide the CPU time a server spent
    * during the whole bench (warm-up included) by the requests it answered.
    */
-  private static JsonObject toJson(LoadGenerator.Result r, long warmedUp, JsonObject memory, LoadPlan plan) {
+  private static JsonObject toJson(LoadGenerator.Result r, long warmedUp, Map<String, Double> cpuPerRequest,
+                                  JsonObject memory, LoadPlan plan) {
     JsonObject json = new JsonObject().put("op", r.op()).put("requests", r.requests()).put("errors", r.errors())
       .put("seconds", r.seconds()).put("rps", r.rps())
       .put("p50_ms", r.percentileMs(50)).put("p99_ms", r.percentileMs(99)).put("p999_ms", r.percentileMs(99.9))
@@ -362,6 +386,9 @@ final class BenchCommand implements Callable<Integer> {
       .put("keys", r.op().equals("aggregate") ? plan.keysPerAggregate() : 1).put("first_error", r.firstError());
     if (memory != null) {
       json.put("node_memory", memory);
+    }
+    if (cpuPerRequest != null) {
+      json.put("cpu_us_per_request", new JsonObject(new LinkedHashMap<>(cpuPerRequest)));
     }
     return json;
   }

@@ -192,6 +192,30 @@ class ClientCommandsTest {
   }
 
   @Test
+  void benchReportsTheCpuEachNamedProcessSpentPerMeasuredRequest() throws Exception {
+    long nodeJvm = ProcessHandle.current().pid(); // the node of these tests runs in the test's JVM
+    Run bench = run("bench", "-c", "2", "-t", "aggregate", "--keys", "50", "-n", "3000", "--cpu", "node=" + nodeJvm,
+      "--json");
+    assertEquals(0, bench.exit(), bench.err());
+    JsonObject cpu = new JsonObject(bench.out().strip()).getJsonObject("cpu_us_per_request");
+    assertEquals(List.of("node", "bench"), List.copyOf(cpu.fieldNames()), cpu.encode());
+    assertTrue(cpu.getDouble("node") > 0 && cpu.getDouble("bench") > 0, "both spent CPU: " + cpu.encode());
+
+    Run text = run("bench", "-c", "1", "-t", "ping", "-n", "100", "--cpu", "node=" + nodeJvm);
+    assertTrue(text.out().contains("CPU per request: node "), text.out());
+  }
+
+  @Test
+  void benchRefusesACpuOptionItCannotRead() throws Exception {
+    Run noSuchProcess = run("bench", "-t", "ping", "--cpu", "node=2147483647");
+    assertEquals(2, noSuchProcess.exit());
+    assertTrue(noSuchProcess.err().contains("--cpu: there is no process 2147483647"), noSuchProcess.err());
+    Run malformed = run("bench", "-t", "ping", "--cpu", "node");
+    assertEquals(2, malformed.exit());
+    assertTrue(malformed.err().contains("--cpu takes NAME=PID[,PID...]"), malformed.err());
+  }
+
+  @Test
   void benchRefusesAWarmupOfNothing() throws Exception {
     Run bench = run("bench", "-t", "ping", "--warmup", "0s");
     assertEquals(2, bench.exit());
