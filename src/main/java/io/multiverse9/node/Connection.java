@@ -71,7 +71,11 @@ final class Connection implements RequestDecoder.Listener {
   private static final int PER_REQUEST = 512;
   /** How long a connection closed by the node waits for its client to close its side, at most. */
   private static final long LINGER_MS = 2_000;
-  /** Past this, the answer buffer grows as it is written: a METADATA or error answer is counted generously. */
+  /**
+   * The most a turn's answer buffer is sized to before anything is written into it: the lengths it is sized by
+   * are exact for binary answers but generous for METADATA and errors, so a buffer sized past this would hold
+   * room that is never used; past it the buffer grows as it is written.
+   */
   private static final int MAX_PRESIZED_WRITE = 4 << 20;
 
   private final NetSocket socket;
