@@ -57,6 +57,16 @@ public record Settings(
     return roles.contains(role);
   }
 
+  /** The {@code nodes} entry for {@code address}, or {@code null}: a peer this node acknowledges, with its token. */
+  public PeerEntry node(Address address) {
+    for (PeerEntry node : nodes) {
+      if (node.addr().equals(address)) {
+        return node;
+      }
+    }
+    return null;
+  }
+
 
   /** The {@code redis_uri} that makes the node start and own a private redis-server (SPEC 2). */
   public static final String EMBEDDED = "embedded";

@@ -126,7 +126,7 @@ final class Aggregation {
       } else if (!target.isRemote() || isSelf(now, listening, target.address())) {
         local.add(target.key(), i);
       } else {
-        PeerEntry peer = acknowledgedPeer(now, target.address());
+        PeerEntry peer = now.node(target.address());
         if (peer == null) {
           fail(i, EntryStatus.FORBIDDEN, target.address() + " is not an acknowledged node");
         } else {
@@ -194,14 +194,5 @@ final class Aggregation {
 
   private static boolean isSelf(Settings now, Address listening, Address address) {
     return address.equals(now.addr()) || address.equals(now.advertisedAddr()) || address.equals(listening);
-  }
-
-  private static PeerEntry acknowledgedPeer(Settings now, Address address) {
-    for (PeerEntry node : now.nodes()) {
-      if (node.addr().equals(address)) {
-        return node;
-      }
-    }
-    return null;
   }
 }

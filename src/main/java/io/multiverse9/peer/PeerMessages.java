@@ -36,7 +36,7 @@ public final class PeerMessages {
   static final BusCodec<Answer> ANSWER_CODEC = BusCodec.of(Answer.class, (out, m) -> {
     int lengthAt = out.length();
     out.appendInt(0);
-    m.entries().forEach(entry -> ResponseEncoder.appendEntry(out, entry));
+    ResponseEncoder.appendEntries(out, m.entries());
     out.setInt(lengthAt, out.length() - lengthAt - 4);
   }, in -> new Answer(EntryDecoder.decode(in.readBuffer())));
 

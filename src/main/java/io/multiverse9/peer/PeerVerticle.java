@@ -71,7 +71,7 @@ public final class PeerVerticle extends VerticleBase {
     Settings now = settings.get();
     adopt(now);
     PeerMessages.Aggregate request = message.body();
-    PeerEntry peer = acknowledged(now, request.peer());
+    PeerEntry peer = now.node(request.peer()); // its token is found here, never sent
     if (peer == null) {
       // the node checked this already; checked again because nothing may make us connect elsewhere, and the
       // settings may have changed since
@@ -88,16 +88,6 @@ public final class PeerVerticle extends VerticleBase {
           message.fail(EntryStatus.UNAVAILABLE.code(), request.peer() + ": " + ar.cause());
         }
       });
-  }
-
-  /** The {@code nodes} entry in force for {@code address}, or {@code null}: its token is found here, never sent. */
-  private static PeerEntry acknowledged(Settings now, Address address) {
-    for (PeerEntry node : now.nodes()) {
-      if (node.addr().equals(address)) {
-        return node;
-      }
-    }
-    return null;
   }
 
   /**
@@ -118,7 +108,7 @@ public final class PeerVerticle extends VerticleBase {
     }
     for (Iterator<PeerPool> it = pools.values().iterator(); it.hasNext(); ) {
       PeerPool pool = it.next();
-      PeerEntry inForce = acknowledged(now, pool.peer().addr());
+      PeerEntry inForce = now.node(pool.peer().addr());
       if (inForce == null || !Objects.equals(inForce.token(), pool.peer().token())) {
         pool.retire();
         it.remove();

@@ -8,8 +8,7 @@ public enum EntryStatus {
   FORBIDDEN(3),
   UNAVAILABLE(4);
 
-  /** Indexed by wire code, not by ordinal: the codes are the contract, the declaration order is not. */
-  private static final EntryStatus[] BY_CODE = byCode();
+  private static final EntryStatus[] BY_CODE = WireCodes.byCode(values(), EntryStatus::code);
 
   private final int code;
 
@@ -24,17 +23,5 @@ public enum EntryStatus {
   /** The entry status for a wire value, or {@code null} when unknown. */
   public static EntryStatus valueOf(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
-  }
-
-  private static EntryStatus[] byCode() {
-    int highest = 0;
-    for (EntryStatus status : values()) {
-      highest = Math.max(highest, status.code);
-    }
-    EntryStatus[] table = new EntryStatus[highest + 1];
-    for (EntryStatus status : values()) {
-      table[status.code] = status;
-    }
-    return table;
   }
 }

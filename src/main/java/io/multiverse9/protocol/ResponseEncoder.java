@@ -76,7 +76,7 @@ public final class ResponseEncoder {
     } else if (reply instanceof Reply.Removed r) {
       out.appendUnsignedInt(r.count());
     } else if (reply instanceof Reply.Entries e) {
-      out.appendBytes(entries(e.entries(), e.payloadLength()));
+      appendEntries(out, e.entries(), e.payloadLength());
     } else if (reply instanceof Reply.Metadata m) {
       out.appendBuffer(m.json().toBuffer());
     } else if (reply instanceof Reply.Pong p) {
@@ -89,39 +89,38 @@ public final class ResponseEncoder {
   }
 
   /**
-   * The entries of an AGGREGATE answer, written into one array of their exact size and appended at once: a
-   * {@code Buffer} checks bounds and capacity on every append, five per entry, which costs more than the copy.
+   * {@code entries} as AGGREGATE entries, each {@code status u8 | target_len u16 | target | data_len u32 | data}
+   * (SPEC 1.3): the one writer of that structure, for answers to clients and messages between JVMs alike.
    */
-  private static byte[] entries(List<AggregateEntry> entries, long length) {
-    byte[] out = new byte[Math.toIntExact(length)]; // an answer is bounded by limits.max_answer_bytes
+  public static Buffer appendEntries(Buffer out, List<AggregateEntry> entries) {
+    return appendEntries(out, entries, payloadLength(entries));
+  }
+
+  /**
+   * Written into one array of their exact size, {@code length}, and appended at once: a {@code Buffer} checks
+   * bounds and capacity on every append, five per entry, which costs more than the copy.
+   */
+  private static Buffer appendEntries(Buffer out, List<AggregateEntry> entries, long length) {
+    byte[] bytes = new byte[Math.toIntExact(length)]; // an answer is bounded by limits.max_answer_bytes
     int at = 0;
     for (AggregateEntry entry : entries) {
       Buffer target = entry.target();
       Buffer data = entry.data();
       int targetLength = target.length();
       int dataLength = data.length();
-      out[at] = (byte) entry.status().code();
-      out[at + 1] = (byte) (targetLength >>> 8);
-      out[at + 2] = (byte) targetLength;
-      target.getBytes(0, targetLength, out, at + 3);
+      bytes[at] = (byte) entry.status().code();
+      bytes[at + 1] = (byte) (targetLength >>> 8);
+      bytes[at + 2] = (byte) targetLength;
+      target.getBytes(0, targetLength, bytes, at + 3);
       at += 3 + targetLength;
-      out[at] = (byte) (dataLength >>> 24);
-      out[at + 1] = (byte) (dataLength >>> 16);
-      out[at + 2] = (byte) (dataLength >>> 8);
-      out[at + 3] = (byte) dataLength;
-      data.getBytes(0, dataLength, out, at + 4);
+      bytes[at] = (byte) (dataLength >>> 24);
+      bytes[at + 1] = (byte) (dataLength >>> 16);
+      bytes[at + 2] = (byte) (dataLength >>> 8);
+      bytes[at + 3] = (byte) dataLength;
+      data.getBytes(0, dataLength, bytes, at + 4);
       at += 4 + dataLength;
     }
-    return out;
-  }
-
-  /** {@code status u8 | target_len u16 | target | data_len u32 | data} (SPEC 1.3). */
-  public static Buffer appendEntry(Buffer out, AggregateEntry entry) {
-    return out.appendUnsignedByte((short) entry.status().code())
-      .appendUnsignedShort(entry.target().length())
-      .appendBuffer(entry.target())
-      .appendInt(entry.data().length())
-      .appendBuffer(entry.data());
+    return out.appendBytes(bytes);
   }
 
   // --- text ---

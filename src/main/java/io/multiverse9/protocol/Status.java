@@ -11,8 +11,7 @@ public enum Status {
   INTERNAL(0x0006),
   BUSY(0x0007);
 
-  /** Indexed by wire code, not by ordinal: the codes are the contract, the declaration order is not. */
-  private static final Status[] BY_CODE = byCode();
+  private static final Status[] BY_CODE = WireCodes.byCode(values(), Status::code);
 
   private final int code;
 
@@ -27,17 +26,5 @@ public enum Status {
   /** The status for a wire value, or {@code null} when unknown. */
   public static Status valueOf(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
-  }
-
-  private static Status[] byCode() {
-    int highest = 0;
-    for (Status status : values()) {
-      highest = Math.max(highest, status.code);
-    }
-    Status[] table = new Status[highest + 1];
-    for (Status status : values()) {
-      table[status.code] = status;
-    }
-    return table;
   }
 }

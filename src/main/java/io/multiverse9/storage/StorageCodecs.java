@@ -16,14 +16,10 @@ final class StorageCodecs {
 
   /** Lets storage messages travel on the event bus: by reference in one JVM, encoded between JVMs. */
   static void register(Vertx vertx) {
-    BusCodec.register(vertx, StorageRequest.Create.class, StorageCodecs::writeRequest,
-      in -> (StorageRequest.Create) readRequest(in));
-    BusCodec.register(vertx, StorageRequest.Remove.class, StorageCodecs::writeRequest,
-      in -> (StorageRequest.Remove) readRequest(in));
-    BusCodec.register(vertx, StorageRequest.Fetch.class, StorageCodecs::writeRequest,
-      in -> (StorageRequest.Fetch) readRequest(in));
-    BusCodec.register(vertx, StorageRequest.Ping.class, StorageCodecs::writeRequest,
-      in -> (StorageRequest.Ping) readRequest(in));
+    for (Class<? extends StorageRequest> type : List.of(StorageRequest.Create.class, StorageRequest.Remove.class,
+        StorageRequest.Fetch.class, StorageRequest.Ping.class)) {
+      registerRequest(vertx, type);
+    }
     BusCodec.register(vertx, StorageRequest.Batch.class, (out, m) -> {
       out.appendInt(m.requests().size());
       m.requests().forEach(r -> writeRequest(out, r));
@@ -35,14 +31,10 @@ final class StorageCodecs {
       }
       return new StorageRequest.Batch(requests);
     });
-    BusCodec.register(vertx, StorageReply.Created.class, StorageCodecs::writeReply,
-      in -> (StorageReply.Created) readReply(in));
-    BusCodec.register(vertx, StorageReply.Removed.class, StorageCodecs::writeReply,
-      in -> (StorageReply.Removed) readReply(in));
-    BusCodec.register(vertx, StorageReply.Values.class, StorageCodecs::writeReply,
-      in -> (StorageReply.Values) readReply(in));
-    BusCodec.register(vertx, StorageReply.Pong.class, StorageCodecs::writeReply,
-      in -> (StorageReply.Pong) readReply(in));
+    for (Class<? extends StorageReply> type : List.of(StorageReply.Created.class, StorageReply.Removed.class,
+        StorageReply.Values.class, StorageReply.Pong.class)) {
+      registerReply(vertx, type);
+    }
     BusCodec.register(vertx, StorageReply.Outcomes.class, (out, m) -> {
       out.appendInt(m.replies().size());
       m.replies().forEach(r -> writeReply(out, r));
@@ -54,6 +46,14 @@ final class StorageCodecs {
       }
       return new StorageReply.Outcomes(replies);
     });
+  }
+
+  private static <T extends StorageRequest> void registerRequest(Vertx vertx, Class<T> type) {
+    BusCodec.register(vertx, type, StorageCodecs::writeRequest, in -> type.cast(readRequest(in)));
+  }
+
+  private static <T extends StorageReply> void registerReply(Vertx vertx, Class<T> type) {
+    BusCodec.register(vertx, type, StorageCodecs::writeReply, in -> type.cast(readReply(in)));
   }
 
   // Between JVMs a request or a reply travels as a tag byte and its fields.

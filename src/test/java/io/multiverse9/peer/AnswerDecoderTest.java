@@ -7,6 +7,7 @@ import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.MalformedAnswerException;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +18,11 @@ class AnswerDecoderTest {
   private static final String TWO = "01JD7Q6W7C4X5S2Z3Y8K9M0N1Q";
 
   private static Buffer answer(String... targets) {
-    Buffer out = Buffer.buffer();
+    List<AggregateEntry> entries = new ArrayList<>();
     for (String target : targets) {
-      ResponseEncoder.appendEntry(out, AggregateEntry.found(Buffer.buffer(target), Buffer.buffer("v-" + target)));
+      entries.add(AggregateEntry.found(Buffer.buffer(target), Buffer.buffer("v-" + target)));
     }
-    return out;
+    return ResponseEncoder.appendEntries(Buffer.buffer(), entries);
   }
 
   @Test

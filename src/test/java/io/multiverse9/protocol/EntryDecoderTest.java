@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /**
- * The one reader of AGGREGATE entries (SPEC 1.3): what {@link ResponseEncoder#appendEntry} writes it reads back,
+ * The one reader of AGGREGATE entries (SPEC 1.3): what {@link ResponseEncoder#appendEntries} writes it reads back,
  * and a payload cut anywhere but between entries, or an unknown status, is a {@link MalformedAnswerException}
  * naming the problem, never an exception of another kind.
  */
@@ -35,7 +35,7 @@ class EntryDecoderTest {
 
   static Buffer encode(List<AggregateEntry> entries) {
     Buffer out = Buffer.buffer();
-    entries.forEach(e -> ResponseEncoder.appendEntry(out, e));
+    ResponseEncoder.appendEntries(out, entries);
     return out;
   }
 
