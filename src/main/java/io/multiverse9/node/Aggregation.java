@@ -8,6 +8,7 @@ import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.Segments;
 import io.multiverse9.protocol.Status;
 import io.multiverse9.protocol.Target;
 import io.multiverse9.protocol.TargetParser;
@@ -102,25 +103,29 @@ final class Aggregation {
     }
   }
 
-  private final List<Buffer> raw;
+  /** Each target as the client sent it, echoed in its entry. */
+  private final Buffer[] raw;
   private final AggregateEntry[] entries;
 
-  private Aggregation(List<Buffer> raw) {
-    this.raw = raw;
-    this.entries = new AggregateEntry[raw.size()];
+  private Aggregation(int size) {
+    this.raw = new Buffer[size];
+    this.entries = new AggregateEntry[size];
   }
 
-  static Future<Reply> run(Settings now, Address listening, List<Buffer> targets, StorageClient storage,
+  static Future<Reply> run(Settings now, Address listening, Segments targets, StorageClient storage,
       PeerClient peers) {
-    return new Aggregation(targets).run(now, listening, storage, peers);
+    return new Aggregation(targets.size()).parseAndAsk(now, listening, targets, storage, peers);
   }
 
-  private Future<Reply> run(Settings now, Address listening, StorageClient storage, PeerClient peers) {
-    Group local = new Group(raw.size());
+  // targets is not kept: its copy of the payload is garbage once the targets are parsed
+  private Future<Reply> parseAndAsk(Settings now, Address listening, Segments targets, StorageClient storage,
+      PeerClient peers) {
+    Group local = new Group(raw.length);
     Map<PeerEntry, Group> remote = Map.of(); // made when a target is on a peer: most AGGREGATEs are local
     TargetParser parser = new TargetParser();
-    for (int i = 0; i < raw.size(); i++) {
-      Target target = parser.parse(raw.get(i));
+    for (int i = 0; i < raw.length; i++) {
+      Target target = parser.parse(targets, i);
+      raw[i] = target.raw();
       if (!target.isValid()) {
         fail(i, EntryStatus.INVALID_KEY, target.error());
       } else if (!target.isRemote() || isSelf(now, listening, target.address())) {
@@ -169,7 +174,7 @@ final class Aggregation {
     for (int j = 0; j < group.size(); j++) {
       int slot = group.slot(j);
       Buffer value = values.get(group.key(j));
-      entries[slot] = value == null ? AggregateEntry.notFound(raw.get(slot)) : AggregateEntry.found(raw.get(slot), value);
+      entries[slot] = value == null ? AggregateEntry.notFound(raw[slot]) : AggregateEntry.found(raw[slot], value);
     }
   }
 
@@ -178,7 +183,7 @@ final class Aggregation {
     for (int j = 0; j < group.size(); j++) {
       int slot = group.slot(j);
       AggregateEntry entry = answer.get(group.key(j));
-      entries[slot] = new AggregateEntry(entry.status(), raw.get(slot), entry.data());
+      entries[slot] = new AggregateEntry(entry.status(), raw[slot], entry.data());
     }
   }
 
@@ -189,7 +194,7 @@ final class Aggregation {
   }
 
   private void fail(int slot, EntryStatus status, String message) {
-    entries[slot] = AggregateEntry.failed(status, raw.get(slot), message);
+    entries[slot] = AggregateEntry.failed(status, raw[slot], message);
   }
 
   private static boolean isSelf(Settings now, Address listening, Address address) {

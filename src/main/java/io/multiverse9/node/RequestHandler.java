@@ -91,7 +91,7 @@ final class RequestHandler {
   }
 
   private Future<Reply> remove(Settings now, Buffer payload) {
-    List<Buffer> items = Segments.split(payload, now.limits().maxTargets());
+    Segments items = Segments.split(payload, now.limits().maxTargets());
     if (items == null) {
       return done(Status.BAD_REQUEST, "REMOVE takes at most " + now.limits().maxTargets()
         + " keys (limits.max_targets)");
@@ -100,7 +100,7 @@ final class RequestHandler {
       return done(Status.BAD_REQUEST, "REMOVE needs at least one key");
     }
     List<String> keys = new ArrayList<>(items.size());
-    for (Buffer item : items) {
+    for (Buffer item : items.slices()) {
       String text = item.toString(StandardCharsets.ISO_8859_1);
       if (text.indexOf('@') >= 0) {
         return done(Status.BAD_REQUEST, "remote removal is not supported: " + Keys.quote(text)
@@ -116,7 +116,7 @@ final class RequestHandler {
   }
 
   private Future<Reply> aggregate(Settings now, Buffer payload) {
-    List<Buffer> items = Segments.split(payload, now.limits().maxTargets());
+    Segments items = Segments.split(payload, now.limits().maxTargets());
     if (items == null) {
       return done(Status.BAD_REQUEST, "AGGREGATE takes at most " + now.limits().maxTargets()
         + " targets (limits.max_targets)");
@@ -125,7 +125,7 @@ final class RequestHandler {
       return done(Status.BAD_REQUEST, "AGGREGATE needs at least one target");
     }
     for (int i = 0; i < items.size(); i++) {
-      if (items.get(i).length() > MAX_TARGET_BYTES) {
+      if (items.length(i) > MAX_TARGET_BYTES) {
         return done(Status.BAD_REQUEST, "target " + (i + 1) + " is longer than " + MAX_TARGET_BYTES + " bytes");
       }
     }

@@ -2,22 +2,39 @@ package io.multiverse9.protocol;
 
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Splits the payload of REMOVE and AGGREGATE: items separated by one 0x00 byte, empty items ignored (SPEC 1.1). */
+/**
+ * The items of a REMOVE or AGGREGATE payload: separated by one 0x00 byte, empty items ignored (SPEC 1.1). The
+ * payload is copied into an array once and the items are read there by offset, so that parsing a target costs
+ * no copy of its own; a {@link Buffer} view of an item is made only where one is kept (an entry echoes its
+ * target as sent).
+ */
 public final class Segments {
 
-  private Segments() {
+  private final Buffer payload;
+  private final byte[] bytes;
+  /** Item {@code i} is {@code bytes[bounds[2i], bounds[2i + 1])}. */
+  private final int[] bounds;
+  private final int size;
+
+  private Segments(Buffer payload, byte[] bytes, int[] bounds, int size) {
+    this.payload = payload;
+    this.bytes = bytes;
+    this.bounds = bounds;
+    this.size = size;
   }
 
   /**
    * @param max the most items accepted
    * @return the items, or {@code null} when there are more than {@code max}
    */
-  public static List<Buffer> split(Buffer payload, int max) {
+  public static Segments split(Buffer payload, int max) {
     // one copy to scan a plain array, a word at a time: a Buffer checks bounds on every getByte
     byte[] bytes = payload.getBytes();
-    List<Buffer> items = new ArrayList<>();
+    int[] bounds = new int[2 * Math.min(max, 16)];
+    int size = 0;
     int start = 0;
     while (start <= bytes.length) {
       int end = ByteScan.indexOf(bytes, start, bytes.length, (byte) 0);
@@ -25,14 +42,51 @@ public final class Segments {
         end = bytes.length;
       }
       if (end > start) {
-        if (items.size() == max) {
+        if (size == max) {
           return null;
         }
-        items.add(payload.slice(start, end));
+        if (2 * size == bounds.length) {
+          bounds = Arrays.copyOf(bounds, 2 * Math.min(max, 2 * size));
+        }
+        bounds[2 * size] = start;
+        bounds[2 * size + 1] = end;
+        size++;
       }
       start = end + 1;
     }
+    return new Segments(payload, bytes, bounds, size);
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** The length in bytes of item {@code i}. */
+  public int length(int i) {
+    return bounds[2 * i + 1] - bounds[2 * i];
+  }
+
+  /** Item {@code i} as a view of the payload: no copy. */
+  public Buffer slice(int i) {
+    return payload.slice(bounds[2 * i], bounds[2 * i + 1]);
+  }
+
+  /** Every item, as views of the payload. */
+  public List<Buffer> slices() {
+    List<Buffer> items = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      items.add(slice(i));
+    }
     return items;
+  }
+
+  /** Item {@code i} parsed as an AGGREGATE target, from the payload's array. */
+  Target target(int i, TargetParser parser) {
+    return Target.parse(bytes, bounds[2 * i], bounds[2 * i + 1], slice(i), parser);
   }
 
   /** The payload of a REMOVE or AGGREGATE request carrying {@code items}, UTF-8, separated by 0x00. */

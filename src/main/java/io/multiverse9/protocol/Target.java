@@ -26,34 +26,36 @@ public record Target(Buffer raw, String key, Address address, String error) {
   }
 
   public static Target parse(Buffer raw) {
-    return parse(raw, null);
+    byte[] bytes = raw.getBytes();
+    return parse(bytes, 0, bytes.length, raw, null);
   }
 
-  /** As {@link #parse(Buffer)}; an address {@code parser} has seen in this AGGREGATE is not parsed again. */
-  static Target parse(Buffer raw, TargetParser parser) {
+  /**
+   * The target in {@code bytes[from, to)}, whose bytes {@code raw} holds; an address {@code parser} has seen in
+   * this AGGREGATE is not parsed again.
+   */
+  static Target parse(byte[] bytes, int from, int to, Buffer raw, TargetParser parser) {
     // parsed from the bytes: no string is made of the target, only of the key (and of an address if any)
-    byte[] bytes = raw.getBytes();
-    int at = ByteScan.indexOf(bytes, 0, bytes.length, (byte) '@');
-    int keyEnd = at < 0 ? bytes.length : at;
-    String key = Keys.normalize(bytes, 0, keyEnd);
+    int at = ByteScan.indexOf(bytes, from, to, (byte) '@');
+    int keyEnd = at < 0 ? to : at;
+    String key = Keys.normalize(bytes, from, keyEnd);
     if (key == null) {
-      String keyText = new String(bytes, 0, keyEnd, StandardCharsets.ISO_8859_1);
+      String keyText = new String(bytes, from, keyEnd - from, StandardCharsets.ISO_8859_1);
       return new Target(raw, null, null, "the key " + Keys.quote(keyText) + " is not a ULID");
     }
     if (at < 0) {
       return new Target(raw, key, null, null);
     }
-    Address seen = parser == null ? null : parser.seen(bytes, at);
+    Address seen = parser == null ? null : parser.seen(bytes, at + 1, to);
     if (seen != null) {
       return new Target(raw, key, seen, null);
     }
     try {
-      String address = new String(bytes, at + 1, bytes.length - at - 1, StandardCharsets.ISO_8859_1);
-      Target target = new Target(raw, key, Address.parse(address, false), null);
+      Address address = Address.parse(new String(bytes, at + 1, to - at - 1, StandardCharsets.ISO_8859_1), false);
       if (parser != null) {
-        parser.remember(target);
+        parser.remember(bytes, at + 1, to, address);
       }
-      return target;
+      return new Target(raw, key, address, null);
     } catch (IllegalArgumentException e) {
       return new Target(raw, null, null, "malformed address: " + e.getMessage());
     }

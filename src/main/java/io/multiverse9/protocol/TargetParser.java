@@ -1,6 +1,7 @@
 package io.multiverse9.protocol;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 
 /**
  * Parses the targets of one AGGREGATE, each distinct address once: the targets of an AGGREGATE name few places,
@@ -12,38 +13,35 @@ public final class TargetParser {
 
   private static final int REMEMBERED = 8;
 
-  /** Valid targets with an address, one per distinct address. */
-  private final Target[] remembered = new Target[REMEMBERED];
+  /** The bytes after the '@' of valid targets, one per distinct address, and the address they parse to. */
+  private final byte[][] written = new byte[REMEMBERED][];
+  private final Address[] addresses = new Address[REMEMBERED];
   private int count;
 
   public Target parse(Buffer raw) {
-    return Target.parse(raw, this);
+    byte[] bytes = raw.getBytes();
+    return Target.parse(bytes, 0, bytes.length, raw, this);
   }
 
-  /** The address of a remembered target whose bytes after its '@' are those of {@code bytes} after {@code at}. */
-  Address seen(byte[] bytes, int at) {
+  /** Target {@code i} of {@code items}, parsed where the payload's bytes are: no copy of the target. */
+  public Target parse(Segments items, int i) {
+    return items.target(i, this);
+  }
+
+  /** The address of a remembered target whose address is written as {@code bytes[from, to)}. */
+  Address seen(byte[] bytes, int from, int to) {
     for (int r = 0; r < count; r++) {
-      Buffer known = remembered[r].raw();
-      // both keys are valid ULIDs, so of the same length: the two '@' are at the same place
-      if (known.length() == bytes.length && sameFrom(known, bytes, at + 1)) {
-        return remembered[r].address();
+      if (Arrays.equals(written[r], 0, written[r].length, bytes, from, to)) {
+        return addresses[r];
       }
     }
     return null;
   }
 
-  void remember(Target target) {
+  void remember(byte[] bytes, int from, int to, Address address) {
     if (count < REMEMBERED) {
-      remembered[count++] = target;
+      written[count] = Arrays.copyOfRange(bytes, from, to);
+      addresses[count++] = address;
     }
-  }
-
-  private static boolean sameFrom(Buffer known, byte[] bytes, int from) {
-    for (int i = from; i < bytes.length; i++) {
-      if (known.getByte(i) != bytes[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -1,20 +1,29 @@
 package io.multiverse9.storage;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends the commands that one event-loop turn produced ({@link TurnBatch}) as one pipelined batch: one write to
  * Redis (one system call, one read on Redis's side) for all the requests that arrived together, instead of one
  * each. Each batch is bounded by the storage timeout; a batch that fails fails every command in it (Redis error
  * replies to our commands are whole-server conditions such as OOM or READONLY) and drops the connection.
+ *
+ * <p>The timeout is one timer for the oldest unanswered batch, not one per batch: batches are sent in order with
+ * the same timeout, so their deadlines come in that order, and a timer per batch (scheduled, then cancelled when
+ * Redis answers, a few microseconds later) cost more than the rest of the batching. When the timer fires it fails
+ * every batch whose deadline has passed, then waits for the next deadline, if a batch is still unanswered.
  *
  * <p>Used from the storage verticle's context only.
  */
@@ -23,11 +32,30 @@ final class CommandBatcher {
   private record Pending(Request request, Promise<Response> answer) {
   }
 
+  /** A batch sent and not yet settled: answered, failed or timed out, whichever comes first. */
+  private static final class Sent {
+    final List<Pending> batch;
+    final Future<RedisConnection> connection;
+    final long deadlineNanos;
+    boolean settled;
+
+    Sent(List<Pending> batch, Future<RedisConnection> connection, long deadlineNanos) {
+      this.batch = batch;
+      this.connection = connection;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+
+  private final Vertx vertx;
   private final RedisConnectionHolder connection;
   private final long timeoutMs;
   private final TurnBatch<Pending> turn;
+  /** In the order sent, so by deadline. A batch answered out of order (after a reconnect) waits here settled. */
+  private final ArrayDeque<Sent> unsettled = new ArrayDeque<>();
+  private boolean timerArmed;
 
   CommandBatcher(Context context, RedisConnectionHolder connection, long timeoutMs) {
+    this.vertx = context.owner();
     this.connection = connection;
     this.timeoutMs = timeoutMs;
     this.turn = new TurnBatch<>(context, this::flush);
@@ -41,27 +69,68 @@ final class CommandBatcher {
 
   private void flush(List<Pending> batch) {
     Future<RedisConnection> current = connection.get();
+    Sent sent = new Sent(batch, current, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+    unsettled.addLast(sent);
+    if (!timerArmed) {
+      arm(timeoutMs);
+    }
     current
       .compose(c -> batch.size() == 1 ? c.send(batch.get(0).request()).map(List::of)
         : c.batch(batch.stream().map(Pending::request).toList()))
-      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-      .onComplete(ar -> {
-        if (ar.succeeded()) {
-          List<Response> responses = ar.result();
-          for (int i = 0; i < batch.size(); i++) {
-            Response response = responses.get(i);
-            if (response != null && response.type() == ResponseType.ERROR) {
-              batch.get(i).answer().fail(response.toString());
-            } else {
-              batch.get(i).answer().complete(response);
-            }
-          }
+      .onComplete(ar -> answered(sent, ar));
+  }
+
+  private void answered(Sent sent, AsyncResult<List<Response>> ar) {
+    if (sent.settled) { // timed out already: its commands have failed
+      return;
+    }
+    sent.settled = true;
+    if (ar.succeeded()) {
+      List<Response> responses = ar.result();
+      for (int i = 0; i < sent.batch.size(); i++) {
+        Response response = responses.get(i);
+        if (response != null && response.type() == ResponseType.ERROR) {
+          sent.batch.get(i).answer().fail(response.toString());
         } else {
-          connection.drop(current);
-          for (Pending p : batch) {
-            p.answer().fail(ar.cause());
-          }
+          sent.batch.get(i).answer().complete(response);
         }
-      });
+      }
+    } else {
+      fail(sent, ar.cause());
+    }
+    while (!unsettled.isEmpty() && unsettled.peekFirst().settled) {
+      unsettled.pollFirst();
+    }
+  }
+
+  private void arm(long delayMs) {
+    timerArmed = true;
+    vertx.setTimer(delayMs, id -> expire());
+  }
+
+  /** Fails the batches past their deadline; the timer may also find the oldest one answered and a later one due. */
+  private void expire() {
+    timerArmed = false;
+    long now = System.nanoTime();
+    while (!unsettled.isEmpty()) {
+      Sent oldest = unsettled.peekFirst();
+      if (!oldest.settled) {
+        long left = oldest.deadlineNanos - now;
+        if (left > 0) {
+          arm(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+          return;
+        }
+        oldest.settled = true;
+        fail(oldest, new TimeoutException("Timeout " + timeoutMs + " (ms) fired"));
+      }
+      unsettled.pollFirst();
+    }
+  }
+
+  private void fail(Sent sent, Throwable cause) {
+    connection.drop(sent.connection);
+    for (Pending p : sent.batch) {
+      p.answer().fail(cause);
+    }
   }
 }

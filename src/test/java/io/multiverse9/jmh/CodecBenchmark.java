@@ -8,7 +8,6 @@ import io.multiverse9.protocol.Request;
 import io.multiverse9.protocol.RequestDecoder;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Segments;
-import io.multiverse9.protocol.Target;
 import io.multiverse9.protocol.TargetParser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.parsetools.RecordParser;
@@ -45,6 +44,7 @@ public class CodecBenchmark {
   Buffer pipelinedAggregates;
   Buffer aggregatePayload;
   Buffer remotePayload;
+  Buffer localPayload;
   Reply created;
   Reply entries10;
   Reply entries100;
@@ -65,6 +65,11 @@ public class CodecBenchmark {
         .append(i % 2 == 0 ? "@127.0.0.3:7102" : "@127.0.0.4:7103");
     }
     remotePayload = Buffer.buffer(remote.toString());
+    StringBuilder local = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      local.append(i == 0 ? "" : "\0").append(String.format("01JD7Q6W7C4X5S2Z3Y8K9M%04d", i));
+    }
+    localPayload = Buffer.buffer(local.toString());
     for (int i = 0; i < FRAMES; i++) {
       pipelinedCreates.appendUnsignedShort(1).appendInt(value.length).appendBytes(value);
       pipelinedAggregates.appendUnsignedShort(3).appendInt(targets.length()).appendString(targets.toString());
@@ -114,8 +119,20 @@ public class CodecBenchmark {
   /** What a node does with an AGGREGATE payload of 10 keys before it asks storage: split it, parse each target. */
   @Benchmark
   public void splitAndParse10Targets(Blackhole hole) {
-    for (Buffer raw : Segments.split(aggregatePayload, 1024)) {
-      hole.consume(Target.parse(raw));
+    TargetParser parser = new TargetParser();
+    Segments items = Segments.split(aggregatePayload, 1024);
+    for (int i = 0; i < items.size(); i++) {
+      hole.consume(parser.parse(items, i));
+    }
+  }
+
+  /** The same for 100 bare keys, as in an AGGREGATE of 100 local keys. */
+  @Benchmark
+  public void splitAndParse100Targets(Blackhole hole) {
+    TargetParser parser = new TargetParser();
+    Segments items = Segments.split(localPayload, 1024);
+    for (int i = 0; i < items.size(); i++) {
+      hole.consume(parser.parse(items, i));
     }
   }
 
@@ -123,8 +140,9 @@ public class CodecBenchmark {
   @Benchmark
   public void splitAndParse100RemoteTargets(Blackhole hole) {
     TargetParser parser = new TargetParser();
-    for (Buffer raw : Segments.split(remotePayload, 1024)) {
-      hole.consume(parser.parse(raw));
+    Segments items = Segments.split(remotePayload, 1024);
+    for (int i = 0; i < items.size(); i++) {
+      hole.consume(parser.parse(items, i));
     }
   }
 

@@ -10,6 +10,7 @@ import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.Segments;
 import io.multiverse9.storage.StorageClient;
 import io.multiverse9.storage.StorageMeters;
 import io.multiverse9.storage.StorageVerticle;
@@ -59,7 +60,7 @@ class AggregationSelfTest {
 
   AggregateEntry aggregateOn(Address listening, String target) throws Exception {
     Reply reply = onALoop(storage -> Aggregation.run(settings, listening,
-      List.of(Buffer.buffer(target)), storage, new PeerClient(vertx, PeerVerticle.address(settings))));
+      Segments.split(Buffer.buffer(target), 1), storage, new PeerClient(vertx, PeerVerticle.address(settings))));
     return ((Reply.Entries) reply).entries().get(0);
   }
 

@@ -47,7 +47,7 @@ class ByteScanPropertiesTest {
         expected.add(item);
       }
     }
-    List<String> actual = Segments.split(Buffer.buffer(payload), 1000).stream()
+    List<String> actual = Segments.split(Buffer.buffer(payload), 1000).slices().stream()
       .map(b -> b.toString(StandardCharsets.ISO_8859_1)).toList();
     assertEquals(expected, actual);
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -30,6 +31,23 @@ class TargetParserTest {
     }
   }
 
+  /** Parsing in place, from the payload's array, gives what parsing a copy of each target alone gives. */
+  @Property(tries = 300)
+  void parsesEveryTargetOfAPayloadAsOnItsOwn(@ForAll("targets") List<String> targets,
+      @ForAll("separators") List<String> separators) {
+    StringBuilder payload = new StringBuilder(separators.get(0));
+    for (int i = 0; i < targets.size(); i++) {
+      payload.append(targets.get(i)).append(separators.get((i + 1) % separators.size()));
+    }
+    Segments items = Segments.split(Buffer.buffer(payload.toString().getBytes(StandardCharsets.ISO_8859_1)), 4096);
+    List<Buffer> alone = items.slices();
+    TargetParser parser = new TargetParser();
+    for (int i = 0; i < items.size(); i++) {
+      Buffer copy = Buffer.buffer(alone.get(i).getBytes());
+      assertEquals(Target.parse(copy), parser.parse(items, i), payload.toString());
+    }
+  }
+
   @Example
   void anAddressSeenBeforeIsNotParsedAgain() {
     TargetParser parser = new TargetParser();
@@ -41,11 +59,17 @@ class TargetParserTest {
   }
 
   @Provide
+  Arbitrary<List<String>> separators() {
+    return Arbitraries.of("", "\0", "\0", "\0\0").list().ofMinSize(1).ofMaxSize(5);
+  }
+
+  @Provide
   Arbitrary<List<String>> targets() {
     Arbitrary<String> key = Arbitraries.oneOf(
       Arbitraries.just(KEY), Arbitraries.just(KEY.toLowerCase()), Arbitraries.just("01JD7Q6W7C4X5S2Z3Y8K9M0N1Z"),
       Arbitraries.strings().withChars("0123456789ABCDEFGHJKMNPQRSTVWXYZ").ofLength(26),
-      Arbitraries.strings().ascii().ofMaxLength(30));
+      Arbitraries.strings().ascii().ofMaxLength(30),
+      Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(30));
     Arbitrary<String> address = Arbitraries.oneOf(
       Arbitraries.just(""),
       Arbitraries.integers().between(1, 12).map(n -> "@127.0.0." + n + ":7101"),

@@ -102,6 +102,47 @@ class RedisOutageTest {
     }
   }
 
+  /**
+   * Each batch Redis leaves unanswered fails storage_timeout_ms after it was sent: a batch sent while an older one
+   * waits keeps its own deadline (not the older one's, not none), and once Redis answers again requests succeed.
+   */
+  @Test
+  void eachUnansweredBatchFailsAtItsOwnDeadlineThenTheNodeIsServedAgain() throws Exception {
+    TestNode node = node();
+    Redis direct = Redis.createClient(vertx, redis.uri());
+    try (WireClient client = node.connect()) {
+      assertEquals(0, client.call(1, "warm").status());
+      // every client's commands wait until the pause ends; the command that asks for it is answered at once
+      direct.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(3000).arg("ALL")).await();
+      long firstSent = System.nanoTime();
+      client.write(WireClient.frame(1, "first"));
+      Thread.sleep(400); // not a synchronisation: the second batch must leave 400 ms after the first
+      long secondSent = System.nanoTime();
+      client.write(WireClient.frame(1, "second"));
+
+      Frame first = client.readFrame();
+      long firstMs = (System.nanoTime() - firstSent) / 1_000_000;
+      Frame second = client.readFrame();
+      long secondMs = (System.nanoTime() - secondSent) / 1_000_000;
+      assertEquals(UNAVAILABLE, first.status(), first.text());
+      assertTrue(first.text().contains("Timeout 1000 (ms) fired"), first.text());
+      assertTrue(firstMs >= 950 && firstMs < 1600, "the first batch failed after " + firstMs + " ms");
+      assertEquals(UNAVAILABLE, second.status(), second.text());
+      assertTrue(second.text().contains("Timeout 1000 (ms) fired"), second.text());
+      assertTrue(secondMs >= 950 && secondMs < 1600, "the second batch failed after " + secondMs + " ms");
+
+      long deadline = System.currentTimeMillis() + 20_000;
+      Frame again;
+      do {
+        again = client.call(1, "after");
+        assertTrue(again.status() == 0 || again.status() == UNAVAILABLE, again.text());
+        assertTrue(System.currentTimeMillis() < deadline, "the node did not recover: " + again.text());
+      } while (again.status() != 0);
+    } finally {
+      direct.close();
+    }
+  }
+
   @Test
   void aNodeStartsWhileRedisIsDownAndServesOnceItIsUp() throws Exception {
     int port = redis.port();
