@@ -31,7 +31,7 @@ public final class WireReader {
     return buffer.getByte(pos++);
   }
 
-  /** A buffer, or {@code null}. */
+  /** A buffer of its own (a copy, sharing no bytes with what is read), or {@code null}. */
   public Buffer readBuffer() {
     int length = readInt();
     if (length < 0) {

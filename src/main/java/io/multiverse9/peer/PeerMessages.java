@@ -32,13 +32,17 @@ public final class PeerMessages {
     Wire.strings(out, m.keys());
   }, in -> new Aggregate(Address.parse(in.readString(), false), in.readStrings()));
 
-  /** The entries in their SPEC 1.3 form, as one length-prefixed buffer: the protocol's one writer and reader. */
+  /**
+   * The entries in their SPEC 1.3 form, as one length-prefixed buffer: the protocol's one writer and reader. The
+   * entries may share that buffer's bytes: {@link io.multiverse9.bus.WireReader#readBuffer} makes it for them
+   * alone, and it holds nothing but them.
+   */
   static final BusCodec<Answer> ANSWER_CODEC = BusCodec.of(Answer.class, (out, m) -> {
     int lengthAt = out.length();
     out.appendInt(0);
     ResponseEncoder.appendEntries(out, m.entries());
     out.setInt(lengthAt, out.length() - lengthAt - 4);
-  }, in -> new Answer(EntryDecoder.decode(in.readBuffer())));
+  }, in -> new Answer(EntryDecoder.decodeSharing(in.readBuffer())));
 
   /** Lets these messages travel on the event bus: by reference in one JVM, encoded between JVMs. */
   static void registerCodecs(Vertx vertx) {

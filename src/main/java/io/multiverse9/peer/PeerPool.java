@@ -117,7 +117,6 @@ final class PeerPool {
   private List<AggregateEntry> entries(FrameChannel connection, FrameChannel.Response response,
                                            List<String> keys) {
     Status status = Status.valueOf(response.status());
-    String message = response.payload().toString(StandardCharsets.UTF_8);
     if (status == Status.OK) {
       try {
         return AnswerDecoder.decode(response.payload(), keys);
@@ -126,6 +125,8 @@ final class PeerPool {
         throw new PeerException(EntryStatus.UNAVAILABLE, peer + " sent a " + e.getMessage());
       }
     }
+    // an error's payload is its message; an OK answer's is not made a string for nothing
+    String message = response.payload().toString(StandardCharsets.UTF_8);
     if (status == Status.FORBIDDEN) {
       throw new PeerException(EntryStatus.FORBIDDEN, peer + " refused us: " + message);
     }

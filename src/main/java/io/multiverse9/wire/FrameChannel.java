@@ -1,13 +1,13 @@
 package io.multiverse9.wire;
 
 import io.multiverse9.net.ClosingNow;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
-import java.util.ArrayDeque;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -16,37 +16,51 @@ import java.util.logging.Logger;
  * promises in-order answers). A request that is not answered within its timeout, or an answer that cannot be
  * parsed, means the connection can no longer be trusted: it is closed and every request still on it fails with
  * the exception its owner makes of the reason ({@code unavailable}), so that the client library and the peer pool
- * each fail in their own terms. Used from the event loop of the socket's context only.
+ * each fail in their own terms. The frames sent in one event-loop turn go out in one write ({@link TurnWriter}).
+ * Made and used on the socket's context only.
  */
 public final class FrameChannel {
 
   private static final Logger LOG = Logger.getLogger(FrameChannel.class.getName());
 
-  /** A node's answer frame. */
+  /**
+   * A node's answer frame. The payload is the receiver's alone (the parser copies each record out of the socket's
+   * reads), so the receiver may keep slices of it.
+   */
   public record Response(int status, Buffer payload) {
   }
 
-  private final Vertx vertx;
   private final NetSocket socket;
   private final String peer;
   private final int maxPending;
   private final long maxResponseBytes;
   private final Function<String, ? extends RuntimeException> unavailable;
-  private final ArrayDeque<Promise<Response>> pending = new ArrayDeque<>();
+  private final PendingRequests pending;
+  private final TurnWriter writer;
   private final RecordParser parser;
   private Runnable onClose = () -> { };
   private boolean closed;
   private int status = -1;
 
-  /** @param unavailable makes the failure of a request that got no answer, from the reason why */
+  /**
+   * @param unavailable makes the failure of a request that got no answer, from the reason why
+   * @throws IllegalStateException when not made on a Vert.x context, which must be the socket's
+   */
   public FrameChannel(Vertx vertx, NetSocket socket, String peer, int maxPending, long maxResponseBytes,
                       Function<String, ? extends RuntimeException> unavailable) {
-    this.vertx = vertx;
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      throw new IllegalStateException("a FrameChannel is made on its socket's context");
+    }
     this.socket = socket;
     this.peer = peer;
     this.maxPending = maxPending;
     this.maxResponseBytes = maxResponseBytes;
     this.unavailable = unavailable;
+    // answers come in order, so one that never comes blocks every later one: start afresh
+    this.pending = new PendingRequests(vertx, timeoutMs ->
+      close(peer + " did not answer within " + timeoutMs + " ms (limits.peer_timeout_ms)"));
+    this.writer = new TurnWriter(context, socket);
     this.parser = RecordParser.newFixed(6, socket);
     parser.handler(this::onRecord);
     parser.exceptionHandler(e -> close("cannot read its answer: " + e.getMessage()));
@@ -80,19 +94,14 @@ public final class FrameChannel {
       return Future.failedFuture(unavailable.apply(
         peer + " has " + maxPending + " requests waiting on this connection"));
     }
-    Promise<Response> promise = Promise.promise();
-    pending.add(promise);
-    socket.write(frame);
-    if (timeoutMs <= 0) {
-      return promise.future();
-    }
-    long timer = vertx.setTimer(timeoutMs, id -> {
-      if (!promise.future().isComplete()) {
-        // answers come in order, so one that never comes blocks every later one: start afresh
-        close(peer + " did not answer within " + timeoutMs + " ms (limits.peer_timeout_ms)");
-      }
-    });
-    return promise.future().andThen(ar -> vertx.cancelTimer(timer));
+    Future<Response> answer = pending.add(timeoutMs);
+    writer.write(frame);
+    return answer;
+  }
+
+  /** Writes made to the socket so far, however many frames each carried. */
+  int socketWrites() {
+    return writer.writes();
   }
 
   public Future<Void> close(String why) {
@@ -137,10 +146,8 @@ public final class FrameChannel {
   private void failAll(String why) {
     boolean first = !closed;
     closed = true;
-    RuntimeException failure = unavailable.apply(why);
-    for (Promise<Response> p = pending.poll(); p != null; p = pending.poll()) {
-      p.tryFail(failure);
-    }
+    writer.drop();
+    pending.failAll(unavailable.apply(why));
     if (first) {
       onClose.run();
     }

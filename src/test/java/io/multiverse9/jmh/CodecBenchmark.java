@@ -1,6 +1,8 @@
 package io.multiverse9.jmh;
 
+import io.multiverse9.peer.AnswerDecoderAccess;
 import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.EntryDecoder;
 import io.multiverse9.protocol.Form;
 import io.multiverse9.protocol.ProtocolException;
 import io.multiverse9.protocol.Reply;
@@ -48,6 +50,8 @@ public class CodecBenchmark {
   Reply created;
   Reply entries10;
   Reply entries100;
+  Buffer answer100;
+  List<String> keys100;
 
   @Setup
   public void setup() {
@@ -86,6 +90,11 @@ public class CodecBenchmark {
         Buffer.buffer(value)));
     }
     entries100 = new Reply.Entries(hundred);
+    answer100 = ResponseEncoder.appendEntries(Buffer.buffer(), hundred);
+    keys100 = new ArrayList<>();
+    for (AggregateEntry entry : hundred) {
+      keys100.add(entry.target().toString());
+    }
   }
 
   private static void decode(Buffer input, Blackhole hole) {
@@ -164,5 +173,17 @@ public class CodecBenchmark {
   @Benchmark
   public Buffer encodeAggregate10EntriesAsText() {
     return ResponseEncoder.encode(entries10, Form.TEXT);
+  }
+
+  /** The client library's reading of an AGGREGATE answer of 100 entries of 64 bytes: entries of their own. */
+  @Benchmark
+  public List<AggregateEntry> decodeAnswer100Entries() {
+    return EntryDecoder.decode(answer100);
+  }
+
+  /** A peer connection's reading of the same answer: its entries, each checked against the key asked. */
+  @Benchmark
+  public List<AggregateEntry> decodePeerAnswer100Entries() {
+    return AnswerDecoderAccess.decode(answer100, keys100);
   }
 }

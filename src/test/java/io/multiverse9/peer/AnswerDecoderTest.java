@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.MalformedAnswerException;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +30,36 @@ class AnswerDecoderTest {
   void entriesNamingTheKeysInOrderAreTaken() {
     List<AggregateEntry> entries = AnswerDecoder.decode(answer(ONE, TWO), List.of(ONE, TWO));
     assertEquals(Buffer.buffer("v-" + TWO), entries.get(1).data());
+  }
+
+  /** Entries of every status and of sizes around the buffer's and the key check's edges, each its own bytes. */
+  @Test
+  void everyEntryCarriesItsOwnTargetAndData() {
+    List<AggregateEntry> sent = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    int[] sizes = {0, 1, 7, 8, 63, 64, 65, 4096};
+    EntryStatus[] statuses = EntryStatus.values();
+    for (int i = 0; i < 40; i++) {
+      String key = String.format("01JD7Q6W7C4X5S2Z3Y8K9M%04d", i);
+      byte[] data = new byte[sizes[i % sizes.length]];
+      for (int b = 0; b < data.length; b++) {
+        data[b] = (byte) (i * 31 + b);
+      }
+      keys.add(key);
+      sent.add(new AggregateEntry(statuses[i % statuses.length], Buffer.buffer(key), Buffer.buffer(data)));
+    }
+    // a key of another length than a ULID: the check does not assume 26 bytes
+    String longKey = "01JD7Q6W7C4X5S2Z3Y8K9M0N1P01JD7Q6W7C4X5S2Z3Y8K9M0N1P";
+    keys.add(longKey);
+    sent.add(AggregateEntry.found(Buffer.buffer(longKey), Buffer.buffer("last")));
+    assertEquals(sent, AnswerDecoder.decode(ResponseEncoder.appendEntries(Buffer.buffer(), sent), keys));
+  }
+
+  @Test
+  void aTargetDifferingInItsLastByteOnlyIsMalformed() {
+    String almost = ONE.substring(0, ONE.length() - 1) + "Q";
+    assertThrows(MalformedAnswerException.class, () -> AnswerDecoder.decode(answer(almost), List.of(ONE)));
+    assertThrows(MalformedAnswerException.class, () -> AnswerDecoder.decode(answer(ONE, almost), List.of(ONE, ONE)));
   }
 
   @Test

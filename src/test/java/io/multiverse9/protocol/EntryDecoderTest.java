@@ -45,6 +45,42 @@ class EntryDecoderTest {
   }
 
   @Property
+  void readsBackTheSameSharingThePayload(@ForAll("entries") List<AggregateEntry> entries) {
+    assertEquals(entries, EntryDecoder.decodeSharing(encode(entries)));
+  }
+
+  /** Told apart by writing over the payload afterwards: a copy keeps what was read, a slice shows the change. */
+  @Example
+  void decodeCopiesAndDecodeSharingShares() {
+    Buffer payload = encode(List.of(AggregateEntry.found(Buffer.buffer("K"), Buffer.buffer("value"))));
+    List<AggregateEntry> copied = EntryDecoder.decode(payload);
+    List<AggregateEntry> shared = EntryDecoder.decodeSharing(payload);
+    int dataAt = payload.length() - "value".length();
+    payload.setString(dataAt, "VALUE");
+    payload.setString(3, "X");
+    assertEquals(AggregateEntry.found(Buffer.buffer("K"), Buffer.buffer("value")), copied.get(0));
+    assertEquals(AggregateEntry.found(Buffer.buffer("X"), Buffer.buffer("VALUE")), shared.get(0));
+  }
+
+  @Property
+  void decodeSharingFindsWhatDecodeFinds(@ForAll @Size(max = 64) byte[] bytes) {
+    Buffer payload = Buffer.buffer(bytes);
+    String copied;
+    try {
+      copied = EntryDecoder.decode(payload).toString();
+    } catch (MalformedAnswerException e) {
+      copied = e.getMessage();
+    }
+    String shared;
+    try {
+      shared = EntryDecoder.decodeSharing(payload).toString();
+    } catch (MalformedAnswerException e) {
+      shared = e.getMessage();
+    }
+    assertEquals(copied, shared);
+  }
+
+  @Property
   void aPayloadCutInsideAnEntryIsMalformedAndCutBetweenEntriesIsTheEntriesBefore(
       @ForAll("entries") List<AggregateEntry> entries) {
     Buffer payload = encode(entries);

@@ -1,0 +1,16 @@
+package io.multiverse9.peer;
+
+import io.multiverse9.protocol.AggregateEntry;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+
+/** Lets the JMH benchmarks, in another package, time the package-private {@link AnswerDecoder}. */
+public final class AnswerDecoderAccess {
+
+  private AnswerDecoderAccess() {
+  }
+
+  public static List<AggregateEntry> decode(Buffer payload, List<String> keys) {
+    return AnswerDecoder.decode(payload, keys);
+  }
+}
