@@ -3,19 +3,29 @@ package io.multiverse9.storage;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
+import java.util.function.Supplier;
 
 /**
  * The one Redis connection a storage verticle pipelines its commands on (no pool hand-off per command): opened
- * on first use, dropped after a failure or when Redis closes it, so that the next command starts on a fresh
- * one, and closed with the client when the verticle stops. Confined to the verticle's context.
+ * on first use, replaced after a failure or when Redis closes it, and closed with the client when the verticle
+ * stops. Confined to the verticle's context.
+ *
+ * <p>Replacing a connection replaces the whole client. vertx-redis-client's connections come from a pool, and
+ * closing one only hands it back: the next {@code connect()} returns the same socket. After a command timed out
+ * on a connection that silently stopped answering (a peer that froze, a firewall that forgot the flow), that
+ * socket would serve every later command until the kernel gave up on it, minutes later; closing the client
+ * closes its sockets, and the new one connects afresh.
  */
 final class RedisConnectionHolder {
 
-  private final Redis redis;
+  private final Supplier<Redis> clients;
+  private Redis redis;
   private Future<RedisConnection> connection;
 
-  RedisConnectionHolder(Redis redis) {
-    this.redis = redis;
+  /** @param clients makes a new client, called now and whenever a connection is replaced */
+  RedisConnectionHolder(Supplier<Redis> clients) {
+    this.clients = clients;
+    this.redis = clients.get();
   }
 
   /** The current connection, opening one if there is none. */
@@ -29,19 +39,21 @@ final class RedisConnectionHolder {
     return connection;
   }
 
-  /** A command failed on {@code failed}: close it, unless a fresh one already replaced it. */
+  /**
+   * A command failed on {@code failed}: unless a fresh connection already replaced it, close it with its client
+   * (whatever else is in flight on it fails now rather than at its own deadline) and use a new client from here.
+   */
   void drop(Future<RedisConnection> failed) {
     if (connection == failed) {
       connection = null;
-      failed.onSuccess(RedisConnection::close);
+      Redis old = redis;
+      redis = clients.get();
+      old.close();
     }
   }
 
   Future<Void> close() {
-    if (connection != null) {
-      connection.onSuccess(RedisConnection::close);
-      connection = null;
-    }
+    connection = null;
     return redis.close();
   }
 

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -181,13 +182,15 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private static void awaitReady(Process process) throws IOException {
-    CountDownLatch ready = new CountDownLatch(1);
+    CountDownLatch settled = new CountDownLatch(1);
+    AtomicBoolean ready = new AtomicBoolean();
     Deque<String> lastLines = new ArrayDeque<>();
-    Thread reader = new Thread(() -> drain(process, ready, lastLines), "redis-server-output-" + process.pid());
+    Thread reader = new Thread(() -> drain(process, settled, ready, lastLines), "redis-server-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
     try {
-      if (ready.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) && process.isAlive()) {
+      // its output ending is not enough: a server that cannot bind closes it and is still alive for a moment
+      if (settled.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) && ready.get() && process.isAlive()) {
         return;
       }
     } catch (InterruptedException e) {
@@ -204,13 +207,13 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   // Keeps reading so that redis-server never blocks on a full pipe; its log goes to ours at debug level.
-  private static void drain(Process process, CountDownLatch ready, Deque<String> lastLines) {
+  private static void drain(Process process, CountDownLatch settled, AtomicBoolean ready, Deque<String> lastLines) {
     try (BufferedReader in = new BufferedReader(
       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         String logged = line;
         LOG.fine(() -> "redis-server: " + logged);
-        if (ready.getCount() > 0) {
+        if (settled.getCount() > 0) {
           synchronized (lastLines) {
             lastLines.addLast(line);
             if (lastLines.size() > 5) {
@@ -218,14 +221,15 @@ public final class RedisServerProcess implements AutoCloseable {
             }
           }
           if (line.contains(READY)) {
-            ready.countDown();
+            ready.set(true);
+            settled.countDown();
           }
         }
       }
     } catch (IOException e) {
       LOG.log(Level.FINE, "redis-server output closed", e);
     } finally {
-      ready.countDown();
+      settled.countDown();
     }
   }
 

@@ -50,7 +50,7 @@ public final class StorageVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     StorageCodecs.register(vertx);
-    connection = new RedisConnectionHolder(Redis.createClient(vertx, RedisOptionsFactory.create(settings)));
+    connection = new RedisConnectionHolder(() -> Redis.createClient(vertx, RedisOptionsFactory.create(settings)));
     commands = new StorageCommands(context, settings, connection);
     consumer = vertx.eventBus().consumer(address(settings), this::onRequest);
     sameThreadConsumer = vertx.eventBus().localConsumer(StorageAffinity.onThisThread(address(settings)),
