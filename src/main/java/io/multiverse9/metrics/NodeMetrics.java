@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.Status;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -25,6 +27,11 @@ public final class NodeMetrics {
    * every request costs more than timing it.
    */
   private static final Timer[][] TIMERS = new Timer[Opcode.values().length + 1][Status.values().length];
+  /**
+   * Peer request counters by peer and outcome, for the same reason; as many as the {@code nodes} entries ever
+   * listed times the outcomes, which the registry keeps anyway.
+   */
+  private static final Map<String, Counter> PEER_REQUESTS = new ConcurrentHashMap<>();
 
   private NodeMetrics() {
   }
@@ -33,7 +40,6 @@ public final class NodeMetrics {
     return REGISTRY;
   }
 
-  /** Records one answered request. */
   /** Records one answered request; {@code opcode} is {@code null} for an unknown one. */
   public static void request(Opcode opcode, Status status, long nanos) {
     int row = opcode == null ? Opcode.values().length : opcode.ordinal();
@@ -50,9 +56,11 @@ public final class NodeMetrics {
     timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** Counts one AGGREGATE sent to {@code peer} (its {@code nodes} entry) and what became of it. */
   public static void peerRequest(String peer, String outcome) {
-    Counter.builder("mv9_peer_requests").description("AGGREGATE requests sent to peers, by outcome")
-      .tags("peer", peer, "outcome", outcome).register(REGISTRY).increment();
+    PEER_REQUESTS.computeIfAbsent(peer + '\0' + outcome, key -> Counter.builder("mv9_peer_requests")
+      .description("AGGREGATE requests sent to peers, by outcome")
+      .tags("peer", peer, "outcome", outcome).register(REGISTRY)).increment();
   }
 
   /** A gauge read on every scrape; registering the same name and tags again keeps the first. */

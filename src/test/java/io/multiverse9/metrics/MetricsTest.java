@@ -122,6 +122,19 @@ class MetricsTest {
   }
 
   /** A slot freed by a closed connection is taken again: polled, since the close reaches the server a moment later. */
+  /** Each peer and outcome has its own count, which every request to that peer adds to (not only the first). */
+  @Test
+  void peerRequestsAreCountedByPeerAndOutcome() {
+    String peer = "127.0.0.9:" + (20000 + (int) (Math.random() * 10000));
+    NodeMetrics.peerRequest(peer, "ok");
+    NodeMetrics.peerRequest(peer, "ok");
+    NodeMetrics.peerRequest(peer, "unavailable");
+    assertEquals(2.0, NodeMetrics.meters().get("mv9_peer_requests").tags("peer", peer, "outcome", "ok")
+      .counter().count());
+    assertEquals(1.0, NodeMetrics.meters().get("mv9_peer_requests").tags("peer", peer, "outcome", "unavailable")
+      .counter().count());
+  }
+
   static void pollUntilServed(int port) throws Exception {
     long deadline = System.currentTimeMillis() + 10_000;
     while (true) {
