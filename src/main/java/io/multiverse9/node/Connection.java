@@ -7,6 +7,7 @@ import io.multiverse9.net.ClosingNow;
 import io.multiverse9.net.HalfClose;
 import io.multiverse9.net.LingeringClose;
 import io.multiverse9.net.ReadGate;
+import io.multiverse9.net.WrappedBytes;
 import io.multiverse9.protocol.Form;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.ProtocolException;
@@ -46,6 +47,8 @@ final class Connection implements RequestDecoder.Listener {
     Reply reply;
     /** What the reply is counted as until it is encoded: its length as a binary frame. */
     long replyBytes;
+    /** The reply goes out as a binary frame of exactly {@link #replyBytes}, written by {@code encodeBinary}. */
+    boolean exact;
 
     Slot(Form form, Request request) {
       this.form = form;
@@ -54,7 +57,9 @@ final class Connection implements RequestDecoder.Listener {
 
     void answer(Reply reply) {
       this.reply = reply;
-      this.replyBytes = ResponseEncoder.binaryLength(reply);
+      long exactBytes = ResponseEncoder.exactBinaryLength(reply);
+      this.exact = exactBytes >= 0 && form == Form.BINARY;
+      this.replyBytes = exactBytes >= 0 ? exactBytes : ResponseEncoder.binaryLength(reply);
     }
 
     /** The payload, and the objects that carry a request through the node, which are not free either. */
@@ -77,6 +82,11 @@ final class Connection implements RequestDecoder.Listener {
    * room that is never used; past it the buffer grows as it is written.
    */
   private static final int MAX_PRESIZED_WRITE = 4 << 20;
+  /**
+   * The most a turn's answers may add up to for them to be written into one array of their exact size (the largest
+   * array a JVM makes): an exact size holds no room that is never used, so it needs no lower bound.
+   */
+  private static final long MAX_EXACT_WRITE = Integer.MAX_VALUE - 8;
 
   private final NetSocket socket;
   private final RequestHandler handler;
@@ -299,17 +309,31 @@ final class Connection implements RequestDecoder.Listener {
       return;
     }
     long encoded = 0;
+    boolean allExact = true;
     for (Slot slot : inFlight) {
       if (slot.reply == null) {
         break;
       }
       encoded += slot.replyBytes;
+      allExact &= slot.exact;
     }
-    // sized once: a buffer grown by doubling copies a large AGGREGATE answer several times over
-    Buffer out = encoded == 0 ? null : Buffer.buffer((int) Math.min(encoded, MAX_PRESIZED_WRITE));
-    while (!inFlight.isEmpty() && inFlight.peek().reply != null) {
-      Slot slot = inFlight.poll();
-      ResponseEncoder.appendTo(out, slot.reply, slot.form);
+    Buffer out = null;
+    if (encoded > 0 && allExact && encoded <= MAX_EXACT_WRITE) {
+      // the common turn (one AGGREGATE answer at a pipeline depth of one): each answer's bytes are written once,
+      // into the array the socket is handed, not into an array of their own and then copied into a buffer
+      byte[] bytes = new byte[(int) encoded];
+      int at = 0;
+      while (!inFlight.isEmpty() && inFlight.peek().reply != null) {
+        at = ResponseEncoder.encodeBinary(inFlight.poll().reply, bytes, at);
+      }
+      out = WrappedBytes.of(bytes);
+    } else if (encoded > 0) {
+      // sized once: a buffer grown by doubling copies a large AGGREGATE answer several times over
+      out = Buffer.buffer((int) Math.min(encoded, MAX_PRESIZED_WRITE));
+      while (!inFlight.isEmpty() && inFlight.peek().reply != null) {
+        Slot slot = inFlight.poll();
+        ResponseEncoder.appendTo(out, slot.reply, slot.form);
+      }
     }
     if (out != null) {
       // from here on the answers are counted as the bytes they encode to, until the socket has taken them

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Reads the payload of an OK AGGREGATE answer (SPEC 1.3): entries {@code status u8 | target_len u16 | target |
  * data_len u32 | data}, back to back until the payload ends. The one reader of that structure, for the client
- * library, the peer connections and the event bus alike; {@link ResponseEncoder#appendEntries} writes it.
+ * library, the peer connections and the event bus alike; {@link ResponseEncoder} writes it, with one writer behind
+ * {@link ResponseEncoder#encodeBinary} and {@link ResponseEncoder#appendEntries}.
  */
 public final class EntryDecoder {
 

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Writes replies: binary frames {@code status u16 | length u32 | payload} (SPEC 1.1) or one JSON line (SPEC 1.5).
- * Stateless; appends to a caller's buffer so that a batch of answers goes out in one write.
+ * Stateless; appends to a caller's buffer, or writes into a caller's array, so that a batch of answers goes out in one
+ * write.
  */
 public final class ResponseEncoder {
 
@@ -29,24 +30,37 @@ public final class ResponseEncoder {
 
   /**
    * The length of {@code reply} as a binary frame, without encoding it: what a node counts against its memory
-   * limits for an answer not yet written. A METADATA answer is counted at a fixed, generous size.
+   * limits for an answer not yet written. Exact where {@link #exactBinaryLength} is; an error is counted at three
+   * bytes a character and a METADATA answer at a fixed, generous size.
    */
   public static long binaryLength(Reply reply) {
-    long payload;
-    if (reply instanceof Reply.Created) {
-      payload = 26;
-    } else if (reply instanceof Reply.Removed) {
-      payload = 4;
-    } else if (reply instanceof Reply.Entries e) {
-      payload = e.payloadLength();
-    } else if (reply instanceof Reply.Pong p) {
-      payload = p.echo().length();
-    } else if (reply instanceof Reply.Error err) {
-      payload = err.message().length() * 3L;
-    } else {
-      payload = METADATA_ALLOWANCE;
+    long exact = exactBinaryLength(reply);
+    if (exact >= 0) {
+      return exact;
     }
-    return 6 + payload;
+    if (reply instanceof Reply.Error err) {
+      return 6 + err.message().length() * 3L;
+    }
+    return 6 + METADATA_ALLOWANCE;
+  }
+
+  /**
+   * The length of {@code reply} as a binary frame when it is known without encoding it, else -1 (METADATA, errors):
+   * the replies {@link #encodeBinary} writes, straight into an array of their exact size.
+   */
+  public static long exactBinaryLength(Reply reply) {
+    if (reply instanceof Reply.Entries e) {
+      return 6 + e.payloadLength();
+    } else if (reply instanceof Reply.Created c) {
+      return 6L + c.key().length();
+    } else if (reply instanceof Reply.Removed) {
+      return 6 + 4;
+    } else if (reply instanceof Reply.Pong p) {
+      return 6L + p.echo().length();
+    } else if (reply instanceof Reply.Authenticated) {
+      return 6;
+    }
+    return -1;
   }
 
   /** The length of {@code entries} as the payload of a binary AGGREGATE answer. */
@@ -68,19 +82,17 @@ public final class ResponseEncoder {
   // --- binary ---
 
   private static Buffer appendBinary(Buffer out, Reply reply) {
+    long exact = exactBinaryLength(reply);
+    if (exact >= 0) {
+      byte[] frame = new byte[Math.toIntExact(exact)]; // an answer is bounded by limits.max_answer_bytes
+      encodeBinary(reply, frame, 0);
+      return out.appendBytes(frame);
+    }
     out.appendUnsignedShort(reply.status().code());
     int lengthAt = out.length();
     out.appendInt(0);
-    if (reply instanceof Reply.Created c) {
-      out.appendString(c.key(), "US-ASCII");
-    } else if (reply instanceof Reply.Removed r) {
-      out.appendUnsignedInt(r.count());
-    } else if (reply instanceof Reply.Entries e) {
-      appendEntries(out, e.entries(), e.payloadLength());
-    } else if (reply instanceof Reply.Metadata m) {
+    if (reply instanceof Reply.Metadata m) {
       out.appendBuffer(m.json().toBuffer());
-    } else if (reply instanceof Reply.Pong p) {
-      out.appendBuffer(p.echo());
     } else if (reply instanceof Reply.Error err) {
       out.appendString(err.message(), "UTF-8");
     }
@@ -89,38 +101,94 @@ public final class ResponseEncoder {
   }
 
   /**
-   * {@code entries} as AGGREGATE entries, each {@code status u8 | target_len u16 | target | data_len u32 | data}
-   * (SPEC 1.3): the one writer of that structure, for answers to clients and messages between JVMs alike.
+   * Writes {@code reply} as a binary frame into {@code into} from {@code at}, where its
+   * {@link #exactBinaryLength} must fit, and returns where the frame ends. A node writes a turn's answers of known
+   * length this way into one array it then hands to the socket as it is: a {@code Buffer} checks bounds and
+   * capacity on every append, and an array appended to one is copied a second time.
+   *
+   * @throws IllegalArgumentException for a reply whose length is not known before it is encoded
    */
-  public static Buffer appendEntries(Buffer out, List<AggregateEntry> entries) {
-    return appendEntries(out, entries, payloadLength(entries));
+  public static int encodeBinary(Reply reply, byte[] into, int at) {
+    int payloadAt = at + 6;
+    int end;
+    if (reply instanceof Reply.Entries e) {
+      end = writeEntries(e.entries(), into, payloadAt);
+      if (end - payloadAt != e.payloadLength()) {
+        // a frame whose length field and size disagree would desynchronise the client's framing for good
+        throw new IllegalStateException("the entries were counted as " + e.payloadLength() + " bytes but are "
+          + (end - payloadAt));
+      }
+    } else if (reply instanceof Reply.Created c) {
+      end = writeAscii(c.key(), into, payloadAt);
+    } else if (reply instanceof Reply.Removed r) {
+      end = writeInt((int) r.count(), into, payloadAt);
+    } else if (reply instanceof Reply.Pong p) {
+      Buffer echo = p.echo();
+      int length = echo.length();
+      echo.getBytes(0, length, into, payloadAt);
+      end = payloadAt + length;
+    } else if (reply instanceof Reply.Authenticated) {
+      end = payloadAt;
+    } else {
+      throw new IllegalArgumentException("the length of " + reply.getClass().getSimpleName()
+        + " is not known before it is encoded");
+    }
+    int status = reply.status().code();
+    into[at] = (byte) (status >>> 8);
+    into[at + 1] = (byte) status;
+    writeInt(end - payloadAt, into, at + 2);
+    return end;
   }
 
   /**
-   * Written into one array of their exact size, {@code length}, and appended at once: a {@code Buffer} checks
-   * bounds and capacity on every append, five per entry, which costs more than the copy.
+   * {@code entries} as AGGREGATE entries, each {@code status u8 | target_len u16 | target | data_len u32 | data}
+   * (SPEC 1.3), for messages between JVMs; answers to clients go through {@link #encodeBinary}. Both are written by
+   * {@link #writeEntries}.
    */
-  private static Buffer appendEntries(Buffer out, List<AggregateEntry> entries, long length) {
-    byte[] bytes = new byte[Math.toIntExact(length)]; // an answer is bounded by limits.max_answer_bytes
-    int at = 0;
+  public static Buffer appendEntries(Buffer out, List<AggregateEntry> entries) {
+    byte[] bytes = new byte[Math.toIntExact(payloadLength(entries))]; // bounded by limits.max_answer_bytes
+    writeEntries(entries, bytes, 0);
+    return out.appendBytes(bytes);
+  }
+
+  /**
+   * The one writer of AGGREGATE entries: into an array, where the caller has made room for their
+   * {@link #payloadLength}, because a {@code Buffer} checks bounds and capacity on every append, five per entry,
+   * which costs more than the entries' bytes. Returns where the entries end.
+   */
+  private static int writeEntries(List<AggregateEntry> entries, byte[] into, int at) {
     for (AggregateEntry entry : entries) {
       Buffer target = entry.target();
       Buffer data = entry.data();
       int targetLength = target.length();
       int dataLength = data.length();
-      bytes[at] = (byte) entry.status().code();
-      bytes[at + 1] = (byte) (targetLength >>> 8);
-      bytes[at + 2] = (byte) targetLength;
-      target.getBytes(0, targetLength, bytes, at + 3);
-      at += 3 + targetLength;
-      bytes[at] = (byte) (dataLength >>> 24);
-      bytes[at + 1] = (byte) (dataLength >>> 16);
-      bytes[at + 2] = (byte) (dataLength >>> 8);
-      bytes[at + 3] = (byte) dataLength;
-      data.getBytes(0, dataLength, bytes, at + 4);
-      at += 4 + dataLength;
+      into[at] = (byte) entry.status().code();
+      into[at + 1] = (byte) (targetLength >>> 8);
+      into[at + 2] = (byte) targetLength;
+      target.getBytes(0, targetLength, into, at + 3);
+      at = writeInt(dataLength, into, at + 3 + targetLength);
+      data.getBytes(0, dataLength, into, at);
+      at += dataLength;
     }
-    return out.appendBytes(bytes);
+    return at;
+  }
+
+  /** Big-endian, as every integer of the protocol; returns the index after it. */
+  private static int writeInt(int value, byte[] into, int at) {
+    into[at] = (byte) (value >>> 24);
+    into[at + 1] = (byte) (value >>> 16);
+    into[at + 2] = (byte) (value >>> 8);
+    into[at + 3] = (byte) value;
+    return at + 4;
+  }
+
+  /** A key is a ULID, so ASCII, one byte a character: any other character is written {@code ?}. */
+  private static int writeAscii(String text, byte[] into, int at) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      into[at + i] = c < 0x80 ? (byte) c : (byte) '?';
+    }
+    return at + text.length();
   }
 
   // --- text ---

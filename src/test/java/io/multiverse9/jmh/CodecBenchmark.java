@@ -1,5 +1,6 @@
 package io.multiverse9.jmh;
 
+import io.multiverse9.net.WrappedBytes;
 import io.multiverse9.peer.AnswerDecoderAccess;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryDecoder;
@@ -168,6 +169,28 @@ public class CodecBenchmark {
   @Benchmark
   public Buffer encodeAggregate100Entries() {
     return ResponseEncoder.encode(entries100, Form.BINARY);
+  }
+
+  /**
+   * What {@code Connection.flush} did with a turn of one answer, an AGGREGATE of 100 entries of 64 bytes, and still
+   * does when a turn holds a text answer or one of unknown length: a {@code Buffer} presized to the answer's length,
+   * the answer appended to it (its entries written into an array of their own first, then copied).
+   */
+  @Benchmark
+  public Buffer flushOneAggregate100Presized() {
+    Buffer out = Buffer.buffer((int) ResponseEncoder.binaryLength(entries100));
+    return ResponseEncoder.appendTo(out, entries100, Form.BINARY);
+  }
+
+  /**
+   * What {@code Connection.flush} does with that turn now: the frame written into an array of its exact size, which
+   * the socket is handed as it is.
+   */
+  @Benchmark
+  public Buffer flushOneAggregate100Exact() {
+    byte[] bytes = new byte[(int) ResponseEncoder.exactBinaryLength(entries100)];
+    ResponseEncoder.encodeBinary(entries100, bytes, 0);
+    return WrappedBytes.of(bytes);
   }
 
   @Benchmark

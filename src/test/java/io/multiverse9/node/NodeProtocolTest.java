@@ -424,4 +424,138 @@ class NodeProtocolTest {
       assertEquals(FORBIDDEN, client.call(AUTH, "anything").status());
     }
   }
+
+  /**
+   * The AGGREGATE answer a client expects, built here from SPEC 1.1 and 1.3 rather than by the node's encoder:
+   * FOUND with the value for each key of {@code values}, NOT_FOUND (empty data) for any other target.
+   */
+  static byte[] aggregateFrame(List<String> targets, java.util.Map<String, byte[]> values) {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    for (String target : targets) {
+      byte[] value = values.get(target);
+      byte[] data = value == null ? new byte[0] : value;
+      byte[] name = target.getBytes(StandardCharsets.UTF_8);
+      payload.write(value == null ? 1 : 0);
+      payload.writeBytes(ByteBuffer.allocate(2).putShort((short) name.length).array());
+      payload.writeBytes(name);
+      payload.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+      payload.writeBytes(data);
+    }
+    return ByteBuffer.allocate(6 + payload.size()).putShort((short) OK).putInt(payload.size())
+      .put(payload.toByteArray()).array();
+  }
+
+  /** Keys of values of many lengths and bytes (0x00 and 0xFF among them), by key. */
+  static java.util.Map<String, byte[]> createValues(WireClient client, int n) throws Exception {
+    ByteArrayOutputStream batch = new ByteArrayOutputStream();
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] value = new byte[1 + (i * 37) % 200];
+      for (int j = 0; j < value.length; j++) {
+        value[j] = (byte) (i * 31 + j * 7);
+      }
+      values.add(value);
+      batch.write(frame(CREATE, value));
+    }
+    client.write(batch.toByteArray());
+    java.util.Map<String, byte[]> byKey = new java.util.LinkedHashMap<>();
+    for (byte[] value : values) {
+      Frame created = client.readFrame();
+      assertEquals(OK, created.status(), created.text());
+      byKey.put(created.text(), value);
+    }
+    return byKey;
+  }
+
+  static void assertNextBytes(WireClient client, byte[] expected, String what) throws Exception {
+    assertArrayEquals(expected, client.input().readNBytes(expected.length), what);
+  }
+
+  static byte[] pingFrame(String echo) {
+    return frame(OK, echo); // status OK, the length, the bytes: the same layout as the request's
+  }
+
+  /** A turn with one answer, the common case: the AGGREGATE's frame to the byte, and nothing after it. */
+  @Test
+  void oneAggregateAnswerComesBackToTheByte() throws Exception {
+    try (WireClient client = node.connect()) {
+      java.util.Map<String, byte[]> values = createValues(client, 100);
+      List<String> targets = new ArrayList<>(values.keySet());
+      targets.add(3, "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+      targets.add("01ARZ3NDEKTSV4RRFFQ69G5FAW");
+      client.write(frame(AGGREGATE, String.join("\0", targets)));
+      assertNextBytes(client, aggregateFrame(targets, values), "the AGGREGATE answer");
+      client.write(frame(PING, "after"));
+      assertNextBytes(client, pingFrame("after"), "the next answer starts right after the AGGREGATE's last byte");
+    }
+  }
+
+  /**
+   * Pipelined requests answered in one turn or a few: answers of known length (AGGREGATE, CREATE, PING, an empty
+   * PING), then the same with answers of other kinds among them (an error, METADATA, a text line), each to the byte
+   * where the test can know it, and in the order of the requests.
+   */
+  @Test
+  void pipelinedMixedAnswersComeBackToTheByteInOrder() throws Exception {
+    try (WireClient client = node.connect()) {
+      java.util.Map<String, byte[]> values = createValues(client, 20);
+      List<String> targets = new ArrayList<>(values.keySet());
+      targets.add(0, "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+      List<String> few = List.of(targets.get(5), targets.get(0), targets.get(9));
+      byte[] many = aggregateFrame(targets, values);
+      byte[] small = aggregateFrame(few, values);
+
+      ByteArrayOutputStream exact = new ByteArrayOutputStream();
+      exact.write(frame(AGGREGATE, String.join("\0", targets)));
+      exact.write(frame(CREATE, "one"));
+      exact.write(frame(PING, "ping one"));
+      exact.write(frame(PING, new byte[0]));
+      exact.write(frame(AGGREGATE, String.join("\0", few)));
+      exact.write(frame(CREATE, "two"));
+      client.write(exact.toByteArray());
+      assertNextBytes(client, many, "AGGREGATE");
+      String one = created(client);
+      assertNextBytes(client, pingFrame("ping one"), "PING");
+      assertNextBytes(client, pingFrame(""), "empty PING");
+      assertNextBytes(client, small, "second AGGREGATE");
+      String two = created(client);
+
+      ByteArrayOutputStream mixed = new ByteArrayOutputStream();
+      mixed.write(frame(AGGREGATE, String.join("\0", targets)));
+      mixed.write(frame(CREATE, "three"));
+      mixed.write(frame(PING, "ping two"));
+      mixed.write(frame(REMOVE, "\0\0"));
+      mixed.write(frame(METADATA, new byte[0]));
+      mixed.write("PING as text\n".getBytes(StandardCharsets.US_ASCII));
+      mixed.write(frame(0x0042, "x"));
+      mixed.write(frame(AGGREGATE, String.join("\0", few)));
+      mixed.write(frame(PING, "last"));
+      client.write(mixed.toByteArray());
+      assertNextBytes(client, many, "AGGREGATE before the others");
+      String three = created(client);
+      assertNextBytes(client, pingFrame("ping two"), "PING");
+      Frame error = client.readFrame();
+      assertEquals(BAD_REQUEST, error.status(), error.text());
+      assertTrue(error.text().length() > 0, "an error says why");
+      Frame metadata = client.readFrame();
+      assertEquals(OK, metadata.status());
+      assertEquals(node.settings().name(), new JsonObject(metadata.text()).getString("name"));
+      assertEquals(new JsonObject().put("status", "OK").put("value", "as text"), new JsonObject(client.readLine()));
+      Frame unknown = client.readFrame();
+      assertEquals(UNKNOWN_OPCODE, unknown.status(), unknown.text());
+      assertNextBytes(client, small, "AGGREGATE after the others");
+      assertNextBytes(client, pingFrame("last"), "the last PING");
+      assertArrayEquals("one".getBytes(), client.foundValue(one));
+      assertArrayEquals("two".getBytes(), client.foundValue(two));
+      assertArrayEquals("three".getBytes(), client.foundValue(three));
+    }
+  }
+
+  /** A CREATE's answer: OK and a key, which is checked to hold the value once every answer has been read. */
+  static String created(WireClient client) throws Exception {
+    Frame created = client.readFrame();
+    assertEquals(OK, created.status(), created.text());
+    assertTrue(ULID.matcher(created.text()).matches(), "not a ULID: " + created.text());
+    return created.text();
+  }
 }
