@@ -17,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,80 +27,6 @@ import java.util.Map;
  * FORBIDDEN and no connection is made. A failed part turns only its own entries into errors.
  */
 final class Aggregation {
-
-  /**
-   * The targets asked of one place (storage or a peer), with where their entries go. Past {@link #FEW} targets, a
-   * key asked for more than once is fetched once and its value shared by its entries, so that repeating a key
-   * cannot make the node fetch and hold its value many times over; up to {@code FEW}, repeats cost at most that
-   * many copies, and looking for them would cost every small AGGREGATE a few percent.
-   */
-  private static final class Group {
-    private static final int FEW = 16;
-
-    final List<String> keys;
-    private Map<String, Integer> indexOfKey;
-    private int[] slots;
-    private int[] keyOfSlot;
-    private int size;
-
-    private final int capacity;
-
-    Group(int capacity) {
-      this.capacity = capacity;
-      keys = new ArrayList<>(capacity);
-      slots = new int[capacity];
-      keyOfSlot = new int[capacity];
-    }
-
-    void add(String key, int slot) {
-      if (size == slots.length) {
-        slots = Arrays.copyOf(slots, size * 2);
-        keyOfSlot = Arrays.copyOf(keyOfSlot, size * 2);
-      }
-      if (size == FEW) {
-        deduplicate();
-      }
-      int k;
-      if (indexOfKey == null) {
-        k = keys.size();
-        keys.add(key);
-      } else {
-        k = indexOfKey.computeIfAbsent(key, absent -> {
-          keys.add(absent);
-          return keys.size() - 1;
-        });
-      }
-      slots[size] = slot;
-      keyOfSlot[size++] = k;
-    }
-
-    /** From here on, each key is asked for once: the keys so far are folded, and a map finds repeats. */
-    private void deduplicate() {
-      List<String> asked = List.copyOf(keys);
-      keys.clear();
-      indexOfKey = new HashMap<>(Math.max(FEW * 4, capacity * 2)); // never rehashed
-      for (int j = 0; j < size; j++) {
-        String key = asked.get(keyOfSlot[j]);
-        keyOfSlot[j] = indexOfKey.computeIfAbsent(key, absent -> {
-          keys.add(absent);
-          return keys.size() - 1;
-        });
-      }
-    }
-
-    int size() {
-      return size;
-    }
-
-    int slot(int j) {
-      return slots[j];
-    }
-
-    /** Where in {@link #keys} (and in the answer for them) the key of target {@code j} is. */
-    int key(int j) {
-      return keyOfSlot[j];
-    }
-  }
 
   /** Each target as the client sent it, echoed in its entry. */
   private final Buffer[] raw;
@@ -120,8 +45,8 @@ final class Aggregation {
   // targets is not kept: its copy of the payload is garbage once the targets are parsed
   private Future<Reply> parseAndAsk(Settings now, Address listening, Segments targets, StorageClient storage,
       PeerClient peers) {
-    Group local = new Group(raw.length);
-    Map<PeerEntry, Group> remote = Map.of(); // made when a target is on a peer: most AGGREGATEs are local
+    KeyGroup local = new KeyGroup(raw.length);
+    Map<PeerEntry, KeyGroup> remote = Map.of(); // made when a target is on a peer: most AGGREGATEs are local
     TargetParser parser = new TargetParser();
     for (int i = 0; i < raw.length; i++) {
       Target target = parser.parse(targets, i);
@@ -138,7 +63,7 @@ final class Aggregation {
           if (remote.isEmpty()) {
             remote = new LinkedHashMap<>();
           }
-          remote.computeIfAbsent(peer, p -> new Group(4)).add(target.key(), i);
+          remote.computeIfAbsent(peer, p -> new KeyGroup(4)).add(target.key(), i);
         }
       }
     }
@@ -148,8 +73,8 @@ final class Aggregation {
         .onSuccess(values -> fillValues(local, values))
         .onFailure(e -> failGroup(local, EntryStatus.UNAVAILABLE, e.getMessage())));
     }
-    for (Map.Entry<PeerEntry, Group> e : remote.entrySet()) {
-      Group group = e.getValue();
+    for (Map.Entry<PeerEntry, KeyGroup> e : remote.entrySet()) {
+      KeyGroup group = e.getValue();
       parts.add(peers.aggregate(e.getKey().addr(), group.keys, now.limits().peerTimeoutMs())
         .onSuccess(answer -> fillEntries(group, answer))
         .onFailure(failure -> failGroup(group, failure instanceof PeerException pe ? pe.status()
@@ -170,7 +95,7 @@ final class Aggregation {
     return answer;
   }
 
-  private void fillValues(Group group, List<Buffer> values) {
+  private void fillValues(KeyGroup group, List<Buffer> values) {
     for (int j = 0; j < group.size(); j++) {
       int slot = group.slot(j);
       Buffer value = values.get(group.key(j));
@@ -179,7 +104,7 @@ final class Aggregation {
   }
 
   /** A peer's entries name the bare keys asked of it; each of ours names its target as the client sent it. */
-  private void fillEntries(Group group, List<AggregateEntry> answer) {
+  private void fillEntries(KeyGroup group, List<AggregateEntry> answer) {
     for (int j = 0; j < group.size(); j++) {
       int slot = group.slot(j);
       AggregateEntry entry = answer.get(group.key(j));
@@ -187,7 +112,7 @@ final class Aggregation {
     }
   }
 
-  private void failGroup(Group group, EntryStatus status, String message) {
+  private void failGroup(KeyGroup group, EntryStatus status, String message) {
     for (int j = 0; j < group.size(); j++) {
       fail(group.slot(j), status, message);
     }
