@@ -72,13 +72,7 @@ class RedisOutageTest {
       assertEquals(0, client.call(5, "ping").status(), "the node itself stays up");
 
       redis = RedisServerProcess.start(dir, false, redis.port(), redis.password());
-      long deadline = System.currentTimeMillis() + 20_000;
-      Frame again;
-      do {
-        again = client.call(1, "after");
-        assertTrue(again.status() == 0 || again.status() == UNAVAILABLE, again.text());
-        assertTrue(System.currentTimeMillis() < deadline, "the node did not recover: " + again.text());
-      } while (again.status() != 0);
+      awaitServedAgain(client, 20_000, "the node did not recover: ");
     }
   }
 
@@ -127,13 +121,7 @@ class RedisOutageTest {
       // at the read's deadline it would fail after ~600 ms; with no deadline it would succeed after the pause
       assertTrue(ms >= 950 && ms < 2900, "the write failed after " + ms + " ms");
 
-      long deadline = System.currentTimeMillis() + 20_000;
-      Frame again;
-      do {
-        again = client.call(1, "after");
-        assertTrue(again.status() == 0 || again.status() == UNAVAILABLE, again.text());
-        assertTrue(System.currentTimeMillis() < deadline, "the node did not recover: " + again.text());
-      } while (again.status() != 0);
+      awaitServedAgain(client, 20_000, "the node did not recover: ");
     } finally {
       direct.close();
     }
@@ -172,13 +160,7 @@ class RedisOutageTest {
       assertTrue(frozen > 0, "the node's connections go through the relay");
       Frame stalled = client.call(1, "stalled");
       assertEquals(UNAVAILABLE, stalled.status(), stalled.text());
-      long deadline = System.currentTimeMillis() + 10_000;
-      Frame again;
-      do {
-        again = client.call(1, "after");
-        assertTrue(again.status() == 0 || again.status() == UNAVAILABLE, again.text());
-        assertTrue(System.currentTimeMillis() < deadline, "the node kept using the frozen connection: " + again.text());
-      } while (again.status() != 0);
+      awaitServedAgain(client, 10_000, "the node kept using the frozen connection: ");
       assertTrue(relay.connections() > frozen, "served on a connection opened after the freeze");
     }
   }
@@ -269,6 +251,17 @@ class RedisOutageTest {
         failure = e;
       }
     }
+  }
+
+  /** CREATEs until one succeeds, each answered OK or UNAVAILABLE, failing with {@code why} after {@code timeoutMs}. */
+  static void awaitServedAgain(WireClient client, long timeoutMs, String why) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    Frame again;
+    do {
+      again = client.call(1, "after");
+      assertTrue(again.status() == 0 || again.status() == UNAVAILABLE, again.text());
+      assertTrue(System.currentTimeMillis() < deadline, why + again.text());
+    } while (again.status() != 0);
   }
 
   static void pollUntil(String what, long timeoutMs, BooleanSupplier condition)
