@@ -2,6 +2,7 @@ package io.multiverse9.peer;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.metrics.NodeMetrics;
+import io.multiverse9.net.WrappedBytes;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.MalformedAnswerException;
@@ -53,29 +54,33 @@ final class PeerPool {
     return peer;
   }
 
-  /** The keys as one AGGREGATE payload, {@code KEY\0KEY...}; keys are ASCII, written without a string between. */
-  private static byte[] joined(List<String> keys) {
+  /**
+   * The AGGREGATE frame asking for {@code keys}: the header, then {@code KEY\0KEY...}, written into one array of
+   * its exact size and handed to the socket as it is. Keys are ASCII, so each char's low byte is the key's byte.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) copies exactly those low bytes
+  static Buffer frame(List<String> keys) {
     int length = keys.size() - 1;
     for (String key : keys) {
       length += key.length();
     }
-    byte[] payload = new byte[length];
-    int at = 0;
+    byte[] frame = new byte[RequestEncoder.HEADER_BYTES + length];
+    RequestEncoder.writeHeader(frame, Opcode.AGGREGATE, length);
+    int at = RequestEncoder.HEADER_BYTES;
     for (int k = 0; k < keys.size(); k++) {
       String key = keys.get(k);
       if (k > 0) {
-        payload[at++] = 0;
+        frame[at++] = 0;
       }
-      for (int i = 0; i < key.length(); i++) {
-        payload[at++] = (byte) key.charAt(i);
-      }
+      key.getBytes(0, key.length(), frame, at);
+      at += key.length();
     }
-    return payload;
+    return WrappedBytes.of(frame);
   }
 
   /** One AGGREGATE of bare keys; one entry per key, or a {@link PeerException} for them all. */
   Future<List<AggregateEntry>> aggregate(List<String> keys, long timeoutMs) {
-    Buffer frame = RequestEncoder.frame(Opcode.AGGREGATE, Buffer.buffer(joined(keys)));
+    Buffer frame = frame(keys);
     return acquire(timeoutMs)
       .compose(connection -> connection.send(frame, timeoutMs)
         .andThen(ar -> closeIfRetiredAndIdle(connection))
