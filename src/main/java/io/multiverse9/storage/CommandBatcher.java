@@ -17,8 +17,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Sends the commands that one event-loop turn produced ({@link TurnBatch}) as one pipelined batch: one write to
  * Redis (one system call, one read on Redis's side) for all the requests that arrived together, instead of one
- * each. Each batch is bounded by the storage timeout; a batch that fails fails every command in it (Redis error
- * replies to our commands are whole-server conditions such as OOM or READONLY) and drops the connection.
+ * each. Each batch is bounded by the storage timeout. A batch that gets no answer in time fails every command in
+ * it and replaces the connection; an error reply fails its own command only (Redis error replies to our commands
+ * are whole-server conditions such as OOM or READONLY, which a new connection would not cure).
  *
  * <p>The timeout is one timer for the oldest unanswered batch, not one per batch: batches are sent in order with
  * the same timeout, so their deadlines come in that order, and a timer per batch (scheduled, then cancelled when
@@ -96,7 +97,9 @@ final class CommandBatcher {
         }
       }
     } else {
-      fail(sent, ar.cause());
+      // an error reply (OOM, READONLY) came over a working connection: replacing it would cost a reconnect per
+      // failing command while Redis keeps refusing; no answer at all (connection lost) is what replaces it
+      fail(sent, ar.cause(), !(ar.cause() instanceof Response));
     }
     while (!unsettled.isEmpty() && unsettled.peekFirst().settled) {
       unsettled.pollFirst();
@@ -121,14 +124,16 @@ final class CommandBatcher {
           return;
         }
         oldest.settled = true;
-        fail(oldest, new TimeoutException("Timeout " + timeoutMs + " (ms) fired"));
+        fail(oldest, new TimeoutException("Timeout " + timeoutMs + " (ms) fired"), true);
       }
       unsettled.pollFirst();
     }
   }
 
-  private void fail(Sent sent, Throwable cause) {
-    connection.drop(sent.connection);
+  private void fail(Sent sent, Throwable cause, boolean replaceConnection) {
+    if (replaceConnection) {
+      connection.drop(sent.connection);
+    }
     for (Pending p : sent.batch) {
       p.answer().fail(cause);
     }

@@ -123,8 +123,8 @@ final class StorageCommands {
   }
 
   // Commands go out pipelined on the verticle's own connection, those of one event-loop turn in one batch: no
-  // pool hand-off and no write per command. A command that fails (no answer in time, connection lost, an error
-  // reply) drops the connection, so that the next command starts on a fresh one. A Redis Cluster connection
+  // pool hand-off and no write per command. A command that gets no answer (in time, or at all) replaces the
+  // connection, so that the next command starts on a fresh one; an error reply does not. A Redis Cluster connection
   // cannot batch keys of different slots, so there each command goes on its own.
   private Future<Response> call(Request request) {
     if (!cluster) {
@@ -133,6 +133,10 @@ final class StorageCommands {
     Future<RedisConnection> current = connection.get();
     return current.compose(c -> c.send(request))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-      .onFailure(e -> connection.drop(current));
+      .onFailure(e -> {
+        if (!(e instanceof Response)) { // an error reply leaves the connection as good as it was
+          connection.drop(current);
+        }
+      });
   }
 }

@@ -144,6 +144,40 @@ class RedisOutageTest {
   }
 
   /**
+   * A Redis that refuses writes (maxmemory reached) answers each CREATE with an error reply over a connection that
+   * works: the node answers UNAVAILABLE with Redis's words and keeps the connection, rather than reconnecting once
+   * per refused command, and serves again once Redis accepts writes.
+   */
+  @Test
+  void errorRepliesDoNotMakeTheNodeReconnect() throws Exception {
+    TestNode node = node();
+    Redis direct = Redis.createClient(vertx, redis.uri());
+    try (WireClient client = node.connect()) {
+      assertEquals(0, client.call(1, "before").status());
+      direct.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("1")).await();
+      direct.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg("noeviction")).await();
+      long connectionsBefore = connectionsReceived(direct);
+      for (int i = 0; i < 20; i++) {
+        Frame refused = client.call(1, "refused " + i);
+        assertEquals(UNAVAILABLE, refused.status(), refused.text());
+        assertTrue(refused.text().contains("OOM"), refused.text());
+      }
+      long opened = connectionsReceived(direct) - connectionsBefore;
+      assertTrue(opened <= 2, "the node opened " + opened + " connections to Redis for 20 refused commands");
+      direct.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("0")).await();
+      awaitServedAgain(client, 10_000, "the node did not serve again once Redis took writes: ");
+    } finally {
+      direct.close();
+    }
+  }
+
+  static long connectionsReceived(Redis direct) {
+    String stats = direct.send(Request.cmd(Command.INFO).arg("stats")).await().toString();
+    return stats.lines().filter(line -> line.startsWith("total_connections_received:"))
+      .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+  }
+
+  /**
    * A connection that stops answering without closing (a frozen peer, a firewall that forgot the flow) is replaced:
    * its command times out, and the next commands go out on a fresh connection instead of the same silent socket,
    * which the kernel would give up on only minutes later. Between the node and Redis runs a relay that can freeze
