@@ -5,6 +5,7 @@ import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.net.WrappedBytes;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.FrameHeader;
 import io.multiverse9.protocol.MalformedAnswerException;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
@@ -64,9 +65,8 @@ final class PeerPool {
     for (String key : keys) {
       length += key.length();
     }
-    byte[] frame = new byte[RequestEncoder.HEADER_BYTES + length];
-    RequestEncoder.writeHeader(frame, Opcode.AGGREGATE, length);
-    int at = RequestEncoder.HEADER_BYTES;
+    byte[] frame = new byte[FrameHeader.BYTES + length];
+    int at = FrameHeader.write(frame, 0, Opcode.AGGREGATE.code(), length);
     for (int k = 0; k < keys.size(); k++) {
       String key = keys.get(k);
       if (k > 0) {

@@ -109,7 +109,7 @@ public final class ResponseEncoder {
    * @throws IllegalArgumentException for a reply whose length is not known before it is encoded
    */
   public static int encodeBinary(Reply reply, byte[] into, int at) {
-    int payloadAt = at + 6;
+    int payloadAt = at + FrameHeader.BYTES;
     int end;
     if (reply instanceof Reply.Entries e) {
       end = writeEntries(e.entries(), into, payloadAt);
@@ -133,10 +133,7 @@ public final class ResponseEncoder {
       throw new IllegalArgumentException("the length of " + reply.getClass().getSimpleName()
         + " is not known before it is encoded");
     }
-    int status = reply.status().code();
-    into[at] = (byte) (status >>> 8);
-    into[at + 1] = (byte) status;
-    writeInt(end - payloadAt, into, at + 2);
+    FrameHeader.write(into, at, reply.status().code(), end - payloadAt);
     return end;
   }
 
