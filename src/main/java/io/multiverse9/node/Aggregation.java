@@ -8,6 +8,7 @@ import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Segments;
 import io.multiverse9.protocol.Status;
 import io.multiverse9.protocol.Target;
@@ -87,7 +88,7 @@ final class Aggregation {
   /** The entries, or TOO_LARGE when they would not fit in {@code limits.max_answer_bytes} (SPEC 1.6). */
   private Reply answer(int maxAnswer) {
     Reply.Entries answer = new Reply.Entries(Arrays.asList(entries));
-    long length = 6 + answer.payloadLength();
+    long length = ResponseEncoder.binaryLength(answer);
     if (length > maxAnswer) {
       return Reply.error(Status.TOO_LARGE, "the answer would be " + length + " bytes, more than the limit of "
         + maxAnswer + " (limits.max_answer_bytes); ask for fewer targets at a time");

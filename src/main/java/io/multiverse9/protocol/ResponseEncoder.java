@@ -39,9 +39,9 @@ public final class ResponseEncoder {
       return exact;
     }
     if (reply instanceof Reply.Error err) {
-      return 6 + err.message().length() * 3L;
+      return FrameHeader.BYTES + err.message().length() * 3L;
     }
-    return 6 + METADATA_ALLOWANCE;
+    return FrameHeader.BYTES + METADATA_ALLOWANCE;
   }
 
   /**
@@ -50,15 +50,15 @@ public final class ResponseEncoder {
    */
   public static long exactBinaryLength(Reply reply) {
     if (reply instanceof Reply.Entries e) {
-      return 6 + e.payloadLength();
+      return FrameHeader.BYTES + e.payloadLength();
     } else if (reply instanceof Reply.Created c) {
-      return 6L + c.key().length();
+      return FrameHeader.BYTES + (long) c.key().length();
     } else if (reply instanceof Reply.Removed) {
-      return 6 + 4;
+      return FrameHeader.BYTES + 4;
     } else if (reply instanceof Reply.Pong p) {
-      return 6L + p.echo().length();
+      return FrameHeader.BYTES + (long) p.echo().length();
     } else if (reply instanceof Reply.Authenticated) {
-      return 6;
+      return FrameHeader.BYTES;
     }
     return -1;
   }

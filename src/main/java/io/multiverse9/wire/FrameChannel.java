@@ -1,6 +1,7 @@
 package io.multiverse9.wire;
 
 import io.multiverse9.net.ClosingNow;
+import io.multiverse9.protocol.FrameHeader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -61,7 +62,7 @@ public final class FrameChannel {
     this.pending = new PendingRequests(vertx, timeoutMs ->
       close(peer + " did not answer within " + timeoutMs + " ms (limits.peer_timeout_ms)"));
     this.writer = new TurnWriter(context, socket);
-    this.parser = RecordParser.newFixed(6, socket);
+    this.parser = RecordParser.newFixed(FrameHeader.BYTES, socket);
     parser.handler(this::onRecord);
     parser.exceptionHandler(e -> close("cannot read its answer: " + e.getMessage()));
     socket.exceptionHandler(e -> LOG.fine(() -> "peer " + peer + ": " + e));
@@ -134,7 +135,7 @@ public final class FrameChannel {
   private void deliver(Buffer payload) {
     int answered = status;
     status = -1;
-    parser.fixedSizeMode(6);
+    parser.fixedSizeMode(FrameHeader.BYTES);
     Promise<Response> promise = pending.poll();
     if (promise == null) {
       close(peer + " sent an answer to no request");
