@@ -5,7 +5,8 @@
 # and SET NX of fresh random keys of the same length, which is what a CREATE asks of Redis. Then, when twemproxy
 # (Debian package nutcracker) is installed, the node beside twemproxy in front of the same Redis, both driven by
 # our bench (bench --redis for twemproxy), with the CPU time each process spent per request on either side
-# (bench --cpu). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
+# (bench --cpu). Every run that adds keys starts from the same Redis (FLUSHALL, then DEBUG POPULATE of 4.2 million
+# keys; see same_start below). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
 # The node runs THREADS node verticles and as many storage verticles (default: the number of cores, which is
 # the node's own default; on two cores -T 1 gives CREATE more and AGGREGATE of 10 keys less, see
@@ -42,9 +43,22 @@ trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/lib.sh"
 redis_server=$(redis_server_binary)
 redis_port=6399; node_port=7199
-"$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
+debug=(); [ "$("$redis_server" --version | sed 's/.* v=\([0-9]*\).*/\1/')" -ge 7 ] && debug=(--enable-debug-command local)
+"$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no "${debug[@]}" --dir "$work" \
+  > "$work/redis.log" 2>&1 &
 redis_pid=$!
 until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done
+# Every run that adds keys (SET NX of new keys, CREATE) starts on the same Redis. What Redis spends on a SET NX
+# of a new key depends on what it already holds: its main hash table doubles at each power of two and is then
+# rehashed a step on every command, and new keys take memory Redis has not touched before. Redis's own time per
+# SET NX (INFO commandstats) ranged from 1.0 to 3.1 us at -P 16 depending on which resizes a run crossed, enough
+# to move a CREATE ratio by 0.15 (docs/BENCHMARKS.md). So each such run starts from FLUSHALL and the same 4.2
+# million keys (DEBUG POPULATE): the table is then sized for 8.4 million, more than a run of up to 3 million
+# requests and its warm-up adds.
+same_start() {
+  redis-cli -p $redis_port FLUSHALL >/dev/null
+  redis-cli -p $redis_port DEBUG POPULATE 4200000 compare-fill: >/dev/null
+}
 
 cat > "$work/node.json" <<JSON
 {"name":"compare","redis_uri":"redis://127.0.0.1:$redis_port","version":"0.1.0",
@@ -82,15 +96,16 @@ if [ -n "$rates" ]; then
   for rate in $rates; do
     for pair in "SET NX new keys vs CREATE:create" "MGET 10 vs AGGREGATE 10 keys:aggregate"; do
       op=${pair##*:}
-      redis-cli -p $redis_port FLUSHALL >/dev/null
+      fresh() { if [ "$op" = create ]; then same_start; else redis-cli -p $redis_port FLUSHALL >/dev/null; fi; }
+      fresh
       redis_json=$(redis_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
       twem_json=null
       if command -v nutcracker >/dev/null; then
-        redis-cli -p $redis_port FLUSHALL >/dev/null
+        fresh
         twem_json=$(bench_json --redis -p $twem_port --warmup 3s --rate "$rate" -n "$((rate * 10))" -t "$op" \
           --keys 10 | tail -1)
       fi
-      redis-cli -p $redis_port FLUSHALL >/dev/null
+      fresh
       node_json=$(mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
       python3 - "${pair%%:*}" "$rate" "$redis_json" "$twem_json" "$node_json" <<'PY'
 import json, sys
@@ -110,14 +125,13 @@ PY
   exit 0
 fi
 value=$(head -c "$size" /dev/zero | tr '\0' x)
-# Each write workload starts on an empty Redis: a CREATE always adds a key, and Redis slows as it grows.
 redis-cli -p $redis_port FLUSHALL >/dev/null
 set_csv=$(rb -n "$requests" -t set)
 # The fairer baseline for CREATE: -t set overwrites one key, CREATE adds a new one with SET NX each time.
-redis-cli -p $redis_port FLUSHALL >/dev/null
+same_start
 setnx_csv=$(redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" --csv -n "$requests" -r 1000000000 \
   SET "compare:01KBZZZZZZZZZZ__rand_int__" "$value" NX 2>/dev/null | tail -1)
-redis-cli -p $redis_port FLUSHALL >/dev/null
+same_start
 create_json=$(mv9_measured -n "$requests" -t create --cpu node=$node_pid --cpu redis=$redis_pid)
 redis-benchmark -p $redis_port -n $requests -d "$size" -t set -q >/dev/null 2>&1 # keys for GET
 mget_keys=$(for i in $(seq 1 10); do printf 'key:%012d ' "$i"; done)
@@ -155,7 +169,7 @@ fi
 twem_port=7197
 start_twemproxy $twem_port 22299 $redis_port
 twem_measured() { bench_json --redis -p $twem_port --warmup 3s "$@"; }
-redis-cli -p $redis_port FLUSHALL >/dev/null
+same_start
 twem() { twem_measured --cpu twemproxy=$twemproxy_pid --cpu redis=$redis_pid "$@" | tail -1; }
 twem_create=$(twem -n "$requests" -t create)
 twem_agg1=$(twem -n "$requests" -t aggregate --keys 1)
