@@ -9,8 +9,8 @@
 # keys; see same_start below). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
 # The node runs THREADS node verticles and as many storage verticles (default: the number of cores, which is
-# the node's own default; on two cores -T 1 gives CREATE more and AGGREGATE of 10 keys less, see
-# docs/BENCHMARKS.md), and is warmed up (JIT) for WARMUP seconds before measuring.
+# the node's own default; on two cores -T 1 puts the node level with twemproxy at P1, and two are ahead at P16
+# on reads, see docs/BENCHMARKS.md), and is warmed up (JIT) for WARMUP seconds before measuring.
 #
 # With -R RATE[,RATE...] it compares latency at the same offered rates instead (an open loop): for each rate,
 # Redis (bench --redis: SET NX of new keys, MGET of 10 keys), twemproxy in front of it (when installed) and the
@@ -43,7 +43,8 @@ trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/lib.sh"
 redis_server=$(redis_server_binary)
 redis_port=6399; node_port=7199
-debug=(); [ "$("$redis_server" --version | sed 's/.* v=\([0-9]*\).*/\1/')" -ge 7 ] && debug=(--enable-debug-command local)
+redis_major=$("$redis_server" --version | sed -n 's/.* v=\([0-9][0-9]*\)\..*/\1/p')
+debug=(); [ "${redis_major:-0}" -ge 7 ] && debug=(--enable-debug-command local) # DEBUG POPULATE, from loopback only
 "$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no "${debug[@]}" --dir "$work" \
   > "$work/redis.log" 2>&1 &
 redis_pid=$!
@@ -51,13 +52,16 @@ until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done
 # Every run that adds keys (SET NX of new keys, CREATE) starts on the same Redis. What Redis spends on a SET NX
 # of a new key depends on what it already holds: its main hash table doubles at each power of two and is then
 # rehashed a step on every command, and new keys take memory Redis has not touched before. Redis's own time per
-# SET NX (INFO commandstats) ranged from 1.0 to 3.1 us at -P 16 depending on which resizes a run crossed, enough
-# to move a CREATE ratio by 0.15 (docs/BENCHMARKS.md). So each such run starts from FLUSHALL and the same 4.2
-# million keys (DEBUG POPULATE): the table is then sized for 8.4 million, more than a run of up to 3 million
-# requests and its warm-up adds.
+# SET NX (INFO commandstats) ranged from 1.0 to 3.1 us at -P 16 depending on which resizes a run crossed
+# (docs/BENCHMARKS.md), more than the node and twemproxy differ by. So each such run starts from FLUSHALL and the
+# same 4.2 million keys (DEBUG POPULATE): the table is then sized for 8.4 million, more than a run of up to 3
+# million requests and its warm-up adds. Runs that only read start from FLUSHALL.
 same_start() {
   redis-cli -p $redis_port FLUSHALL >/dev/null
   redis-cli -p $redis_port DEBUG POPULATE 4200000 compare-fill: >/dev/null
+}
+fresh_for() { # OP: the Redis a run of bench -t OP starts from
+  if [ "$1" = create ]; then same_start; else redis-cli -p $redis_port FLUSHALL >/dev/null; fi
 }
 
 cat > "$work/node.json" <<JSON
@@ -96,16 +100,15 @@ if [ -n "$rates" ]; then
   for rate in $rates; do
     for pair in "SET NX new keys vs CREATE:create" "MGET 10 vs AGGREGATE 10 keys:aggregate"; do
       op=${pair##*:}
-      fresh() { if [ "$op" = create ]; then same_start; else redis-cli -p $redis_port FLUSHALL >/dev/null; fi; }
-      fresh
+      fresh_for "$op"
       redis_json=$(redis_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
       twem_json=null
       if command -v nutcracker >/dev/null; then
-        fresh
+        fresh_for "$op"
         twem_json=$(bench_json --redis -p $twem_port --warmup 3s --rate "$rate" -n "$((rate * 10))" -t "$op" \
           --keys 10 | tail -1)
       fi
-      fresh
+      fresh_for "$op"
       node_json=$(mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
       python3 - "${pair%%:*}" "$rate" "$redis_json" "$twem_json" "$node_json" <<'PY'
 import json, sys
