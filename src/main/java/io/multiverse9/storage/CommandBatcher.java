@@ -10,6 +10,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +26,11 @@ import java.util.concurrent.TimeoutException;
  * the same timeout, so their deadlines come in that order, and a timer per batch (scheduled, then cancelled when
  * Redis answers, a few microseconds later) cost more than the rest of the batching. When the timer fires it fails
  * every batch whose deadline has passed, then waits for the next deadline, if a batch is still unanswered.
+ *
+ * <p>At most {@link RedisOptionsFactory#MAX_WAITING_HANDLERS} commands are out on the connection at once: the
+ * Redis client refuses any beyond that, and a node's clients together may pipeline many more (each connection up
+ * to {@code limits.max_pipeline}; what they hold is bounded in bytes by {@code limits.max_buffered_bytes}). The
+ * rest wait here, in arrival order, and leave as answers make room; their timeout starts when they leave.
  *
  * <p>Used from the storage verticle's context only.
  */
@@ -54,6 +60,11 @@ final class CommandBatcher {
   /** In the order sent, so by deadline. A batch answered out of order (after a reconnect) waits here settled. */
   private final ArrayDeque<Sent> unsettled = new ArrayDeque<>();
   private boolean timerArmed;
+  private final int maxInFlight = RedisOptionsFactory.MAX_WAITING_HANDLERS;
+  /** Commands sent and not yet settled. */
+  private int inFlight;
+  /** Commands waiting for room under {@link #maxInFlight}, in arrival order. */
+  private final ArrayDeque<Pending> held = new ArrayDeque<>();
 
   CommandBatcher(Context context, RedisConnectionHolder connection, long timeoutMs) {
     this.vertx = context.owner();
@@ -69,6 +80,29 @@ final class CommandBatcher {
   }
 
   private void flush(List<Pending> batch) {
+    if (held.isEmpty() && inFlight + batch.size() <= maxInFlight) {
+      send(batch);
+    } else {
+      held.addAll(batch);
+      sendHeld();
+    }
+  }
+
+  /** Sends as many held commands as there is room for, in one batch. */
+  private void sendHeld() {
+    int room = Math.min(maxInFlight - inFlight, held.size());
+    if (room <= 0) {
+      return;
+    }
+    List<Pending> batch = new ArrayList<>(room);
+    for (int i = 0; i < room; i++) {
+      batch.add(held.poll());
+    }
+    send(batch);
+  }
+
+  private void send(List<Pending> batch) {
+    inFlight += batch.size();
     Future<RedisConnection> current = connection.get();
     Sent sent = new Sent(batch, current, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
     unsettled.addLast(sent);
@@ -86,6 +120,7 @@ final class CommandBatcher {
       return;
     }
     sent.settled = true;
+    inFlight -= sent.batch.size();
     if (ar.succeeded()) {
       List<Response> responses = ar.result();
       for (int i = 0; i < sent.batch.size(); i++) {
@@ -104,6 +139,7 @@ final class CommandBatcher {
     while (!unsettled.isEmpty() && unsettled.peekFirst().settled) {
       unsettled.pollFirst();
     }
+    sendHeld();
   }
 
   private void arm(long delayMs) {
@@ -124,10 +160,12 @@ final class CommandBatcher {
           return;
         }
         oldest.settled = true;
+        inFlight -= oldest.batch.size();
         fail(oldest, new TimeoutException("Timeout " + timeoutMs + " (ms) fired"), true);
       }
       unsettled.pollFirst();
     }
+    sendHeld();
   }
 
   private void fail(Sent sent, Throwable cause, boolean replaceConnection) {

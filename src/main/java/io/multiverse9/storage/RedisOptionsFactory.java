@@ -13,6 +13,12 @@ final class RedisOptionsFactory {
   private RedisOptionsFactory() {
   }
 
+  /**
+   * Commands one connection may have sent and not yet seen answered: past it the Redis client refuses a command
+   * ("waiting queue is full"), so {@link CommandBatcher} holds what would go beyond it until answers make room.
+   */
+  static final int MAX_WAITING_HANDLERS = 4096;
+
   static RedisOptions create(Settings settings) {
     int timeout = settings.limits().storageTimeoutMs();
     RedisOptions options = new RedisOptions();
@@ -26,7 +32,7 @@ final class RedisOptionsFactory {
     return options
       .setMaxPoolSize(8)
       .setMaxPoolWaiting(4096)
-      .setMaxWaitingHandlers(4096)
+      .setMaxWaitingHandlers(MAX_WAITING_HANDLERS)
       .setNetClientOptions(new NetClientOptions()
         .setConnectTimeout(timeout)
         .setTcpNoDelay(true)

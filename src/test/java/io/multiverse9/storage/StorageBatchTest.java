@@ -61,6 +61,33 @@ class StorageBatchTest {
   }
 
   @Test
+  void moreCommandsInOneTurnThanTheRedisClientTakesAtOnceAllGetTheirAnswers() throws Exception {
+    // the Redis client refuses commands past RedisOptionsFactory.MAX_WAITING_HANDLERS unanswered on a connection
+    // ("waiting queue is full"); a node's clients together can pipeline more than that into one turn
+    Settings settings = settings(TestRedis.get().uri());
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
+    int calls = RedisOptionsFactory.MAX_WAITING_HANDLERS * 2 + 7;
+    List<Object> results = inOneTurn(settings, storage -> {
+      List<Future<?>> all = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        all.add(storage.create(Buffer.buffer("value " + i)));
+      }
+      return Future.join(all).map(done -> {
+        List<Object> outcomes = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+          outcomes.add(done.succeeded(i) ? done.resultAt(i) : done.cause(i));
+        }
+        return outcomes;
+      });
+    });
+    assertEquals(calls, results.size());
+    for (Object result : results) {
+      assertInstanceOf(String.class, result, "every CREATE stored and answered with its key, none refused: " + result);
+    }
+    assertEquals(calls, new HashSet<>(results).size(), "a fresh key each");
+  }
+
+  @Test
   void callsOfOneTurnTravelAsOneBatchAndEachGetsItsAnswer() throws Exception {
     Settings settings = settings(TestRedis.get().uri());
     vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
