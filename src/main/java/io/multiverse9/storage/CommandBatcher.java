@@ -60,10 +60,9 @@ final class CommandBatcher {
   /** In the order sent, so by deadline. A batch answered out of order (after a reconnect) waits here settled. */
   private final ArrayDeque<Sent> unsettled = new ArrayDeque<>();
   private boolean timerArmed;
-  private final int maxInFlight = RedisOptionsFactory.MAX_WAITING_HANDLERS;
-  /** Commands sent and not yet settled. */
+  /** Commands sent and not yet settled: at most {@link RedisOptionsFactory#MAX_WAITING_HANDLERS}. */
   private int inFlight;
-  /** Commands waiting for room under {@link #maxInFlight}, in arrival order. */
+  /** Commands waiting for room on the connection, in arrival order. */
   private final ArrayDeque<Pending> held = new ArrayDeque<>();
 
   CommandBatcher(Context context, RedisConnectionHolder connection, long timeoutMs) {
@@ -80,7 +79,7 @@ final class CommandBatcher {
   }
 
   private void flush(List<Pending> batch) {
-    if (held.isEmpty() && inFlight + batch.size() <= maxInFlight) {
+    if (held.isEmpty() && inFlight + batch.size() <= RedisOptionsFactory.MAX_WAITING_HANDLERS) {
       send(batch);
     } else {
       held.addAll(batch);
@@ -90,7 +89,7 @@ final class CommandBatcher {
 
   /** Sends as many held commands as there is room for, in one batch. */
   private void sendHeld() {
-    int room = Math.min(maxInFlight - inFlight, held.size());
+    int room = Math.min(RedisOptionsFactory.MAX_WAITING_HANDLERS - inFlight, held.size());
     if (room <= 0) {
       return;
     }
