@@ -156,7 +156,7 @@ final class CommandBatcher {
         long left = oldest.deadlineNanos - now;
         if (left > 0) {
           arm(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
-          return;
+          break; // the batches that did expire made room for held commands all the same
         }
         oldest.settled = true;
         inFlight -= oldest.batch.size();
