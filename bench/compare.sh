@@ -8,9 +8,9 @@
 # (bench --cpu). Every run that adds keys starts from the same Redis (FLUSHALL, then DEBUG POPULATE of 4.2 million
 # keys; see same_start below). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
-# The node runs THREADS node verticles and as many storage verticles (default: the number of cores, which is
-# the node's own default; on two cores -T 1 puts the node level with twemproxy at P1, and two are ahead at P16
-# on reads, see docs/BENCHMARKS.md), and is warmed up (JIT) for WARMUP seconds before measuring.
+# The node runs with its own default verticles (beside this Redis: one node verticle fewer than cores, a storage
+# verticle per core), or with -T THREADS node and as many storage verticles (docs/BENCHMARKS.md, "Node
+# verticles"), and is warmed up (JIT) for WARMUP seconds before measuring.
 #
 # With -R RATE[,RATE...] it compares latency at the same offered rates instead (an open loop): for each rate,
 # Redis (bench --redis: SET NX of new keys, MGET of 10 keys), twemproxy in front of it (when installed) and the
@@ -23,7 +23,7 @@
 #                         [-R RATE[,RATE...]]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-requests=300000; connections=50; pipeline=1; size=64; threads=$(nproc); warmup=20; rates=""
+requests=300000; connections=50; pipeline=1; size=64; threads=""; warmup=20; rates=""
 usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP] [-R RATE[,RATE...]]"
 while getopts "n:c:P:d:T:w:R:" opt; do
   case $opt in
@@ -67,7 +67,7 @@ fresh_for() { # OP: the Redis a run of bench -t OP starts from
 cat > "$work/node.json" <<JSON
 {"name":"compare","redis_uri":"redis://127.0.0.1:$redis_port","version":"0.1.0",
  "perms":{"open_metadata":true,"open_interactions":true},"addr":"127.0.0.1:$node_port","nodes":[],
- "key_prefix":"compare:","verticles":{"node":$threads,"storage":$threads}}
+ "key_prefix":"compare:"$([ -n "$threads" ] && echo ",\"verticles\":{\"node\":$threads,\"storage\":$threads}")}
 JSON
 ./launcher.sh run -s "$work/node.json" > "$work/node.log" 2>&1 & # with the JVM flags launcher.sh sets
 node_pid=$!
@@ -83,7 +83,7 @@ rb() { redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" -d "$size
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(java -version 2>&1 | head -1)"
 echo "Redis: $("$redis_server" --version | cut -d' ' -f3), redis-benchmark $(redis-benchmark --version | cut -d' ' -f2)"
-echo "settings: $([ -n "$rates" ] && echo "rates $rates" || echo "-n $requests") -c $connections -P $pipeline -d $size; node verticles: $threads; warm-up ${warmup}s, bench --warmup 3s"
+echo "settings: $([ -n "$rates" ] && echo "rates $rates" || echo "-n $requests") -c $connections -P $pipeline -d $size; $(grep -o 'verticles node=[0-9]* storage=[0-9]*' "$work/node.log"); warm-up ${warmup}s, bench --warmup 3s"
 mv9 --duration "$((warmup / 2 + 1))s" -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
 
 if [ -n "$rates" ]; then
