@@ -29,6 +29,7 @@ final class StorageCommands {
   private final long timeoutMs;
   private final RedisConnectionHolder connection;
   private final CommandBatcher batcher;
+  private final InFlightBound clusterBound = new InFlightBound(RedisOptionsFactory.MAX_WAITING_HANDLERS);
 
   StorageCommands(Context context, Settings settings, RedisConnectionHolder connection) {
     this.keys = new RedisKeys(settings.keyPrefix());
@@ -125,11 +126,16 @@ final class StorageCommands {
   // Commands go out pipelined on the verticle's own connection, those of one event-loop turn in one batch: no
   // pool hand-off and no write per command. A command that gets no answer (in time, or at all) replaces the
   // connection, so that the next command starts on a fresh one; an error reply does not. A Redis Cluster connection
-  // cannot batch keys of different slots, so there each command goes on its own.
+  // cannot batch keys of different slots, so there each command goes on its own, as many out at once as the
+  // client takes.
   private Future<Response> call(Request request) {
     if (!cluster) {
       return batcher.send(request);
     }
+    return clusterBound.submit(() -> sendOnCluster(request));
+  }
+
+  private Future<Response> sendOnCluster(Request request) {
     Future<RedisConnection> current = connection.get();
     return current.compose(c -> c.send(request))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)

@@ -127,4 +127,39 @@ class RedisClusterTest {
       assertEquals(60, ByteBuffer.wrap(removed.payload()).getInt(), "removed across all masters");
     }
   }
+
+  @Test
+  void pipelinedAggregatesOfManyKeysAreAllAnsweredAlthoughTheyAskForMoreThanTheClientTakesAtOnce() throws Exception {
+    // each key is one GET on a cluster; eight AGGREGATEs of max_targets keys are 32,768 GETs, about 11,000 per
+    // master, where the Redis client refuses any past RedisOptionsFactory.MAX_WAITING_HANDLERS on a connection
+    JsonArray endpoints = new JsonArray();
+    masters.forEach(m -> endpoints.add(m.uri()));
+    JsonObject settings = TestNode.settings(masters.get(0).uri())
+      .put("redis", new JsonObject().put("type", "cluster").put("endpoints", endpoints));
+    int aggregates = 8;
+    int targets = io.multiverse9.config.Limits.DEFAULT_MAX_TARGETS;
+    try (TestNode node = TestNode.start(vertx, settings); WireClient client = node.connect()) {
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < targets; i++) {
+        keys.add(com.github.f4b6a3.ulid.UlidCreator.getUlid().toString());
+      }
+      byte[] frame = WireClient.frame(3, String.join("\0", keys));
+      for (int i = 0; i < aggregates; i++) {
+        client.write(frame);
+      }
+      for (int i = 0; i < aggregates; i++) {
+        WireClient.Frame answer = client.readFrame();
+        assertEquals(0, answer.status(), answer.text());
+        ByteBuffer in = ByteBuffer.wrap(answer.payload());
+        for (int k = 0; k < targets; k++) {
+          int status = in.get();
+          in.position(in.position() + 2 + 26);
+          byte[] data = new byte[in.getInt()];
+          in.get(data);
+          assertEquals(1, status, "NOT_FOUND for key " + k + " of AGGREGATE " + i + ", not: " + new String(data));
+        }
+        assertEquals(0, in.remaining());
+      }
+    }
+  }
 }
