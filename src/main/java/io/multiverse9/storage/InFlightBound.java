@@ -30,13 +30,21 @@ final class InFlightBound {
   /** Starts {@code command} now, or once there is room; its timeout, if it has one, starts when it starts. */
   <T> Future<T> submit(Supplier<Future<T>> command) {
     Promise<T> answer = Promise.promise();
-    waiting.addLast(() -> command.get().onComplete(ar -> {
+    waiting.addLast(() -> started(command).onComplete(ar -> {
       inFlight--;
       answer.handle(ar);
       startWaiting();
     }));
     startWaiting();
     return answer.future();
+  }
+
+  private static <T> Future<T> started(Supplier<Future<T>> command) {
+    try {
+      return command.get();
+    } catch (RuntimeException e) { // failed to start: it must still give its place back
+      return Future.failedFuture(e);
+    }
   }
 
   private void startWaiting() {

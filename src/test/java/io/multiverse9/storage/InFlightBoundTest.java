@@ -55,4 +55,15 @@ class InFlightBoundTest {
       assertEquals(i, rest.get(i).result());
     }
   }
+
+  @Test
+  void aCommandThatThrowsAsItStartsFailsAndGivesItsPlaceBack() {
+    InFlightBound bound = new InFlightBound(1);
+    Future<String> thrown = bound.submit(() -> {
+      throw new IllegalStateException("no connection");
+    });
+    assertTrue(thrown.failed());
+    assertEquals("no connection", thrown.cause().getMessage());
+    assertEquals("next", bound.submit(() -> Future.succeededFuture("next")).result(), "the place was given back");
+  }
 }
