@@ -120,6 +120,25 @@ class StorageBatchTest {
   }
 
   @Test
+  void aTurnOfManyCallsTravelsInMessagesOfAtMostMaxItemsEachAnsweredOnItsOwn() throws Exception {
+    // a message is answered when all its calls are: the first answers of a large turn need not wait for the last
+    Settings settings = settings(TestRedis.get().uri());
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
+    int calls = TurnBatch.MAX_ITEMS * 2 + 44;
+    List<Object> results = inOneTurn(settings, storage -> {
+      List<Future<?>> all = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        all.add(storage.create(Buffer.buffer("value " + i)));
+      }
+      return Future.all(all).map(done -> new ArrayList<>(done.list()));
+    });
+    List<Integer> sizes = sentToStorage.stream().filter(StorageRequest.Batch.class::isInstance)
+      .map(batch -> ((StorageRequest.Batch) batch).requests().size()).toList();
+    assertEquals(List.of(TurnBatch.MAX_ITEMS, TurnBatch.MAX_ITEMS, 44), sizes);
+    assertEquals(calls, new HashSet<>(results).size(), "every CREATE answered with a fresh key of its own");
+  }
+
+  @Test
   void whenRedisIsDownEveryCallOfTheBatchFailsUnavailable() throws Exception {
     Settings settings = settings("redis://127.0.0.1:1");
     vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
