@@ -92,12 +92,17 @@ class RedisClusterTest {
     masters.forEach(RedisServerProcess::close);
   }
 
-  @Test
-  void valuesSpreadOverThreeMastersAndComeBackTogether() throws Exception {
+  /** A node's settings with the three masters as its Redis Cluster. */
+  JsonObject clusterSettings() {
     JsonArray endpoints = new JsonArray();
     masters.forEach(m -> endpoints.add(m.uri()));
-    JsonObject settings = TestNode.settings(masters.get(0).uri())
+    return TestNode.settings(masters.get(0).uri())
       .put("redis", new JsonObject().put("type", "cluster").put("endpoints", endpoints));
+  }
+
+  @Test
+  void valuesSpreadOverThreeMastersAndComeBackTogether() throws Exception {
+    JsonObject settings = clusterSettings();
     try (TestNode node = TestNode.start(vertx, settings); WireClient client = node.connect()) {
       List<String> keys = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
@@ -132,10 +137,7 @@ class RedisClusterTest {
   void pipelinedAggregatesOfManyKeysAreAllAnsweredAlthoughTheyAskForMoreThanTheClientTakesAtOnce() throws Exception {
     // each key is one GET on a cluster; eight AGGREGATEs of max_targets keys are 32,768 GETs, about 11,000 per
     // master, where the Redis client refuses any past RedisOptionsFactory.MAX_WAITING_HANDLERS on a connection
-    JsonArray endpoints = new JsonArray();
-    masters.forEach(m -> endpoints.add(m.uri()));
-    JsonObject settings = TestNode.settings(masters.get(0).uri())
-      .put("redis", new JsonObject().put("type", "cluster").put("endpoints", endpoints));
+    JsonObject settings = clusterSettings();
     int aggregates = 8;
     int targets = io.multiverse9.config.Limits.DEFAULT_MAX_TARGETS;
     try (TestNode node = TestNode.start(vertx, settings); WireClient client = node.connect()) {

@@ -60,14 +60,11 @@ class StorageBatchTest {
     return done.future().await(30, TimeUnit.SECONDS);
   }
 
-  @Test
-  void moreCommandsInOneTurnThanTheRedisClientTakesAtOnceAllGetTheirAnswers() throws Exception {
-    // the Redis client refuses commands past RedisOptionsFactory.MAX_WAITING_HANDLERS unanswered on a connection
-    // ("waiting queue is full"); a node's clients together can pipeline more than that into one turn
+  /** Deploys storage on the test Redis and makes {@code calls} CREATEs in one turn: each one's key, or failure. */
+  List<Object> createsInOneTurn(int calls) throws Exception {
     Settings settings = settings(TestRedis.get().uri());
     vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
-    int calls = RedisOptionsFactory.MAX_WAITING_HANDLERS * 2 + 7;
-    List<Object> results = inOneTurn(settings, storage -> {
+    return inOneTurn(settings, storage -> {
       List<Future<?>> all = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
         all.add(storage.create(Buffer.buffer("value " + i)));
@@ -80,6 +77,14 @@ class StorageBatchTest {
         return outcomes;
       });
     });
+  }
+
+  @Test
+  void moreCommandsInOneTurnThanTheRedisClientTakesAtOnceAllGetTheirAnswers() throws Exception {
+    // the Redis client refuses commands past RedisOptionsFactory.MAX_WAITING_HANDLERS unanswered on a connection
+    // ("waiting queue is full"); a node's clients together can pipeline more than that into one turn
+    int calls = RedisOptionsFactory.MAX_WAITING_HANDLERS * 2 + 7;
+    List<Object> results = createsInOneTurn(calls);
     assertEquals(calls, results.size());
     for (Object result : results) {
       assertInstanceOf(String.class, result, "every CREATE stored and answered with its key, none refused: " + result);
@@ -122,20 +127,13 @@ class StorageBatchTest {
   @Test
   void aTurnOfManyCallsTravelsInMessagesOfAtMostMaxItemsEachAnsweredOnItsOwn() throws Exception {
     // a message is answered when all its calls are: the first answers of a large turn need not wait for the last
-    Settings settings = settings(TestRedis.get().uri());
-    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
     int calls = TurnBatch.MAX_ITEMS * 2 + 44;
-    List<Object> results = inOneTurn(settings, storage -> {
-      List<Future<?>> all = new ArrayList<>();
-      for (int i = 0; i < calls; i++) {
-        all.add(storage.create(Buffer.buffer("value " + i)));
-      }
-      return Future.all(all).map(done -> new ArrayList<>(done.list()));
-    });
+    List<Object> results = createsInOneTurn(calls);
     List<Integer> sizes = sentToStorage.stream().filter(StorageRequest.Batch.class::isInstance)
       .map(batch -> ((StorageRequest.Batch) batch).requests().size()).toList();
     assertEquals(List.of(TurnBatch.MAX_ITEMS, TurnBatch.MAX_ITEMS, 44), sizes);
-    assertEquals(calls, new HashSet<>(results).size(), "every CREATE answered with a fresh key of its own");
+    assertTrue(results.stream().allMatch(String.class::isInstance), "every CREATE answered with its key");
+    assertEquals(calls, new HashSet<>(results).size(), "a fresh key each");
   }
 
   @Test
