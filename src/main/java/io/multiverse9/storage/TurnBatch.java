@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * answered as a whole (the storage verticle replies to a node verticle's message when every call in it is done,
  * and the Redis client completes a pipelined batch when its last command is answered), so one list of a turn's
  * hundreds of pipelined requests held its first answers until Redis had worked through the last one, and the
- * node and Redis took turns instead of working at once. Lists of 256 served 15 % more CREATEs at P16 than whole
- * turns, at 3-5 % fewer reads of one key (more messages and writes for the same work); splitting only one of
+ * node and Redis took turns instead of working at once. Lists of 256 served 11 % more CREATEs at P16 than whole
+ * turns, at about 3 % fewer reads of one key (more messages and writes for the same work); splitting only one of
  * the two hops gained nothing (docs/BENCHMARKS.md, "What was changed"). A turn of up to 256 requests (any
  * unpipelined load of up to 256 connections) still leaves as one list.
  *
