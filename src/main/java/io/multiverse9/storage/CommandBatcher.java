@@ -30,13 +30,19 @@ import java.util.concurrent.TimeoutException;
  * <p>At most {@link RedisOptionsFactory#MAX_WAITING_HANDLERS} commands are out on the connection at once: the
  * Redis client refuses any beyond that, and a node's clients together may pipeline many more (each connection up
  * to {@code limits.max_pipeline}; what they hold is bounded in bytes by {@code limits.max_buffered_bytes}). The
- * rest wait here, in arrival order, and leave as answers make room; their timeout starts when they leave.
+ * rest wait here, in arrival order, and leave as answers make room. Their timeout runs from when they arrived,
+ * not from when they leave: every command is answered within the storage timeout of reaching this verticle, which
+ * is what the node verticle's own wait ({@code StorageClient}: the storage timeout and a second) counts on. One
+ * whose time ran out while held fails without being sent.
  *
  * <p>Used from the storage verticle's context only.
  */
 final class CommandBatcher {
 
   private record Pending(Request request, Promise<Response> answer) {
+  }
+
+  private record Held(Pending pending, long arrivedNanos) {
   }
 
   /** A batch sent and not yet settled: answered, failed or timed out, whichever comes first. */
@@ -56,6 +62,7 @@ final class CommandBatcher {
   private final Vertx vertx;
   private final RedisConnectionHolder connection;
   private final long timeoutMs;
+  private final long timeoutNanos;
   private final TurnBatch<Pending> turn;
   /** In the order sent, so by deadline. A batch answered out of order (after a reconnect) waits here settled. */
   private final ArrayDeque<Sent> unsettled = new ArrayDeque<>();
@@ -63,12 +70,13 @@ final class CommandBatcher {
   /** Commands sent and not yet settled: at most {@link RedisOptionsFactory#MAX_WAITING_HANDLERS}. */
   private int inFlight;
   /** Commands waiting for room on the connection, in arrival order. */
-  private final ArrayDeque<Pending> held = new ArrayDeque<>();
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
 
   CommandBatcher(Context context, RedisConnectionHolder connection, long timeoutMs) {
     this.vertx = context.owner();
     this.connection = connection;
     this.timeoutMs = timeoutMs;
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     this.turn = new TurnBatch<>(context, this::flush);
   }
 
@@ -79,34 +87,43 @@ final class CommandBatcher {
   }
 
   private void flush(List<Pending> batch) {
+    long now = System.nanoTime();
     if (held.isEmpty() && inFlight + batch.size() <= RedisOptionsFactory.MAX_WAITING_HANDLERS) {
-      send(batch);
+      send(batch, now);
     } else {
-      held.addAll(batch);
+      for (Pending pending : batch) {
+        held.addLast(new Held(pending, now));
+      }
       sendHeld();
     }
   }
 
-  /** Sends as many held commands as there is room for, in one batch. */
+  /** Fails the held commands whose time ran out, then sends as many as there is room for, in one batch. */
   private void sendHeld() {
+    long now = System.nanoTime();
+    while (!held.isEmpty() && now - held.peekFirst().arrivedNanos() >= timeoutNanos) {
+      held.pollFirst().pending().answer().fail(timedOut());
+    }
     int room = Math.min(RedisOptionsFactory.MAX_WAITING_HANDLERS - inFlight, held.size());
     if (room <= 0) {
       return;
     }
+    long oldestArrival = held.peekFirst().arrivedNanos();
     List<Pending> batch = new ArrayList<>(room);
     for (int i = 0; i < room; i++) {
-      batch.add(held.poll());
+      batch.add(held.pollFirst().pending());
     }
-    send(batch);
+    send(batch, oldestArrival);
   }
 
-  private void send(List<Pending> batch) {
+  /** @param arrivedNanos when the oldest command of {@code batch} arrived: its deadline is the batch's */
+  private void send(List<Pending> batch, long arrivedNanos) {
     inFlight += batch.size();
     Future<RedisConnection> current = connection.get();
-    Sent sent = new Sent(batch, current, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+    Sent sent = new Sent(batch, current, arrivedNanos + timeoutNanos);
     unsettled.addLast(sent);
     if (!timerArmed) {
-      arm(timeoutMs);
+      arm(millisUntil(sent.deadlineNanos, System.nanoTime()));
     }
     current
       .compose(c -> batch.size() == 1 ? c.send(batch.get(0).request()).map(List::of)
@@ -155,16 +172,25 @@ final class CommandBatcher {
       if (!oldest.settled) {
         long left = oldest.deadlineNanos - now;
         if (left > 0) {
-          arm(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+          arm(millisUntil(oldest.deadlineNanos, now));
           break; // the batches that did expire made room for held commands all the same
         }
         oldest.settled = true;
         inFlight -= oldest.batch.size();
-        fail(oldest, new TimeoutException("Timeout " + timeoutMs + " (ms) fired"), true);
+        fail(oldest, timedOut(), true);
       }
       unsettled.pollFirst();
     }
     sendHeld();
+  }
+
+  /** Vert.x's timer fires no sooner than asked, rounded up to whole milliseconds, at least one. */
+  private static long millisUntil(long deadlineNanos, long now) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - now + 999_999));
+  }
+
+  private TimeoutException timedOut() {
+    return new TimeoutException("Timeout " + timeoutMs + " (ms) fired");
   }
 
   private void fail(Sent sent, Throwable cause, boolean replaceConnection) {

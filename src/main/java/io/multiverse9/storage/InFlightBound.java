@@ -27,7 +27,7 @@ final class InFlightBound {
     this.limit = limit;
   }
 
-  /** Starts {@code command} now, or once there is room; its timeout, if it has one, starts when it starts. */
+  /** Starts {@code command} now, or once there is room; a command that waited sees how long when it starts. */
   <T> Future<T> submit(Supplier<Future<T>> command) {
     Promise<T> answer = Promise.promise();
     waiting.addLast(() -> started(command).onComplete(ar -> {

@@ -13,6 +13,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one storage request as Redis commands (SPEC 2) and answers with its typed reply. Each value is one Redis
@@ -132,13 +133,19 @@ final class StorageCommands {
     if (!cluster) {
       return batcher.send(request);
     }
-    return clusterBound.submit(() -> sendOnCluster(request));
+    long arrived = System.nanoTime();
+    return clusterBound.submit(() -> sendOnCluster(request, arrived));
   }
 
-  private Future<Response> sendOnCluster(Request request) {
+  /** Within the storage timeout from when the command arrived, as {@link CommandBatcher} does for its own. */
+  private Future<Response> sendOnCluster(Request request, long arrivedNanos) {
+    long leftMs = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivedNanos);
+    if (leftMs <= 0) {
+      return Future.failedFuture(new TimeoutException("Timeout " + timeoutMs + " (ms) fired"));
+    }
     Future<RedisConnection> current = connection.get();
     return current.compose(c -> c.send(request))
-      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .timeout(leftMs, TimeUnit.MILLISECONDS)
       .onFailure(e -> {
         if (!(e instanceof Response)) { // an error reply leaves the connection as good as it was
           connection.drop(current);

@@ -14,6 +14,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,15 +49,20 @@ class StorageBatchTest {
   }
 
   Settings settings(String redisUri) {
+    return settings(redisUri, 1000);
+  }
+
+  Settings settings(String redisUri, int storageTimeoutMs) {
     return new SettingsParser(warning -> { }).parse(TestNode.settings(redisUri).put("limits",
-      new io.vertx.core.json.JsonObject().put("storage_timeout_ms", 1000)));
+      new io.vertx.core.json.JsonObject().put("storage_timeout_ms", storageTimeoutMs)));
   }
 
   /** Runs {@code calls} on a fresh event loop, all in one turn, as a node verticle would. */
   <T> T inOneTurn(Settings settings, java.util.function.Function<StorageClient, Future<T>> calls) throws Exception {
     Promise<T> done = Promise.promise();
     vertx.getOrCreateContext().runOnContext(v -> {
-      StorageClient storage = new StorageClient(vertx, StorageVerticle.address(settings), 1000);
+      StorageClient storage = new StorageClient(vertx, StorageVerticle.address(settings),
+        settings.limits().storageTimeoutMs());
       calls.apply(storage).onComplete(done);
     });
     return done.future().await(30, TimeUnit.SECONDS);
@@ -64,17 +72,23 @@ class StorageBatchTest {
   List<Object> createsInOneTurn(int calls) throws Exception {
     Settings settings = settings(TestRedis.get().uri());
     vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
+    return createsInOneTurn(settings, calls);
+  }
+
+  /** {@code calls} CREATEs in one turn on the storage verticle of {@code settings}: each one's key, or failure. */
+  List<Object> createsInOneTurn(Settings settings, int calls) throws Exception {
     return inOneTurn(settings, storage -> {
       List<Future<?>> all = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
         all.add(storage.create(Buffer.buffer("value " + i)));
       }
-      return Future.join(all).map(done -> {
+      io.vertx.core.CompositeFuture done = Future.join(all); // fails when one did, once all are settled
+      return done.transform(settled -> {
         List<Object> outcomes = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
           outcomes.add(done.succeeded(i) ? done.resultAt(i) : done.cause(i));
         }
-        return outcomes;
+        return Future.succeededFuture(outcomes);
       });
     });
   }
@@ -122,6 +136,36 @@ class StorageBatchTest {
     assertNull(((List<?>) results.get(40)).get(0), "a missing key reads as null");
     assertEquals(0L, results.get(41), "REMOVE of a missing key counts 0");
     assertNull(results.get(42), "PING completes empty");
+  }
+
+  @Test
+  void commandsHeldBehindAFullConnectionFailAtTheStorageTimeoutFromTheirArrivalThenServiceResumes() throws Exception {
+    // at most MAX_WAITING_HANDLERS out on the connection, the rest held; Redis holds every write. Each command
+    // must fail at storage_timeout_ms after it arrived, held or not: sent late with a timeout of its own, a held
+    // one outlived the node verticle's wait (the storage timeout and a second), which then answered "storage did
+    // not answer" while the write could still happen behind it
+    Settings settings = settings(TestRedis.get().uri(), 2000);
+    vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
+    Redis direct = Redis.createClient(vertx, TestRedis.get().uri());
+    int calls = RedisOptionsFactory.MAX_WAITING_HANDLERS + 100;
+    try {
+      direct.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(10_000).arg("WRITE")).await(10, TimeUnit.SECONDS);
+      List<Object> results = createsInOneTurn(settings, calls);
+      for (int i = 0; i < calls; i++) {
+        Object result = results.get(i);
+        assertInstanceOf(StorageException.class, result, "CREATE " + i + " while Redis held writes: " + result);
+        // the first batch to time out replaces the connection, which fails the rest of what was out on it
+        String why = ((StorageException) result).getMessage();
+        assertTrue(why.contains("Timeout 2000 (ms) fired") || why.contains("CONNECTION_CLOSED"), i + ": " + why);
+      }
+    } finally {
+      direct.send(Request.cmd(Command.CLIENT).arg("UNPAUSE")).await(10, TimeUnit.SECONDS);
+      direct.close();
+    }
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!(createsInOneTurn(settings, 1).get(0) instanceof String)) {
+      assertTrue(System.currentTimeMillis() < deadline, "storage did not serve again after Redis resumed");
+    }
   }
 
   @Test
