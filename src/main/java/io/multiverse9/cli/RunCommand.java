@@ -74,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
         .await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("multiverse9: cannot start the node: " + e.getMessage());
-      vertx.close();
+      closeQuietly(vertx);
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -124,5 +124,17 @@ final class RunCommand implements Callable<Integer> {
     String home = System.getenv("MV9_HOME");
     Path relative = Path.of("conf", "node.json");
     return home == null || home.isEmpty() ? relative : Path.of(home).resolve(relative);
+  }
+
+  /**
+   * Closes Vert.x and waits for it, so that what the failed start had begun (a storage verticle's first PING to
+   * Redis) ends before the process does, instead of being cut off and logged as an unhandled error.
+   */
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // exiting anyway: the start failure is what the user needs to read
+    }
   }
 }
