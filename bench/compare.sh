@@ -8,9 +8,10 @@
 # (bench --cpu). Every run that adds keys starts from the same Redis (FLUSHALL, then DEBUG POPULATE of 4.2 million
 # keys; see same_start below). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
-# The node runs with its own default verticles (beside this Redis: one node verticle fewer than cores, a storage
-# verticle per core), or with -T THREADS node and as many storage verticles (docs/BENCHMARKS.md, "Node
-# verticles"), and is warmed up (JIT) for WARMUP seconds before measuring.
+# The node runs with its own default verticles (one node and one storage verticle per core), with -T THREADS
+# node and as many storage verticles, or with -N NODE node verticles and storage verticles at their default
+# (-N 1 on a small machine beside Redis: docs/BENCHMARKS.md, "Node verticles"), and is warmed up (JIT) for
+# WARMUP seconds before measuring.
 #
 # With -R RATE[,RATE...] it compares latency at the same offered rates instead (an open loop): for each rate,
 # Redis (bench --redis: SET NX of new keys, MGET of 10 keys), twemproxy in front of it (when installed) and the
@@ -19,16 +20,16 @@
 # above, report the queue of whichever process is the bottleneck; at one rate below both capacities the
 # latencies compare like for like, and the same load generator measures both.
 #
-# Usage: bench/compare.sh [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP]
-#                         [-R RATE[,RATE...]]
+# Usage: bench/compare.sh [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS | -N NODE]
+#                         [-w WARMUP] [-R RATE[,RATE...]]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-requests=300000; connections=50; pipeline=1; size=64; threads=""; warmup=20; rates=""
-usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS] [-w WARMUP] [-R RATE[,RATE...]]"
-while getopts "n:c:P:d:T:w:R:" opt; do
+requests=300000; connections=50; pipeline=1; size=64; threads=""; node_only=""; warmup=20; rates=""
+usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS | -N NODE] [-w WARMUP] [-R RATE[,RATE...]]"
+while getopts "n:c:P:d:T:N:w:R:" opt; do
   case $opt in
     n) requests=$OPTARG ;; c) connections=$OPTARG ;; P) pipeline=$OPTARG ;; d) size=$OPTARG ;;
-    T) threads=$OPTARG ;; w) warmup=$OPTARG ;; R) rates=${OPTARG//,/ } ;;
+    T) threads=$OPTARG ;; N) node_only=$OPTARG ;; w) warmup=$OPTARG ;; R) rates=${OPTARG//,/ } ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -67,7 +68,8 @@ fresh_for() { # OP: the Redis a run of bench -t OP starts from
 cat > "$work/node.json" <<JSON
 {"name":"compare","redis_uri":"redis://127.0.0.1:$redis_port","version":"0.1.0",
  "perms":{"open_metadata":true,"open_interactions":true},"addr":"127.0.0.1:$node_port","nodes":[],
- "key_prefix":"compare:"$([ -n "$threads" ] && echo ",\"verticles\":{\"node\":$threads,\"storage\":$threads}")}
+ "key_prefix":"compare:"$(if [ -n "$threads" ]; then echo ",\"verticles\":{\"node\":$threads,\"storage\":$threads}"
+   elif [ -n "$node_only" ]; then echo ",\"verticles\":{\"node\":$node_only}"; fi)}
 JSON
 ./launcher.sh run -s "$work/node.json" > "$work/node.log" 2>&1 & # with the JVM flags launcher.sh sets
 node_pid=$!

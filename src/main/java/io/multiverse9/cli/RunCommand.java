@@ -37,8 +37,7 @@ final class RunCommand implements Callable<Integer> {
   Path settingsFile;
 
   @Option(names = "--threads", paramLabel = "N",
-    description = "Node verticle instances serving the port (default: verticles.node, else one per core, one "
-      + "fewer when Redis runs on this machine)")
+    description = "Node verticle instances serving the port (default: verticles.node, else the number of cores)")
   Integer threads;
 
   @Option(names = {"-d", "--debug"}, description = "Log at debug level (also MV9_LOG=debug)")

@@ -75,8 +75,7 @@ public final class SettingsParser {
       throw new SettingsException("data_dir", "must not be empty");
     }
     Limits limits = limits(object(json, "limits", false));
-    RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
-    Verticles verticles = verticles(object(json, "verticles", false), redis);
+    Verticles verticles = verticles(object(json, "verticles", false));
     JsonObject metrics = object(json, "metrics", false);
     warnUnknown("metrics.", metrics, METRICS);
     Address metricsAddr = metrics.containsKey("addr")
@@ -85,6 +84,7 @@ public final class SettingsParser {
       positiveInt(metrics, "metrics.", "idle_timeout_s", MetricsLimits.DEFAULT_IDLE_TIMEOUT_S),
       positiveInt(metrics, "metrics.", "max_connections", MetricsLimits.DEFAULT_MAX_CONNECTIONS));
     int scan = positiveInt(json, "", "config_scan_ms", 2000);
+    RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
     return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
       dataDir, limits, verticles, metricsAddr, metricsLimits, scan, redis, roles(json), tls(json),
       positiveInt(json, "", "shutdown_grace_s", Settings.DEFAULT_SHUTDOWN_GRACE_S));
@@ -213,13 +213,11 @@ public final class SettingsParser {
       positiveInt(json, "limits.", "max_stranger_frame_bytes", Limits.DEFAULT_MAX_STRANGER_FRAME_BYTES));
   }
 
-  private Verticles verticles(JsonObject json, RedisTopology redis) {
+  private Verticles verticles(JsonObject json) {
     warnUnknown("verticles.", json, VERTICLES);
     int cores = Runtime.getRuntime().availableProcessors();
     int max = Verticles.MAX_INSTANCES;
-    int nodeDefault = Verticles.defaultNodeInstances(cores, redis.endpoints().stream()
-      .allMatch(RedisUris::isOnThisMachine));
-    return new Verticles((int) wholeNumber(json, "verticles.", "node", Math.min(nodeDefault, max), max),
+    return new Verticles((int) wholeNumber(json, "verticles.", "node", Math.min(cores, max), max),
       (int) wholeNumber(json, "verticles.", "storage", Math.min(cores, max), max),
       (int) wholeNumber(json, "verticles.", "peer", 1, max));
   }

@@ -149,20 +149,12 @@ class NodeProcessTest {
     assertTrue(output.contains("does not exist") && output.contains("setup"), output);
   }
 
-  /**
-   * What {@code setup} printed. The test's classpath has Testcontainers' slf4j-api without a provider, which says
-   * so on stderr (merged here) once Netty's logging starts, as reading an IP literal does; the jar has neither.
-   */
-  static String settingsPrinted(Process setup) throws Exception {
-    return new String(setup.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^SLF4J: .*\n", "");
-  }
-
   @Test
   void setupPrintsAFreshSettingsFileTheNodeAccepts() throws Exception {
     Process setup = java(dir, "setup", "--redis-uri=redis://127.0.0.1:6379", "--addr", "127.0.0.1:7005");
     assertTrue(setup.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, setup.exitValue());
-    JsonObject printed = new JsonObject(settingsPrinted(setup));
+    JsonObject printed = new JsonObject(new String(setup.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     assertTrue(printed.getString("name").matches("multiverse9_[0-7][0-9A-HJKMNP-TV-Z]{25}"), printed.encode());
     assertEquals("redis://127.0.0.1:6379", printed.getString("redis_uri"));
     assertEquals("127.0.0.1:7005", printed.getString("addr"));
@@ -170,7 +162,7 @@ class NodeProcessTest {
 
     Process second = java(dir, "setup", "--redis-uri=embedded");
     assertTrue(second.waitFor(60, TimeUnit.SECONDS));
-    JsonObject other = new JsonObject(settingsPrinted(second));
+    JsonObject other = new JsonObject(new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     assertNotEquals(printed.getString("name"), other.getString("name"), "every setup names a new node");
   }
 

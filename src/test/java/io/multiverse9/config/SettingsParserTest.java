@@ -46,9 +46,7 @@ class SettingsParserTest {
     assertEquals("mv9:", s.keyPrefix());
     assertEquals("data", s.dataDir());
     assertEquals(Limits.defaults(), s.limits());
-    int cores = Runtime.getRuntime().availableProcessors();
-    assertEquals(Math.max(1, cores - 1), s.verticles().node(), "a core left to the Redis on 127.0.0.1");
-    assertEquals(cores, s.verticles().storage());
+    assertEquals(Runtime.getRuntime().availableProcessors(), s.verticles().node());
     assertEquals(1, s.verticles().peer());
     assertEquals(2000, s.configScanMs());
     assertTrue(warnings.isEmpty(), warnings.toString());
@@ -231,39 +229,6 @@ class SettingsParserTest {
     Verticles most = parser.parse(json.put("verticles", new JsonObject().put(kind, Verticles.MAX_INSTANCES)))
       .verticles();
     assertEquals(Verticles.MAX_INSTANCES, Math.max(most.node(), Math.max(most.storage(), most.peer())));
-  }
-
-  @ParameterizedTest
-  @CsvSource({
-    "embedded, true", "unix:///run/redis.sock, true", "redis://localhost:6379, true",
-    "redis://LOCALHOST, true", "redis://127.0.0.1:6379/0, true", "redis://127.0.0.2, true",
-    "rediss://user:p@ss:w0rd@127.0.0.1:6380, true", "redis://[::1]:6379, true",
-    "redis://10.0.0.5:6379, false", "redis://redis.example:6379, false", "redis://[2001:db8::1]:6379, false",
-    "redis://:secret@cache:6379/2, false", "redis://localhost.example:6379, false"})
-  void redisOnThisMachineIsToldWithoutLookingNamesUp(String uri, boolean local) {
-    assertEquals(local, RedisUris.isOnThisMachine(uri));
-  }
-
-  @ParameterizedTest
-  @CsvSource({"redis://127.0.0.1:6379, true", "embedded, true", "redis://10.0.0.5:6379, false"})
-  void nodeVerticlesDefaultToOneCoreFewerBesideRedis(String uri, boolean local) {
-    int cores = Runtime.getRuntime().availableProcessors();
-    Verticles v = parser.parse(new JsonObject(ORIGINAL).put("redis_uri", uri)).verticles();
-    assertEquals(local ? Math.max(1, cores - 1) : cores, v.node());
-    assertEquals(cores, v.storage(), "storage verticles stay one per event loop");
-    assertEquals(5, parser.parse(new JsonObject(ORIGINAL).put("redis_uri", uri)
-      .put("verticles", new JsonObject().put("node", 5))).verticles().node(), "a set value wins");
-  }
-
-  @Test
-  void nodeVerticlesDefaultToOneCoreFewerOnlyWhenEveryRedisEndpointIsHere() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    JsonObject json = new JsonObject(ORIGINAL).put("redis", new JsonObject().put("type", "cluster")
-      .put("endpoints", new io.vertx.core.json.JsonArray().add("redis://127.0.0.1:7000").add("redis://10.0.0.5:7000")));
-    assertEquals(cores, parser.parse(json).verticles().node());
-    assertEquals(1, Verticles.defaultNodeInstances(1, true), "never none");
-    assertEquals(7, Verticles.defaultNodeInstances(8, true));
-    assertEquals(8, Verticles.defaultNodeInstances(8, false));
   }
 
   // --- SPEC 3: nodes entries are compared as addresses ---
