@@ -100,9 +100,12 @@ final class CommandBatcher {
 
   /** Fails the held commands whose time ran out, then sends as many as there is room for, in one batch. */
   private void sendHeld() {
+    if (held.isEmpty()) { // the common case, on every answer: no clock read
+      return;
+    }
     long now = System.nanoTime();
     while (!held.isEmpty() && now - held.peekFirst().arrivedNanos() >= timeoutNanos) {
-      held.pollFirst().pending().answer().fail(timedOut());
+      held.pollFirst().pending().answer().fail(timedOut(timeoutMs));
     }
     int room = Math.min(RedisOptionsFactory.MAX_WAITING_HANDLERS - inFlight, held.size());
     if (room <= 0) {
@@ -177,7 +180,7 @@ final class CommandBatcher {
         }
         oldest.settled = true;
         inFlight -= oldest.batch.size();
-        fail(oldest, timedOut(), true);
+        fail(oldest, timedOut(timeoutMs), true);
       }
       unsettled.pollFirst();
     }
@@ -189,7 +192,8 @@ final class CommandBatcher {
     return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - now + 999_999));
   }
 
-  private TimeoutException timedOut() {
+  /** A storage command's timeout, worded as Vert.x words its own ({@code Future.timeout}). */
+  static TimeoutException timedOut(long timeoutMs) {
     return new TimeoutException("Timeout " + timeoutMs + " (ms) fired");
   }
 

@@ -13,7 +13,6 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one storage request as Redis commands (SPEC 2) and answers with its typed reply. Each value is one Redis
@@ -141,7 +140,7 @@ final class StorageCommands {
   private Future<Response> sendOnCluster(Request request, long arrivedNanos) {
     long leftMs = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivedNanos);
     if (leftMs <= 0) {
-      return Future.failedFuture(new TimeoutException("Timeout " + timeoutMs + " (ms) fired"));
+      return Future.failedFuture(CommandBatcher.timedOut(timeoutMs));
     }
     Future<RedisConnection> current = connection.get();
     return current.compose(c -> c.send(request))

@@ -24,10 +24,10 @@ class TurnBatchTest {
   }
 
   /** Adds {@code count} items in one turn and returns once what the turn added has been handed over. */
-  void oneTurn(Context context, TurnBatch<Integer> turn, int first, int count) throws Exception {
+  void oneTurn(Context context, TurnBatch<Integer> turn, int count) throws Exception {
     Promise<Void> turnOver = Promise.promise();
     context.runOnContext(v -> {
-      for (int i = first; i < first + count; i++) {
+      for (int i = 0; i < count; i++) {
         turn.add(i);
       }
       context.runOnContext(after -> turnOver.complete()); // queued behind the end-of-turn hand-over
@@ -42,7 +42,7 @@ class TurnBatchTest {
     TurnBatch<Integer> turn = new TurnBatch<>(context, lists::add);
     int max = TurnBatch.MAX_ITEMS;
 
-    oneTurn(context, turn, 0, 2 * max + 44);
+    oneTurn(context, turn, 2 * max + 44);
     assertEquals(List.of(max, max, 44), lists.stream().map(List::size).toList(),
       "two full lists as they filled, the rest when the turn ended");
     List<Integer> all = new ArrayList<>();
@@ -50,11 +50,11 @@ class TurnBatchTest {
     assertEquals(IntStream.range(0, 2 * max + 44).boxed().toList(), all, "in the order added");
 
     lists.clear();
-    oneTurn(context, turn, 0, 5);
+    oneTurn(context, turn, 5);
     assertEquals(List.of(List.of(0, 1, 2, 3, 4)), lists, "the next turn starts afresh: one list");
 
     lists.clear();
-    oneTurn(context, turn, 0, max);
+    oneTurn(context, turn, max);
     assertEquals(List.of(max), lists.stream().map(List::size).toList(), "exactly full: one list, no empty one");
   }
 }
