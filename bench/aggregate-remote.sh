@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # AGGREGATE of many keys, on one node and spread over its peers, beside twemproxy doing the same for a user, in one
 # run on one machine. Starts three nodes (127.0.0.2, .3, .4, each with its own embedded Redis and launcher.sh's JVM
-# flags), warms each path up, and loads node A with `bench`: N keys stored on A, then N keys spread over its two
-# peers. Then, when twemproxy (Debian package nutcracker) is installed: MGET of N keys through twemproxy in front
-# of one Redis (beside the local AGGREGATE) and in front of three Redis shards (beside the AGGREGATE over peers),
-# loaded by `bench --redis` with the same flags.
+# flags, one node verticle, storage and peer verticles at their default of one per core), warms each path up, and
+# loads node A with `bench`: N keys stored on A, then N keys spread over its two peers. Then, when twemproxy
+# (Debian package nutcracker) is installed: MGET of N keys through twemproxy in front of one Redis (beside the local
+# AGGREGATE) and in front of three Redis shards (beside the AGGREGATE over peers), loaded by `bench --redis` with
+# the same flags.
 #
 # Every result also says how much CPU each process spent per request during the measured run (bench --cpu): on
 # a machine whose cores all of these processes share, the throughput of a run is the machine's capacity divided
@@ -23,7 +24,7 @@ source "$here/bench/lib.sh"
 node() { # name addr nodes-json
   cat > "$work/$1.json" <<JSON
 {"name":"$1","redis_uri":"embedded","version":"0.1.0","perms":{"open_metadata":true,"open_interactions":false},
- "addr":"$2","nodes":$3,"data_dir":"$work/$1","verticles":{"node":1,"storage":1}}
+ "addr":"$2","nodes":$3,"data_dir":"$work/$1","verticles":{"node":1}}
 JSON
   ./launcher.sh run -s "$work/$1.json" > "$work/$1.log" 2>&1 &
   eval "pid_$1=$!"

@@ -8,10 +8,10 @@
 # (bench --cpu). Every run that adds keys starts from the same Redis (FLUSHALL, then DEBUG POPULATE of 4.2 million
 # keys; see same_start below). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools) and python3.
 #
-# The node runs with its own default verticles (one node and one storage verticle per core), with -T THREADS
-# node and as many storage verticles, or with -N NODE node verticles and storage verticles at their default
-# (-N 1 on a small machine beside Redis: docs/BENCHMARKS.md, "Node verticles"), and is warmed up (JIT) for
-# WARMUP seconds before measuring.
+# The node runs with its own default verticles (one node, one storage and one peer verticle per core), with
+# -T THREADS node and as many storage and peer verticles, or with -N NODE node verticles and the others at their
+# default (-N 1 on a small machine beside Redis: docs/BENCHMARKS.md, "Node verticles"), and is warmed up (JIT)
+# for WARMUP seconds before measuring.
 #
 # With -R RATE[,RATE...] it compares latency at the same offered rates instead (an open loop): for each rate,
 # Redis (bench --redis: SET NX of new keys, MGET of 10 keys), twemproxy in front of it (when installed) and the
@@ -68,7 +68,7 @@ fresh_for() { # OP: the Redis a run of bench -t OP starts from
 cat > "$work/node.json" <<JSON
 {"name":"compare","redis_uri":"redis://127.0.0.1:$redis_port","version":"0.1.0",
  "perms":{"open_metadata":true,"open_interactions":true},"addr":"127.0.0.1:$node_port","nodes":[],
- "key_prefix":"compare:"$(if [ -n "$threads" ]; then echo ",\"verticles\":{\"node\":$threads,\"storage\":$threads}"
+ "key_prefix":"compare:"$(if [ -n "$threads" ]; then echo ",\"verticles\":{\"node\":$threads,\"storage\":$threads,\"peer\":$threads}"
    elif [ -n "$node_only" ]; then echo ",\"verticles\":{\"node\":$node_only}"; fi)}
 JSON
 ./launcher.sh run -s "$work/node.json" > "$work/node.log" 2>&1 & # with the JVM flags launcher.sh sets

@@ -10,9 +10,10 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /**
  * The Vert.x a node runs on, under our {@code run} command and under the Vert.x launcher alike: one event loop
- * per core (the default node and storage verticles are one per core too, so each node verticle shares its loop
- * with a storage verticle: see {@code StorageAffinity}), Netty's epoll transport where it loads (Linux x86-64 and
- * aarch64; NIO elsewhere), and Vert.x's own meters (connections, Redis pool) in the node's Prometheus registry.
+ * per core (the default node, storage and peer verticles are one per core too, so each node verticle shares its
+ * loop with a storage and a peer verticle: see {@code LoopAffinity}), Netty's epoll transport where it loads
+ * (Linux x86-64 and aarch64; NIO elsewhere), and Vert.x's own meters (connections, Redis pool) in the node's
+ * Prometheus registry.
  */
 final class VertxDefaults {
 

@@ -219,7 +219,7 @@ public final class SettingsParser {
     int max = Verticles.MAX_INSTANCES;
     return new Verticles((int) wholeNumber(json, "verticles.", "node", Math.min(cores, max), max),
       (int) wholeNumber(json, "verticles.", "storage", Math.min(cores, max), max),
-      (int) wholeNumber(json, "verticles.", "peer", 1, max));
+      (int) wholeNumber(json, "verticles.", "peer", Math.min(cores, max), max));
   }
 
   // --- field readers: each names the field in its error ---

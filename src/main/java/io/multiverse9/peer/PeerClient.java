@@ -1,5 +1,6 @@
 package io.multiverse9.peer;
 
+import io.multiverse9.bus.LoopAffinity;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
@@ -30,7 +31,9 @@ public final class PeerClient {
   public Future<List<AggregateEntry>> aggregate(Address peer, List<String> keys, long timeoutMs) {
     // the peer verticle bounds the request by timeoutMs; this catches a peer verticle that vanished
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + 1000);
-    return vertx.eventBus().<PeerMessages.Answer>request(address, new PeerMessages.Aggregate(peer, keys), delivery)
+    // to the peer verticle on this event loop when there is one: no other thread to wake, twice per AGGREGATE
+    return vertx.eventBus().<PeerMessages.Answer>request(LoopAffinity.choose(vertx, address),
+        new PeerMessages.Aggregate(peer, keys), delivery)
       .map(Message::body)
       .map(PeerMessages.Answer::entries)
       .recover(e -> Future.failedFuture(translate(peer, e)));

@@ -1,5 +1,6 @@
 package io.multiverse9.peer;
 
+import io.multiverse9.bus.LoopAffinity;
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.Tls;
@@ -41,6 +42,7 @@ public final class PeerVerticle extends VerticleBase {
   private NetClient client;
   private ClientKey clientKey;
   private MessageConsumer<PeerMessages.Aggregate> consumer;
+  private MessageConsumer<PeerMessages.Aggregate> sameThreadConsumer;
   private long settingsCheck;
 
   public PeerVerticle(SettingsHolder settings) {
@@ -56,15 +58,19 @@ public final class PeerVerticle extends VerticleBase {
   public Future<?> start() {
     PeerMessages.registerCodecs(vertx);
     settingsCheck = vertx.setPeriodic(SETTINGS_CHECK_MS, id -> adopt(settings.get()));
-    consumer = vertx.eventBus().consumer(address(settings.get()), this::onAggregate);
-    return consumer.completion();
+    String address = address(settings.get());
+    consumer = vertx.eventBus().consumer(address, this::onAggregate);
+    sameThreadConsumer = vertx.eventBus().localConsumer(LoopAffinity.onThisThread(address), this::onAggregate);
+    return Future.all(consumer.completion(), sameThreadConsumer.completion())
+      .onSuccess(v -> LoopAffinity.joined(vertx, address));
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(settingsCheck);
+    LoopAffinity.left(vertx, address(settings.get()));
     pools.values().forEach(pool -> pool.close("the node is stopping"));
-    return consumer.unregister();
+    return Future.all(consumer.unregister(), sameThreadConsumer.unregister());
   }
 
   private void onAggregate(Message<PeerMessages.Aggregate> message) {

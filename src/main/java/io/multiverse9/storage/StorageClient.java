@@ -1,6 +1,7 @@
 package io.multiverse9.storage;
 
 import com.github.f4b6a3.ulid.UlidCreator;
+import io.multiverse9.bus.LoopAffinity;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -137,7 +138,7 @@ public final class StorageClient {
   }
 
   private <R> Future<R> sendNow(StorageRequest request) {
-    return vertx.eventBus().<R>request(StorageAffinity.choose(vertx, address), request, delivery)
+    return vertx.eventBus().<R>request(LoopAffinity.choose(vertx, address), request, delivery)
       .map(Message::body)
       .recover(e -> Future.failedFuture(translate(e)));
   }

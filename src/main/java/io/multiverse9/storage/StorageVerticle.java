@@ -1,5 +1,6 @@
 package io.multiverse9.storage;
 
+import io.multiverse9.bus.LoopAffinity;
 import io.multiverse9.config.Settings;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Future;
@@ -53,10 +54,10 @@ public final class StorageVerticle extends VerticleBase {
     connection = new RedisConnectionHolder(() -> Redis.createClient(vertx, RedisOptionsFactory.create(settings)));
     commands = new StorageCommands(context, settings, connection);
     consumer = vertx.eventBus().consumer(address(settings), this::onRequest);
-    sameThreadConsumer = vertx.eventBus().localConsumer(StorageAffinity.onThisThread(address(settings)),
+    sameThreadConsumer = vertx.eventBus().localConsumer(LoopAffinity.onThisThread(address(settings)),
       this::onRequest);
     return Future.all(consumer.completion(), sameThreadConsumer.completion())
-      .onSuccess(v -> StorageAffinity.joined(vertx, address(settings)))
+      .onSuccess(v -> LoopAffinity.joined(vertx, address(settings)))
       .andThen(ar -> checkReachable());
   }
 
@@ -64,7 +65,7 @@ public final class StorageVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    StorageAffinity.left(vertx, address(settings));
+    LoopAffinity.left(vertx, address(settings));
     return Future.all(consumer.unregister(), sameThreadConsumer.unregister())
       .compose(v -> {
         if (inFlight == 0) {

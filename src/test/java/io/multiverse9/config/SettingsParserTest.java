@@ -47,7 +47,8 @@ class SettingsParserTest {
     assertEquals("data", s.dataDir());
     assertEquals(Limits.defaults(), s.limits());
     assertEquals(Runtime.getRuntime().availableProcessors(), s.verticles().node());
-    assertEquals(1, s.verticles().peer());
+    assertEquals(Runtime.getRuntime().availableProcessors(), s.verticles().storage());
+    assertEquals(Runtime.getRuntime().availableProcessors(), s.verticles().peer());
     assertEquals(2000, s.configScanMs());
     assertTrue(warnings.isEmpty(), warnings.toString());
   }

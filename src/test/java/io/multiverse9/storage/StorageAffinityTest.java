@@ -3,6 +3,7 @@ package io.multiverse9.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.multiverse9.bus.LoopAffinity;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.support.TestNode;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node deploys its storage verticles first, one per event loop by default, then its peer verticle, then its node
+ * A node deploys its storage verticles first, one per event loop by default, then its peer verticles, then its node
  * verticles. With a storage verticle on every loop, every verticle deployed after them finds one on its own
  * thread, however many there are and wherever Vert.x places them, so a node verticle's storage requests never
  * wake another thread; with fewer storage verticles than loops, some would.
@@ -68,7 +69,7 @@ class StorageAffinityTest {
     vertx.deployVerticle(() -> new VerticleBase() {
       @Override
       public Future<?> start() {
-        chosen.add(StorageAffinity.choose(vertx, shared));
+        chosen.add(LoopAffinity.choose(vertx, shared));
         return Future.succeededFuture();
       }
     }, new DeploymentOptions().setInstances(probes)).await(30, TimeUnit.SECONDS);
