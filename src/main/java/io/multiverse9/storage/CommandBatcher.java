@@ -138,8 +138,7 @@ final class CommandBatcher {
     if (sent.settled) { // timed out already: its commands have failed
       return;
     }
-    sent.settled = true;
-    inFlight -= sent.batch.size();
+    settle(sent);
     if (ar.succeeded()) {
       List<Response> responses = ar.result();
       for (int i = 0; i < sent.batch.size(); i++) {
@@ -166,7 +165,11 @@ final class CommandBatcher {
     vertx.setTimer(delayMs, id -> expire());
   }
 
-  /** Fails the batches past their deadline; the timer may also find the oldest one answered and a later one due. */
+  /**
+   * Fails the batches past their deadline; the timer may also find the oldest one answered and a later one due.
+   * A batch that timed out replaces its connection, which would fail every other batch still out on it with the
+   * client's bare "CONNECTION_CLOSED": those fail here instead, with the reason.
+   */
   private void expire() {
     timerArmed = false;
     long now = System.nanoTime();
@@ -178,13 +181,26 @@ final class CommandBatcher {
           arm(millisUntil(oldest.deadlineNanos, now));
           break; // the batches that did expire made room for held commands all the same
         }
-        oldest.settled = true;
-        inFlight -= oldest.batch.size();
+        List<Sent> lost = new ArrayList<>();
+        for (Sent later : unsettled) {
+          if (later != oldest && !later.settled && later.connection == oldest.connection) {
+            lost.add(later);
+          }
+        }
+        // all settled before any fails: a failure's callbacks may send again, which adds to unsettled
+        settle(oldest);
+        lost.forEach(this::settle);
         fail(oldest, timedOut(timeoutMs), true);
+        lost.forEach(later -> fail(later, lostWithConnection(timeoutMs), false));
       }
       unsettled.pollFirst();
     }
     sendHeld();
+  }
+
+  private void settle(Sent sent) {
+    sent.settled = true;
+    inFlight -= sent.batch.size();
   }
 
   /** Vert.x's timer fires no sooner than asked, rounded up to whole milliseconds, at least one. */
@@ -192,9 +208,15 @@ final class CommandBatcher {
     return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - now + 999_999));
   }
 
-  /** A storage command's timeout, worded as Vert.x words its own ({@code Future.timeout}). */
+  /** A storage command's timeout: what happened, and the setting that bounds it. */
   static TimeoutException timedOut(long timeoutMs) {
-    return new TimeoutException("Timeout " + timeoutMs + " (ms) fired");
+    return new TimeoutException("Redis did not answer within " + timeoutMs + " ms (limits.storage_timeout_ms)");
+  }
+
+  /** A command still out on a connection that another command's timeout replaced. */
+  static TimeoutException lostWithConnection(long timeoutMs) {
+    return new TimeoutException("the connection to Redis was replaced: a command sent before this one got no "
+      + "answer within " + timeoutMs + " ms (limits.storage_timeout_ms)");
   }
 
   private void fail(Sent sent, Throwable cause, boolean replaceConnection) {
