@@ -20,19 +20,26 @@
 # above, report the queue of whichever process is the bottleneck; at one rate below both capacities the
 # latencies compare like for like, and the same load generator measures both.
 #
+# With -k ROUNDS (closed loop), the node and twemproxy take turns ROUNDS times on each workload, the side that
+# goes first alternating, and each workload's throughput and p99 ratios are printed per round with their median:
+# on a machine whose cores every process shares, one pair of runs moves by 10 % or more, and runs taken minutes
+# apart move with whatever else the machine did in between.
+#
 # Usage: bench/compare.sh [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS | -N NODE]
-#                         [-w WARMUP] [-R RATE[,RATE...]]
+#                         [-w WARMUP] [-R RATE[,RATE...]] [-k ROUNDS]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-requests=300000; connections=50; pipeline=1; size=64; threads=""; node_only=""; warmup=20; rates=""
-usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS | -N NODE] [-w WARMUP] [-R RATE[,RATE...]]"
-while getopts "n:c:P:d:T:N:w:R:" opt; do
+requests=300000; connections=50; pipeline=1; size=64; threads=""; node_only=""; warmup=20; rates=""; rounds=1
+usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS | -N NODE] [-w WARMUP] [-R RATE[,RATE...]] [-k ROUNDS]"
+while getopts "n:c:P:d:T:N:w:R:k:" opt; do
   case $opt in
     n) requests=$OPTARG ;; c) connections=$OPTARG ;; P) pipeline=$OPTARG ;; d) size=$OPTARG ;;
     T) threads=$OPTARG ;; N) node_only=$OPTARG ;; w) warmup=$OPTARG ;; R) rates=${OPTARG//,/ } ;;
+    k) rounds=$OPTARG ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: -k takes a number of rounds, 1 or more" >&2; exit 2; }
 command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || { echo "compare.sh: needs redis-benchmark and redis-cli (apt-get install redis-tools)" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "compare.sh: needs python3" >&2; exit 1; }
 
@@ -174,11 +181,26 @@ fi
 twem_port=7197
 start_twemproxy $twem_port 22299 $redis_port
 twem_measured() { bench_json --redis -p $twem_port --warmup 3s "$@"; }
-same_start
-twem() { twem_measured --cpu twemproxy=$twemproxy_pid --cpu redis=$redis_pid "$@" | tail -1; }
-twem_create=$(twem -n "$requests" -t create)
-twem_agg1=$(twem -n "$requests" -t aggregate --keys 1)
-twem_agg10=$(twem -n "$requests" -t aggregate --keys 10)
+run_twem() { twem_measured --cpu twemproxy=$twemproxy_pid --cpu redis=$redis_pid "$@" | tail -1; }
+run_node() { mv9_measured --cpu node=$node_pid --cpu redis=$redis_pid "$@" | tail -1; }
+# Round 1: the node's runs above, then twemproxy's. Later rounds (-k): a run of each side per workload, the side
+# that goes first alternating, CREATE runs each from the same Redis. Each run is kept in $work/SIDE-OP-ROUND.
+echo "$create_json" | tail -1 > "$work/node-create-1"; echo "$agg1_json" | tail -1 > "$work/node-agg1-1"
+echo "$agg10_json" | tail -1 > "$work/node-agg10-1"
+workload_flags() { case $1 in create) echo "-t create" ;; agg1) echo "-t aggregate --keys 1" ;;
+  agg10) echo "-t aggregate --keys 10" ;; esac; }
+for round in $(seq 1 "$rounds"); do
+  for op in create agg1 agg10; do
+    sides="twem"; [ "$round" -gt 1 ] && { [ $((round % 2)) = 0 ] && sides="twem node" || sides="node twem"; }
+    for side in $sides; do
+      [ "$op" = create ] && same_start
+      # shellcheck disable=SC2046 # the flags are words
+      run_$side -n "$requests" $(workload_flags $op) > "$work/$side-$op-$round"
+    done
+  done
+  if [ "$rounds" -gt 1 ]; then echo "round $round of $rounds done" >&2; fi
+done
+twem_create=$(cat "$work/twem-create-1"); twem_agg1=$(cat "$work/twem-agg1-1"); twem_agg10=$(cat "$work/twem-agg10-1")
 echo "twemproxy $(nutcracker --version 2>&1 | head -1 | awk '{print $NF}') in front of the same Redis, by bench --redis with the node's flags:"
 python3 - "$twem_create" "$create_json" "$twem_agg1" "$agg1_json" "$twem_agg10" "$agg10_json" <<'PY'
 import json, sys
@@ -196,3 +218,22 @@ for name, t, o in rows:
     show = lambda j: ", ".join(f"{k} {v}" for k, v in j["cpu_us_per_request"].items())
     print(f"  {name:30} {show(o)} | {show(t)}")
 PY
+
+if [ "$rounds" -gt 1 ]; then
+  echo "node / twemproxy over $rounds rounds, the side going first alternating (round 1 is the table above):"
+  python3 - "$work" "$rounds" <<'PY'
+import json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+def run(side, op, r):
+    return json.loads(open(f"{work}/{side}-{op}-{r}").read())
+for name, op in (("SET NX new keys vs CREATE", "create"), ("GET vs AGGREGATE 1 key", "agg1"),
+                 ("MGET 10 vs AGGREGATE 10 keys", "agg10")):
+    pairs = [(run("node", op, r), run("twem", op, r)) for r in range(1, rounds + 1)]
+    rps = [o["rps"] / t["rps"] for o, t in pairs]
+    p99 = [o["p99_ms"] / t["p99_ms"] for o, t in pairs]
+    errors = sum(o["errors"] + t["errors"] for o, t in pairs)
+    print(f"  {name:30} throughput {', '.join(f'{x:.2f}' for x in rps)}: median {statistics.median(rps):.2f}; "
+          f"p99 {', '.join(f'{x:.2f}' for x in p99)}: median {statistics.median(p99):.2f}"
+          + (f"  ({errors} errors)" if errors else ""))
+PY
+fi
