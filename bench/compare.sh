@@ -20,8 +20,8 @@
 # above, report the queue of whichever process is the bottleneck; at one rate below both capacities the
 # latencies compare like for like, and the same load generator measures both.
 #
-# With -k ROUNDS (closed loop), the node and twemproxy take turns ROUNDS times on each workload, the side that
-# goes first alternating, and each workload's throughput and p99 ratios are printed per round with their median:
+# With -k ROUNDS, the node and twemproxy take turns ROUNDS times on each workload (and rate, with -R), the side
+# that goes first alternating, and the ratios are printed per round with their median:
 # on a machine whose cores every process shares, one pair of runs moves by 10 % or more, and runs taken minutes
 # apart move with whatever else the machine did in between.
 #
@@ -111,14 +111,12 @@ if [ -n "$rates" ]; then
       op=${pair##*:}
       fresh_for "$op"
       redis_json=$(redis_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
+      paced_twem() { fresh_for "$op"; bench_json --redis -p $twem_port --warmup 3s --rate "$rate" -n "$((rate * 10))" \
+        -t "$op" --keys 10 | tail -1; }
+      paced_node() { fresh_for "$op"; mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1; }
       twem_json=null
-      if command -v nutcracker >/dev/null; then
-        fresh_for "$op"
-        twem_json=$(bench_json --redis -p $twem_port --warmup 3s --rate "$rate" -n "$((rate * 10))" -t "$op" \
-          --keys 10 | tail -1)
-      fi
-      fresh_for "$op"
-      node_json=$(mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
+      if command -v nutcracker >/dev/null; then twem_json=$(paced_twem); fi
+      node_json=$(paced_node)
       python3 - "${pair%%:*}" "$rate" "$redis_json" "$twem_json" "$node_json" <<'PY'
 import json, sys
 name, rate = sys.argv[1], int(sys.argv[2])
@@ -132,6 +130,27 @@ print(f"{name:28} {rate:8d} {shown(r)} {shown(t)} {shown(o)} {o['p99_ms'] / r['p
       + (f"  ({' and '.join(late)} fell behind the rate)" if late else "")
       + (f"  ({errors} errors)" if errors else ""))
 PY
+      if [ "$rounds" -gt 1 ] && [ "$twem_json" != null ]; then
+        # -k: more rounds of the two sides at this rate, the side going first alternating
+        echo "$twem_json" > "$work/paced-twem-1"; echo "$node_json" > "$work/paced-node-1"
+        for round in $(seq 2 "$rounds"); do
+          if [ $((round % 2)) = 0 ]; then # round 1 ran twemproxy first
+            paced_node > "$work/paced-node-$round"; paced_twem > "$work/paced-twem-$round"
+          else
+            paced_twem > "$work/paced-twem-$round"; paced_node > "$work/paced-node-$round"
+          fi
+        done
+        python3 - "$work" "$rounds" <<'PY'
+import json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+runs = [[json.loads(open(f"{work}/paced-{side}-{r}").read()) for side in ("node", "twem")]
+        for r in range(1, rounds + 1)]
+for label, field in (("p99", "p99_ms"), ("p50", "p50_ms")):
+    ratios = [o[field] / t[field] for o, t in runs]
+    print(f"{'':28} {label} node/twem over {rounds} rounds: {', '.join(f'{x:.2f}' for x in ratios)}: "
+          f"median {statistics.median(ratios):.2f}")
+PY
+      fi
     done
   done
   exit 0
