@@ -4,44 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.multiverse9.bus.LoopAffinity;
-import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsHolder;
-import io.multiverse9.config.SettingsParser;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.EntryStatus;
-import io.multiverse9.support.TestNode;
+import io.multiverse9.support.SeveralLoops;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Peer verticles default to one per event loop, like storage verticles, so that a node verticle's AGGREGATE to a
  * peer is taken by the peer verticle on its own thread: the request and its answer cross no thread.
  */
-class PeerAffinityTest {
-
-  static final int LOOPS = 3;
-  Vertx vertx;
-  Settings settings;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(LOOPS));
-    settings = new SettingsParser(warning -> { }).parse(TestNode.settings("redis://127.0.0.1:1"));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
-  }
+class PeerAffinityTest extends SeveralLoops {
 
   @Test
   void withAPeerVerticleOnEveryLoopEachNodeVerticleAsksTheOneOnItsOwnThread() throws Exception {

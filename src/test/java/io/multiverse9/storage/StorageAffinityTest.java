@@ -4,19 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.bus.LoopAffinity;
-import io.multiverse9.config.Settings;
-import io.multiverse9.config.SettingsParser;
-import io.multiverse9.support.TestNode;
+import io.multiverse9.support.SeveralLoops;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,23 +19,7 @@ import org.junit.jupiter.api.Test;
  * thread, however many there are and wherever Vert.x places them, so a node verticle's storage requests never
  * wake another thread; with fewer storage verticles than loops, some would.
  */
-class StorageAffinityTest {
-
-  static final int LOOPS = 3;
-  Vertx vertx;
-  Settings settings;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(LOOPS));
-    // never used: a storage verticle connects on its first request
-    settings = new SettingsParser(warning -> { }).parse(TestNode.settings("redis://127.0.0.1:1"));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
-  }
+class StorageAffinityTest extends SeveralLoops {
 
   @Test
   void withAStorageVerticleOnEveryLoopEveryLaterVerticleFindsOneOnItsOwnThread() throws Exception {
