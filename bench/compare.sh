@@ -106,14 +106,15 @@ if [ -n "$rates" ]; then
   echo "paced: each run 10 s at the rate, after bench --warmup 3s at it; p50/p99 in ms, timed from when each request fell due"
   printf '%-28s %8s %18s %18s %18s %11s %11s\n' workload rate/s "redis p50/p99" "twem p50/p99" "mv9 p50/p99" \
     "p99/redis" "p99/twem"
+  # one paced run of twemproxy or the node at $rate on workload $op, from the Redis that workload starts from
+  paced_twem() { fresh_for "$op"; bench_json --redis -p $twem_port --warmup 3s --rate "$rate" -n "$((rate * 10))" \
+    -t "$op" --keys 10 | tail -1; }
+  paced_node() { fresh_for "$op"; mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1; }
   for rate in $rates; do
     for pair in "SET NX new keys vs CREATE:create" "MGET 10 vs AGGREGATE 10 keys:aggregate"; do
       op=${pair##*:}
       fresh_for "$op"
       redis_json=$(redis_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1)
-      paced_twem() { fresh_for "$op"; bench_json --redis -p $twem_port --warmup 3s --rate "$rate" -n "$((rate * 10))" \
-        -t "$op" --keys 10 | tail -1; }
-      paced_node() { fresh_for "$op"; mv9_measured --rate "$rate" -n "$((rate * 10))" -t "$op" --keys 10 | tail -1; }
       twem_json=null
       if command -v nutcracker >/dev/null; then twem_json=$(paced_twem); fi
       node_json=$(paced_node)
