@@ -10,7 +10,6 @@ import io.multiverse9.protocol.EntryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -41,8 +40,7 @@ public final class PeerVerticle extends VerticleBase {
   private Settings adopted;
   private NetClient client;
   private ClientKey clientKey;
-  private MessageConsumer<PeerMessages.Aggregate> consumer;
-  private MessageConsumer<PeerMessages.Aggregate> sameThreadConsumer;
+  private LoopAffinity.Listener<PeerMessages.Aggregate> listener;
   private long settingsCheck;
 
   public PeerVerticle(SettingsHolder settings) {
@@ -58,19 +56,15 @@ public final class PeerVerticle extends VerticleBase {
   public Future<?> start() {
     PeerMessages.registerCodecs(vertx);
     settingsCheck = vertx.setPeriodic(SETTINGS_CHECK_MS, id -> adopt(settings.get()));
-    String address = address(settings.get());
-    consumer = vertx.eventBus().consumer(address, this::onAggregate);
-    sameThreadConsumer = vertx.eventBus().localConsumer(LoopAffinity.onThisThread(address), this::onAggregate);
-    return Future.all(consumer.completion(), sameThreadConsumer.completion())
-      .onSuccess(v -> LoopAffinity.joined(vertx, address));
+    listener = LoopAffinity.listen(vertx, address(settings.get()), this::onAggregate);
+    return listener.ready();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(settingsCheck);
-    LoopAffinity.left(vertx, address(settings.get()));
     pools.values().forEach(pool -> pool.close("the node is stopping"));
-    return Future.all(consumer.unregister(), sameThreadConsumer.unregister());
+    return listener.stop();
   }
 
   private void onAggregate(Message<PeerMessages.Aggregate> message) {

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +30,7 @@ public final class StorageVerticle extends VerticleBase {
   private final StorageMeters meters;
   private RedisConnectionHolder connection;
   private StorageCommands commands;
-  private MessageConsumer<StorageRequest> consumer;
-  private MessageConsumer<StorageRequest> sameThreadConsumer;
+  private LoopAffinity.Listener<StorageRequest> listener;
   private int inFlight;
   private Promise<Void> drained;
   private boolean stopping;
@@ -53,20 +51,15 @@ public final class StorageVerticle extends VerticleBase {
     StorageCodecs.register(vertx);
     connection = new RedisConnectionHolder(() -> Redis.createClient(vertx, RedisOptionsFactory.create(settings)));
     commands = new StorageCommands(context, settings, connection);
-    consumer = vertx.eventBus().consumer(address(settings), this::onRequest);
-    sameThreadConsumer = vertx.eventBus().localConsumer(LoopAffinity.onThisThread(address(settings)),
-      this::onRequest);
-    return Future.all(consumer.completion(), sameThreadConsumer.completion())
-      .onSuccess(v -> LoopAffinity.joined(vertx, address(settings)))
-      .andThen(ar -> checkReachable());
+    listener = LoopAffinity.listen(vertx, address(settings), this::onRequest);
+    return listener.ready().andThen(ar -> checkReachable());
   }
 
   /** Stops taking requests, lets those in flight finish (each is bounded by the storage timeout), then closes. */
   @Override
   public Future<?> stop() {
     stopping = true;
-    LoopAffinity.left(vertx, address(settings));
-    return Future.all(consumer.unregister(), sameThreadConsumer.unregister())
+    return listener.stop()
       .compose(v -> {
         if (inFlight == 0) {
           return Future.succeededFuture();
