@@ -1,5 +1,8 @@
 package io.multiverse9.node;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +38,8 @@ final class KeyGroup {
    */
   static final int MAX_PROBES = 32;
 
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private static final long SEED_0;
   private static final long SEED_1;
   private static final long SEED_2;
@@ -52,6 +57,8 @@ final class KeyGroup {
   private int size;
   private final int capacity;
   private final int maxProbes;
+  /** Where a key's bytes are read for its hash. */
+  private byte[] scratch = new byte[32];
 
   private boolean deduplicating;
   /** 1 + an index into {@link #keys}; 0 is a free cell. Its length is a power of two, at least 4 times the keys. */
@@ -130,7 +137,7 @@ final class KeyGroup {
     if (fallback != null) {
       return fallbackIndexOf(key);
     }
-    int hash = hash(key);
+    int hash = hashOf(key);
     int mask = cells.length - 1;
     int i = hash >>> shift;
     for (int probes = 0; probes <= maxProbes; probes++) {
@@ -195,26 +202,44 @@ final class KeyGroup {
   }
 
   /**
-   * A hash of the key that a client cannot predict: 64-bit words of its chars, two at a time multiplied into 128
+   * A hash of the key that a client cannot predict: 64-bit words of its bytes, two at a time multiplied into 128
    * bits with random seeds mixed in and folded (high half xor low half), each fold seeded by the one before. The
    * table's index is the high bits of the result: the low bits of a product depend only on the low bits of its
-   * factors. Half the cost of {@code String.hashCode} on a ULID (26 dependent multiply-adds): mostly reading chars.
-   * Not proven universal: {@link #MAX_PROBES}, not the hash, is what bounds the worst case.
+   * factors. Not proven universal: {@link #MAX_PROBES}, not the hash, is what bounds the worst case.
    */
   static int hash(String key) {
+    return hash(key, new byte[key.length()]);
+  }
+
+  private int hashOf(String key) {
+    if (key.length() > scratch.length) {
+      scratch = new byte[key.length()];
+    }
+    return hash(key, scratch);
+  }
+
+  /**
+   * The key's bytes are copied into {@code scratch} first (at least as long as the key) and read there eight at
+   * a time: one copy of the string's own bytes costs less than reading its 26 chars one by one, which made this
+   * hash as slow as {@code String.hashCode}. A char past Latin-1 gives its low byte, which only weakens the hash of
+   * keys that are no ULIDs.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) copies exactly the chars' low bytes
+  private static int hash(String key, byte[] scratch) {
     int n = key.length();
+    key.getBytes(0, n, scratch, 0);
     long h = SEED_0 ^ n;
     int i = 0;
     for (; n - i > 16; i += 16) {
-      h = fold(word(key, i) ^ SEED_1, word(key, i + 8) ^ h);
+      h = fold(word(scratch, i) ^ SEED_1, word(scratch, i + 8) ^ h);
     }
-    // the last 16 chars, some of them hashed already: a ULID's 26 take 2 folds, and no loop for a tail
+    // the last 16 bytes, some of them hashed already: a ULID's 26 take 2 folds, and no loop for a tail
     if (n >= 16) {
-      h = fold(word(key, n - 16) ^ SEED_2, word(key, n - 8) ^ h);
+      h = fold(word(scratch, n - 16) ^ SEED_2, word(scratch, n - 8) ^ h);
     } else if (n >= 8) {
-      h = fold(word(key, 0) ^ SEED_2, word(key, n - 8) ^ h);
+      h = fold(word(scratch, 0) ^ SEED_2, word(scratch, n - 8) ^ h);
     } else {
-      h = fold(tail(key, n) ^ SEED_2, h);
+      h = fold(tail(scratch, n) ^ SEED_2, h);
     }
     // without this, keys that differ only in their last chars (a client's consecutive ULIDs) now and then ran
     // 50 cells long in a simulation: one multiplication by a constant leaves such inputs too regular up top
@@ -226,21 +251,16 @@ final class KeyGroup {
     return a * b ^ Math.multiplyHigh(a, b);
   }
 
-  /**
-   * 8 chars, 8 bits each (a char past Latin-1 overlaps its neighbour, which only weakens the hash of keys that are
-   * no ULIDs). Written out: as a loop it made the hash as slow as {@code String.hashCode}.
-   */
-  private static long word(String key, int i) {
-    return key.charAt(i) | (long) key.charAt(i + 1) << 8 | (long) key.charAt(i + 2) << 16
-      | (long) key.charAt(i + 3) << 24 | (long) key.charAt(i + 4) << 32 | (long) key.charAt(i + 5) << 40
-      | (long) key.charAt(i + 6) << 48 | (long) key.charAt(i + 7) << 56;
+  /** 8 bytes from {@code i}, the first in the lowest bits. */
+  private static long word(byte[] bytes, int i) {
+    return (long) LONGS.get(bytes, i);
   }
 
-  /** A key of fewer than 8 chars, as {@link #word} takes them. */
-  private static long tail(String key, int n) {
+  /** A key of fewer than 8 bytes, as {@link #word} takes them. */
+  private static long tail(byte[] bytes, int n) {
     long word = 0;
     for (int i = 0; i < n; i++) {
-      word |= (long) key.charAt(i) << (i << 3);
+      word |= (long) (bytes[i] & 0xFF) << (i << 3);
     }
     return word;
   }

@@ -36,6 +36,13 @@ public record Target(Buffer raw, String key, Address address, String error) {
    */
   static Target parse(byte[] bytes, int from, int to, Buffer raw, TargetParser parser) {
     // parsed from the bytes: no string is made of the target, only of the key (and of an address if any)
+    if (to - from == Keys.LENGTH) {
+      // a bare key, as most targets are: whole, it is a ULID or has no ULID before any '@', so no scan for one
+      String key = Keys.normalize(bytes, from, to);
+      if (key != null) {
+        return new Target(raw, key, null, null);
+      }
+    }
     int at = ByteScan.indexOf(bytes, from, to, (byte) '@');
     int keyEnd = at < 0 ? to : at;
     String key = Keys.normalize(bytes, from, keyEnd);

@@ -13,14 +13,15 @@ final class RedisKeys {
   }
 
   /**
-   * {@code key_prefix + key}, built directly: a concatenated String would be built and then encoded again, ten
-   * times per AGGREGATE of ten keys. Keys are ULIDs, so ASCII.
+   * {@code key_prefix + key}, built directly: a concatenated String would be built and then encoded again, a
+   * hundred times per AGGREGATE of a hundred keys. Keys are ULIDs, so ASCII: each char's low byte is the key's
+   * byte, and {@code String.getBytes(int, int, byte[], int)} copies exactly those, in one copy of the string's
+   * own bytes where a loop over its chars was a measurable part of a large AGGREGATE (docs/BENCHMARKS.md).
    */
+  @SuppressWarnings("deprecation")
   byte[] of(String key) {
     byte[] bytes = Arrays.copyOf(prefix, prefix.length + key.length());
-    for (int i = 0; i < key.length(); i++) {
-      bytes[prefix.length + i] = (byte) key.charAt(i);
-    }
+    key.getBytes(0, key.length(), bytes, prefix.length);
     return bytes;
   }
 }
