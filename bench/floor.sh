@@ -30,7 +30,7 @@ command -v python3 >/dev/null || { echo "floor.sh: needs python3" >&2; exit 1; }
 cd "$here"
 ./launcher.sh --version >/dev/null # builds the jar if it is missing or stale
 echo "building the relay (test classes) ..." >&2
-mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
+mvn -q -B -Dstyle.color=never -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
   -Dmdep.includeScope=test >&2
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/lib.sh"
