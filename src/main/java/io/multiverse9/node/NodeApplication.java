@@ -107,11 +107,18 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
           watcher.listen(reload::offer);
         }
       })
-      .andThen(ar -> {
-        if (ar.failed() && embedded != null) {
-          embedded.stop();
-        }
-      });
+      .recover(this::undoFailedStart);
+  }
+
+  /**
+   * What a failed start deployed goes before the embedded Redis it talks to: stopped first, Redis closed the
+   * storage verticles' connections under them, and vertx-redis-client logged a SEVERE "Connection was closed"
+   * beside the one line that says why the node did not start.
+   */
+  private Future<Void> undoFailedStart(Throwable failure) {
+    return Future.join(undeploy(peerDeployment), undeploy(storageDeployment), undeploy(metricsDeployment))
+      .transform(ar -> embedded == null ? Future.succeededFuture() : embedded.stop())
+      .transform(ar -> Future.failedFuture(failure));
   }
 
   @Override
