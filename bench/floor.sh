@@ -30,8 +30,8 @@ command -v python3 >/dev/null || { echo "floor.sh: needs python3" >&2; exit 1; }
 cd "$here"
 ./launcher.sh --version >/dev/null # builds the jar if it is missing or stale
 echo "building the relay (test classes) ..." >&2
-mvn -q -B -Dstyle.color=never -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
-  -Dmdep.includeScope=test >&2
+mvn -q -B -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/lib.sh"
 
@@ -62,7 +62,8 @@ else
 fi
 for log in relay node; do
   for _ in $(seq 1 300); do grep -q "listening on" "$work/$log.log" 2>/dev/null && break; sleep 0.2; done
-  grep -q "listening on" "$work/$log.log" || { echo "floor.sh: the $log did not start:" >&2; tail -5 "$work/$log.log" >&2; exit 1; }
+  grep -q "listening on" "$work/$log.log" && continue
+  echo "floor.sh: the $log did not start:" >&2; tail -5 "$work/$log.log" >&2; exit 1
 done
 echo "machine: $(nproc) cores, $(uname -sr); $(java -version 2>&1 | head -1); JVM flags: $jvm_flags"
 

@@ -1,5 +1,6 @@
 package io.multiverse9.node;
 
+import io.multiverse9.protocol.Keys;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -224,10 +225,9 @@ final class KeyGroup {
    * hash as slow as {@code String.hashCode}. A char past Latin-1 gives its low byte, which only weakens the hash of
    * keys that are no ULIDs.
    */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) copies exactly the chars' low bytes
   private static int hash(String key, byte[] scratch) {
     int n = key.length();
-    key.getBytes(0, n, scratch, 0);
+    Keys.copy(key, scratch, 0);
     long h = SEED_0 ^ n;
     int i = 0;
     for (; n - i > 16; i += 16) {

@@ -52,14 +52,13 @@ final class AnswerDecoder {
    * key's are each copied once into arrays at least as long as the key and compared there, which costs far less
    * than a bounds-checked call through the buffer, or a {@code charAt}, per byte.
    */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) copies exactly the chars' low bytes
   private static boolean names(Buffer target, String key, byte[] named, byte[] asked) {
     int length = key.length();
     if (target.length() != length) {
       return false;
     }
     target.getBytes(0, length, named);
-    key.getBytes(0, length, asked, 0);
+    Keys.copy(key, asked, 0);
     return Arrays.equals(named, 0, length, asked, 0, length);
   }
 

@@ -6,6 +6,7 @@ import io.multiverse9.net.WrappedBytes;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.FrameHeader;
+import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.MalformedAnswerException;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
@@ -57,9 +58,8 @@ final class PeerPool {
 
   /**
    * The AGGREGATE frame asking for {@code keys}: the header, then {@code KEY\0KEY...}, written into one array of
-   * its exact size and handed to the socket as it is. Keys are ASCII, so each char's low byte is the key's byte.
+   * its exact size and handed to the socket as it is.
    */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) copies exactly those low bytes
   static Buffer frame(List<String> keys) {
     int length = keys.size() - 1;
     for (String key : keys) {
@@ -72,7 +72,7 @@ final class PeerPool {
       if (k > 0) {
         frame[at++] = 0;
       }
-      key.getBytes(0, key.length(), frame, at);
+      Keys.copy(key, frame, at);
       at += key.length();
     }
     return WrappedBytes.of(frame);

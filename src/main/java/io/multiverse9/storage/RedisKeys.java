@@ -1,5 +1,6 @@
 package io.multiverse9.storage;
 
+import io.multiverse9.protocol.Keys;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -14,14 +15,11 @@ final class RedisKeys {
 
   /**
    * {@code key_prefix + key}, built directly: a concatenated String would be built and then encoded again, a
-   * hundred times per AGGREGATE of a hundred keys. Keys are ULIDs, so ASCII: each char's low byte is the key's
-   * byte, and {@code String.getBytes(int, int, byte[], int)} copies exactly those, in one copy of the string's
-   * own bytes where a loop over its chars was a measurable part of a large AGGREGATE (docs/BENCHMARKS.md).
+   * hundred times per AGGREGATE of a hundred keys.
    */
-  @SuppressWarnings("deprecation")
   byte[] of(String key) {
     byte[] bytes = Arrays.copyOf(prefix, prefix.length + key.length());
-    key.getBytes(0, key.length(), bytes, prefix.length);
+    Keys.copy(key, bytes, prefix.length);
     return bytes;
   }
 }
