@@ -18,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,35 +45,32 @@ final class Aggregation {
   // targets is not kept: its copy of the payload is garbage once the targets are parsed
   private Future<Reply> parseAndAsk(Settings now, Address listening, Segments targets, StorageClient storage,
       PeerClient peers) {
-    KeyGroup local = new KeyGroup(raw.length);
-    Map<PeerEntry, KeyGroup> remote = Map.of(); // made when a target is on a peer: most AGGREGATEs are local
+    Placement placement = new Placement(now, listening, raw.length);
     TargetParser parser = new TargetParser();
     for (int i = 0; i < raw.length; i++) {
       Target target = parser.parse(targets, i);
       raw[i] = target.raw();
       if (!target.isValid()) {
         fail(i, EntryStatus.INVALID_KEY, target.error());
-      } else if (!target.isRemote() || isSelf(now, listening, target.address())) {
-        local.add(target.key(), i);
+      } else if (!target.isRemote()) {
+        placement.local.add(target.key(), i);
       } else {
-        PeerEntry peer = now.node(target.address());
-        if (peer == null) {
+        KeyGroup group = placement.groupFor(target.address());
+        if (group == null) {
           fail(i, EntryStatus.FORBIDDEN, target.address() + " is not an acknowledged node");
         } else {
-          if (remote.isEmpty()) {
-            remote = new LinkedHashMap<>();
-          }
-          remote.computeIfAbsent(peer, p -> new KeyGroup(4)).add(target.key(), i);
+          group.add(target.key(), i);
         }
       }
     }
     List<Future<?>> parts = new ArrayList<>();
+    KeyGroup local = placement.local;
     if (local.size() > 0) {
       parts.add(storage.fetch(local.keys)
         .onSuccess(values -> fillValues(local, values))
         .onFailure(e -> failGroup(local, EntryStatus.UNAVAILABLE, e.getMessage())));
     }
-    for (Map.Entry<PeerEntry, KeyGroup> e : remote.entrySet()) {
+    for (Map.Entry<PeerEntry, KeyGroup> e : placement.remote().entrySet()) {
       KeyGroup group = e.getValue();
       parts.add(peers.aggregate(e.getKey().addr(), group.keys, now.limits().peerTimeoutMs())
         .onSuccess(answer -> fillEntries(group, answer))
@@ -121,9 +117,5 @@ final class Aggregation {
 
   private void fail(int slot, EntryStatus status, String message) {
     entries[slot] = AggregateEntry.failed(status, raw[slot], message);
-  }
-
-  private static boolean isSelf(Settings now, Address listening, Address address) {
-    return address.equals(now.addr()) || address.equals(now.advertisedAddr()) || address.equals(listening);
   }
 }
