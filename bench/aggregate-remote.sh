@@ -20,6 +20,7 @@ work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "
 cd "$here"
 ./launcher.sh --version >/dev/null # builds the jar if it is missing or stale, before any node starts
 source "$here/bench/lib.sh"
+require_free_ports 6391 6392 6393 7195 7196 22297 22298
 
 node() { # name addr nodes-json
   cat > "$work/$1.json" <<JSON

@@ -51,6 +51,7 @@ trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/lib.sh"
 redis_server=$(redis_server_binary)
 redis_port=6399; node_port=7199
+require_free_ports $redis_port $node_port 7197 22299
 redis_major=$("$redis_server" --version | sed -n 's/.* v=\([0-9][0-9]*\)\..*/\1/p')
 debug=(); [ "${redis_major:-0}" -ge 7 ] && debug=(--enable-debug-command local) # DEBUG POPULATE, from loopback only
 "$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no "${debug[@]}" --dir "$work" \

@@ -36,6 +36,7 @@ work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "
 source "$here/bench/lib.sh"
 
 redis_port=6394; node_port=7194; relay_port=7197; twem_port=7198
+require_free_ports $redis_port $node_port $relay_port $twem_port 22299
 redis_server=$(redis_server_binary)
 "$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
 redis_pid=$!

@@ -26,6 +26,7 @@ trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 source "$here/bench/lib.sh"
 redis_server=$(redis_server_binary)
 redis_port=6396; node_port=7196
+require_free_ports $redis_port $node_port
 "$redis_server" --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
 until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done
 cat > "$work/node.json" <<JSON

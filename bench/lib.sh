@@ -39,3 +39,18 @@ start_twemproxy() {
   return 1
 }
 
+
+# require_free_ports PORT...: stops the script, saying which port and how to find its holder, when anything on
+# 127.0.0.1 already listens on one of the ports it is about to use. Otherwise a Redis left running by someone else
+# answers the script's "is my Redis up?" check, and the script measures that Redis (or dies without a word when it
+# lacks what the script asks of it, as compare.sh did on a Redis without DEBUG POPULATE).
+require_free_ports() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+      echo "$(basename "$0"): port $port on 127.0.0.1 is taken by another process (ss -ltnp | grep :$port shows" \
+        "which); stop it and run again" >&2
+      exit 1
+    fi
+  done
+}

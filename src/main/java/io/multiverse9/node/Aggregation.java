@@ -53,7 +53,7 @@ final class Aggregation {
       if (!target.isValid()) {
         fail(i, EntryStatus.INVALID_KEY, target.error());
       } else if (!target.isRemote()) {
-        placement.local.add(target.key(), i);
+        placement.local().add(target.key(), i);
       } else {
         KeyGroup group = placement.groupFor(target.address());
         if (group == null) {
@@ -64,7 +64,7 @@ final class Aggregation {
       }
     }
     List<Future<?>> parts = new ArrayList<>();
-    KeyGroup local = placement.local;
+    KeyGroup local = placement.local();
     if (local.size() > 0) {
       parts.add(storage.fetch(local.keys)
         .onSuccess(values -> fillValues(local, values))

@@ -19,7 +19,7 @@ final class Placement {
 
   private static final int REMEMBERED = 8;
 
-  final KeyGroup local;
+  private final KeyGroup local;
   /** Made when a target is on a peer: most AGGREGATEs are local. */
   private Map<PeerEntry, KeyGroup> remote = Map.of();
 
@@ -49,6 +49,11 @@ final class Placement {
       groups[count++] = group;
     }
     return group;
+  }
+
+  /** The targets for this node's storage. */
+  KeyGroup local() {
+    return local;
   }
 
   /** The peers asked, each with its group, in the order their first target came. */

@@ -33,12 +33,12 @@ class PlacementTest {
   void thisNodesAddressesArePlacedInStorageAndPeersInTheirOwnGroup() {
     Placement placement = new Placement(settings, LISTENING, 10);
     for (Address self : List.of(ADDR, ADVERTISED, LISTENING, new Address("127.0.0.1", 7001))) {
-      assertSame(placement.local, placement.groupFor(self), self.toString());
+      assertSame(placement.local(), placement.groupFor(self), self.toString());
     }
     KeyGroup two = placement.groupFor(new Address("127.0.0.2", 7002));
     KeyGroup three = placement.groupFor(new Address("127.0.0.3", 7003));
     assertNotSame(two, three);
-    assertNotSame(placement.local, two);
+    assertNotSame(placement.local(), two);
     assertSame(two, placement.groupFor(new Address("127.0.0.2", 7002)), "an equal address, another object");
     assertNull(placement.groupFor(new Address("127.0.0.9", 7009)), "not acknowledged");
     assertEquals(List.of(new Address("127.0.0.2", 7002), new Address("127.0.0.3", 7003)),
@@ -61,7 +61,7 @@ class PlacementTest {
       KeyGroup expected = switch (addresses.indexOf(address) % 3) {
         case 0 -> peer;
         case 1 -> null;
-        default -> placement.local;
+        default -> placement.local();
       };
       assertSame(expected, placement.groupFor(address), address.toString());
       assertSame(expected, placement.groupFor(address), address + ", asked again");
