@@ -25,9 +25,10 @@ final class Placement {
 
   private final Settings now;
   private final Address listening;
-  private final Address[] resolved = new Address[REMEMBERED];
+  /** Made with the first address: most AGGREGATEs name none, and cost no more than before for it. */
+  private Address[] resolved;
   /** The group of each address resolved; {@code null} for an address that is no acknowledged node. */
-  private final KeyGroup[] groups = new KeyGroup[REMEMBERED];
+  private KeyGroup[] groups;
   private int count;
 
   Placement(Settings now, Address listening, int targets) {
@@ -44,6 +45,10 @@ final class Placement {
       }
     }
     KeyGroup group = resolve(address);
+    if (resolved == null) {
+      resolved = new Address[REMEMBERED];
+      groups = new KeyGroup[REMEMBERED];
+    }
     if (count < REMEMBERED) {
       resolved[count] = address;
       groups[count++] = group;

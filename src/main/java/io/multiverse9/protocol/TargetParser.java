@@ -14,8 +14,9 @@ public final class TargetParser {
   private static final int REMEMBERED = 8;
 
   /** The bytes after the '@' of valid targets, one per distinct address, and the address they parse to. */
-  private final byte[][] written = new byte[REMEMBERED][];
-  private final Address[] addresses = new Address[REMEMBERED];
+  /** Made with the first address: most AGGREGATEs name none. */
+  private byte[][] written;
+  private Address[] addresses;
   private int count;
 
   public Target parse(Buffer raw) {
@@ -39,6 +40,10 @@ public final class TargetParser {
   }
 
   void remember(byte[] bytes, int from, int to, Address address) {
+    if (written == null) {
+      written = new byte[REMEMBERED][];
+      addresses = new Address[REMEMBERED];
+    }
     if (count < REMEMBERED) {
       written[count] = Arrays.copyOfRange(bytes, from, to);
       addresses[count++] = address;
