@@ -116,9 +116,13 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
    * beside the one line that says why the node did not start.
    */
   private Future<Void> undoFailedStart(Throwable failure) {
+    return stopBehindListeners().transform(ar -> Future.failedFuture(failure));
+  }
+
+  /** The peer, storage and metrics verticles, then the embedded Redis they talk to: the order both stops need. */
+  private Future<Void> stopBehindListeners() {
     return Future.join(undeploy(peerDeployment), undeploy(storageDeployment), undeploy(metricsDeployment))
-      .transform(ar -> embedded == null ? Future.succeededFuture() : embedded.stop())
-      .transform(ar -> Future.failedFuture(failure));
+      .transform(ar -> embedded == null ? Future.succeededFuture() : embedded.stop());
   }
 
   @Override
@@ -164,9 +168,7 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
             + " s) were closed, with any requests they had in flight");
         }
       })
-      .transform(ar -> Future.join(undeploy(peerDeployment), undeploy(storageDeployment),
-        undeploy(metricsDeployment)))
-      .transform(ar -> embedded == null ? Future.succeededFuture() : embedded.stop())
+      .transform(ar -> stopBehindListeners())
       .andThen(ar -> LOG.info("stopped"))
       .mapEmpty();
     return shuttingDown;
