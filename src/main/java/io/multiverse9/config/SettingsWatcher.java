@@ -8,21 +8,27 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * Watches a settings file or directory with vertx-config (SPEC 4.1) and hands every changed, valid version to a
  * listener. A version that does not parse or validate is rejected with one log line, once for each content (not
- * at every scan); the listener never sees it, so the node keeps its last good settings.
+ * at every scan); the listener never sees it, so the node keeps its last good settings. A file that keeps turning
+ * bad (rewritten many times a second, alternating good and bad) is reported a few times, then once every
+ * {@link #REPORT_INTERVAL_S} seconds with the count of rejections held back.
  */
 public final class SettingsWatcher {
 
   private static final Logger LOG = Logger.getLogger(SettingsWatcher.class.getName());
+  static final int REPORT_BURST = 5;
+  static final int REPORT_INTERVAL_S = 10;
 
   private final ConfigRetriever retriever;
   private final Map<String, String> env;
   private final SettingsParser parser;
+  private final WarningThrottle rejections = new WarningThrottle(REPORT_BURST, REPORT_INTERVAL_S, TimeUnit.SECONDS);
 
   private SettingsWatcher(ConfigRetriever retriever, Map<String, String> env) {
     this.retriever = retriever;
@@ -57,8 +63,11 @@ public final class SettingsWatcher {
     });
   }
 
-  private static void reject(String why) {
-    LOG.warning("settings rejected: " + why + "; keeping the last good settings");
+  private void reject(String why) {
+    String line = rejections.admit("settings rejected: " + why + "; keeping the last good settings");
+    if (line != null) {
+      LOG.warning(line);
+    }
   }
 
   public Future<Void> close() {

@@ -322,6 +322,59 @@ class LiveReloadTest {
     }
   }
 
+  @Test
+  void aFileFlappingBetweenGoodAndBadUnderLoadFailsNoRequestAndIsReportedAtABoundedRate() throws Exception {
+    try (TestNode node = TestNode.watching(vertx, file)) {
+      String good = settings.copy().put("version", "flapping-good").encodePrettily();
+      String bad = "{ \"name\": \"oops\", ";
+      writeText(good);
+      pollUntil("the good version applied", () -> node.settings().version().equals("flapping-good"));
+      java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+      java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.CompletableFuture<String> failure = new java.util.concurrent.CompletableFuture<>();
+      Thread load = new Thread(() -> {
+        try (WireClient client = node.connect()) {
+          while (running.get()) {
+            // 16 pipelined, then their 16 answers
+            byte[] create = WireClient.frame(CREATE, "under flapping settings");
+            for (int i = 0; i < 16; i++) {
+              client.write(create);
+            }
+            for (int i = 0; i < 16; i++) {
+              WireClient.Frame reply = client.readFrame();
+              if (reply.status() != 0) {
+                failure.complete(reply.text());
+              }
+              served.incrementAndGet();
+            }
+          }
+        } catch (Exception e) {
+          failure.complete(e.toString());
+        }
+      }, "load");
+      load.start();
+      long started = System.nanoTime();
+      int scansBefore = failedScans();
+      // 50 rewrites a second, alternating, until the watcher has read the bad version 40 times
+      for (int i = 0; failedScans() < scansBefore + 40; i++) {
+        assertTrue(System.nanoTime() - started < 30_000_000_000L, "the watcher read the bad version "
+          + (failedScans() - scansBefore) + " times in 30 s");
+        writeText(i % 2 == 0 ? bad : good);
+        Thread.sleep(20); // the rewrite rate of the attack, not a wait for something to happen
+      }
+      writeText(good);
+      running.set(false);
+      load.join(10_000);
+      long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+      assertTrue(!failure.isDone(), "a request failed while the file flapped: " + failure.getNow(null));
+      assertTrue(served.get() > 16, "the load ran: " + served.get());
+      assertEquals("flapping-good", node.settings().version(), "the last good settings stayed in force");
+      long allowed = SettingsWatcher.REPORT_BURST + seconds / SettingsWatcher.REPORT_INTERVAL_S + 1;
+      assertTrue(logLines("settings rejected") <= allowed, logLines("settings rejected") + " rejections logged in "
+        + seconds + " s for " + (failedScans() - scansBefore) + " bad reads; at most " + allowed + " expected");
+    }
+  }
+
   int status(WireClient client) {
     try {
       return client.call(CREATE, "probe").status();
