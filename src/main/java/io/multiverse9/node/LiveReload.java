@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Applies each new, valid version of the settings to a running node (SPEC 4.1), one version at a time:
- * permissions, peers, tokens and limits at once, by putting the new settings in force; a new {@code addr} by
- * starting listeners there and draining the old ones; a new {@code redis_uri}, {@code key_prefix} or Redis topology
- * by deploying new storage verticles before undeploying the old ones. Fields that only a restart can change are
- * kept, with a warning. A version that cannot be applied leaves the last good settings in force.
+ * Applies each new, valid version of the settings to a running node (SPEC 4.1), one version at a time, whole or
+ * not at all: permissions, peers, tokens and limits at once, by putting the new settings in force; a new
+ * {@code addr} by starting listeners there beside the old ones; a new {@code redis_uri}, {@code key_prefix} or Redis
+ * topology by deploying storage verticles beside the old ones. Only once every part has started does the node
+ * switch over (the old listeners drain, the old storage finishes what it holds); if a part fails, what the
+ * others had started is taken away again and the last good settings stay in force, all of them. Fields that only
+ * a restart can change are kept, with a warning.
  */
 final class LiveReload {
 
@@ -21,14 +23,23 @@ final class LiveReload {
 
     void putInForce(Settings settings);
 
-    /** Starts storage for {@code next} (its Redis resolved), then lets the old storage go. */
-    Future<Settings> replaceStorage(Settings next);
+    /** Deploys storage for {@code next} (its Redis resolved) beside the storage in use, which keeps serving. */
+    Future<Staged> stageStorage(Settings next);
 
-    /** Starts listeners on {@code next}'s addr, then drains the old ones. */
-    Future<Void> replaceListeners(Settings next);
+    /** Starts listeners on {@code next}'s addr beside those in use, which keep serving. */
+    Future<Staged> stageListeners(Settings next);
+  }
 
-    /** The node no longer uses its embedded Redis. */
-    void stopEmbeddedRedis();
+  /** A part deployed beside the one it replaces, until the change is applied or given up. */
+  interface Staged {
+    /** For storage, the settings with their Redis resolved; for listeners, bound to the address they took. */
+    Settings settings();
+
+    /** Puts this part in the place of the old one, which drains and goes. */
+    Future<Void> takeOver();
+
+    /** Takes this part away again; the old one never stopped serving. */
+    Future<Void> discard();
   }
 
   private static final Logger LOG = Logger.getLogger(LiveReload.class.getName());
@@ -64,36 +75,43 @@ final class LiveReload {
     if (changed.isEmpty()) {
       return Future.succeededFuture();
     }
-    Settings previous = configured;
     Settings running = node.running();
     boolean storageMoves = next.hasRole("storage") && (changed.contains("redis_uri")
       || changed.contains("key_prefix") || changed.contains("redis"));
     boolean addrMoves = next.hasRole("node") && changed.contains("addr");
-    boolean embeddedGoes = previous.embeddedRedis() && !next.embeddedRedis();
-    Future<Settings> withStorage = storageMoves
-      ? node.replaceStorage(next).andThen(ar -> {
-        if (ar.succeeded() && embeddedGoes) {
-          node.stopEmbeddedRedis();
-        }
-      })
-      : Future.succeededFuture(next.withRedisUri(running.redisUri()));
-    return withStorage
-      .compose(s -> {
-        configured = next;
-        if (addrMoves) {
-          return node.replaceListeners(s);
-        }
-        node.putInForce(s.boundTo(running.addr()));
-        return Future.succeededFuture();
-      })
+    // listeners first: binding a port is what fails most often, and storage, once started beside the old one,
+    // already takes requests, so it is the last part to start
+    Future<Staged> listeners = addrMoves ? node.stageListeners(next) : Future.succeededFuture();
+    return listeners
+      .compose(newListeners -> (storageMoves ? node.stageStorage(next) : Future.<Staged>succeededFuture())
+        .recover(e -> discard(newListeners).transform(ar -> Future.failedFuture(e)))
+        .compose(newStorage -> {
+          Settings resolved = newStorage == null ? next.withRedisUri(running.redisUri()) : newStorage.settings();
+          Settings bound = resolved.boundTo(newListeners == null ? running.addr() : newListeners.settings().addr());
+          configured = next;
+          node.putInForce(bound);
+          // applied from here on: an old part that does not go quietly is worth a line, not a rejection
+          return Future.join(takeOver(newListeners), takeOver(newStorage)).<Void>mapEmpty().recover(e -> {
+            LOG.warning("settings: the old listeners or storage did not stop cleanly: " + e.getMessage());
+            return Future.succeededFuture();
+          });
+        }))
       .andThen(ar -> {
         if (ar.succeeded()) {
           LOG.info("settings applied: " + String.join(", ", changed) + " changed");
         } else {
-          configured = previous;
-          LOG.warning("settings rejected: " + ar.cause().getMessage() + "; keeping the last good settings");
+          LOG.warning("settings rejected: " + ar.cause().getMessage() + "; none of the change (" + String.join(", ",
+            changed) + ") was applied, keeping the last good settings");
         }
       })
       .mapEmpty();
+  }
+
+  private static Future<Void> takeOver(Staged part) {
+    return part == null ? Future.succeededFuture() : part.takeOver();
+  }
+
+  private static Future<Void> discard(Staged part) {
+    return part == null ? Future.succeededFuture() : part.discard();
   }
 }

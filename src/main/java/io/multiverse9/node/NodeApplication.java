@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -81,7 +82,11 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
     }
     // roles split a node over the JVMs of a cluster: each deploys only its part, the event bus joins them
     Future<Settings> storage = configured.hasRole("storage")
-      ? resolveRedis(configured).compose(this::deployStorage) : Future.succeededFuture(configured);
+      ? resolveRedis(configured).compose(resolved -> deployStorage(resolved).map(id -> {
+        storageDeployment = id;
+        return resolved;
+      }))
+      : Future.succeededFuture(configured);
     return storage
       .compose(resolved -> {
         settings = new SettingsHolder(resolved);
@@ -92,8 +97,13 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
               return resolved;
             });
       })
-      .compose(resolved -> resolved.hasRole("node")
-        ? listen(resolved, resolved.addr().port() == 0 ? 3 : 1) : Future.succeededFuture())
+      .compose(resolved -> !resolved.hasRole("node") ? Future.succeededFuture()
+        : listen(resolved, resolved.addr().port() == 0 ? 3 : 1).<Void>map(listening -> {
+          nodeDeployment = listening.id();
+          // the settings in force name the address only once it accepts connections
+          settings.set(resolved.boundTo(listening.bound()));
+          return null;
+        }))
       .compose(v -> startMetrics())
       .onSuccess(v -> {
         LOG.info(startLine());
@@ -207,23 +217,59 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
     settings.set(next);
   }
 
-  // The new storage verticles take requests before the old ones leave; the old ones finish what they hold.
+  // The new storage verticles take requests as soon as they are deployed, beside the old ones, which finish what
+  // they hold once the new ones take over.
   @Override
-  public Future<Settings> replaceStorage(Settings next) {
-    String old = storageDeployment;
-    return resolveRedis(next).compose(this::deployStorage).compose(s -> vertx.undeploy(old).map(s));
+  public Future<LiveReload.Staged> stageStorage(Settings next) {
+    boolean startsEmbedded = next.embeddedRedis() && embedded == null;
+    return resolveRedis(next)
+      .compose(resolved -> deployStorage(resolved).map(id -> (LiveReload.Staged) new Staged(resolved,
+        () -> {
+          String old = storageDeployment;
+          storageDeployment = id;
+          return undeploy(old).andThen(ar -> {
+            if (!resolved.embeddedRedis() && embedded != null) {
+              embedded.stop();
+              embedded = null;
+            }
+          });
+        },
+        () -> undeploy(id).andThen(ar -> stopEmbeddedStartedFor(startsEmbedded)))))
+      .recover(e -> {
+        stopEmbeddedStartedFor(startsEmbedded);
+        return Future.failedFuture(e);
+      });
+  }
+
+  private void stopEmbeddedStartedFor(boolean startedForThisChange) {
+    if (startedForThisChange && embedded != null) {
+      embedded.stop();
+      embedded = null;
+    }
   }
 
   @Override
-  public Future<Void> replaceListeners(Settings next) {
-    String old = nodeDeployment;
-    return listen(next, next.addr().port() == 0 ? 3 : 1).compose(v -> vertx.undeploy(old));
+  public Future<LiveReload.Staged> stageListeners(Settings next) {
+    return listen(next, next.addr().port() == 0 ? 3 : 1).map(deployed -> new Staged(next.boundTo(deployed.bound()),
+      () -> {
+        String old = nodeDeployment;
+        nodeDeployment = deployed.id();
+        return undeploy(old);
+      },
+      () -> undeploy(deployed.id())));
   }
 
-  @Override
-  public void stopEmbeddedRedis() {
-    embedded.stop();
-    embedded = null;
+  private record Staged(Settings settings, Supplier<Future<Void>> switchOver, Supplier<Future<Void>> giveUp)
+    implements LiveReload.Staged {
+    @Override
+    public Future<Void> takeOver() {
+      return switchOver.get();
+    }
+
+    @Override
+    public Future<Void> discard() {
+      return giveUp.get();
+    }
   }
 
   // --- deployment ---
@@ -242,19 +288,15 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
       });
   }
 
-  private Future<Settings> deployStorage(Settings resolved) {
+  private Future<String> deployStorage(Settings resolved) {
     return vertx.deployVerticle(() -> new StorageVerticle(resolved, new NodeStorageMeters()),
-        new DeploymentOptions().setInstances(resolved.verticles().storage()))
-      .map(id -> {
-        storageDeployment = id;
-        return resolved;
-      });
+        new DeploymentOptions().setInstances(resolved.verticles().storage()));
   }
 
   // Instances listening on the same address share one server. Vert.x does not share a port-0 server, so port 0
   // is first resolved to a free port here; should another process take it in between, the bind fails and is
   // retried on another one.
-  private Future<Void> listen(Settings resolved, int attempts) {
+  private Future<Listening> listen(Settings resolved, int attempts) {
     Address requested = resolved.addr();
     Address bound;
     try {
@@ -262,17 +304,16 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
     } catch (IOException e) {
       return Future.failedFuture(new IllegalStateException("cannot listen on " + requested + ": " + e.getMessage()));
     }
-    // the settings in force name the new address only once it accepts connections
     return vertx.deployVerticle(() -> new NodeVerticle(settings, bound, connections, nodeHolds, startedAt),
         new DeploymentOptions().setInstances(resolved.verticles().node()))
-      .<Void>map(id -> {
-        nodeDeployment = id;
-        settings.set(resolved.boundTo(bound));
-        return null;
-      })
+      .map(id -> new Listening(id, bound))
       .recover(e -> attempts > 1 && e instanceof BindException
         ? listen(resolved, attempts - 1)
         : Future.failedFuture(e instanceof IOException ? new IllegalStateException(cannotListen(bound, e)) : e));
+  }
+
+  /** Node verticles deployed and accepting connections on {@code bound}. */
+  private record Listening(String id, Address bound) {
   }
 
   /** One line naming addr and what to do, in place of the socket's "Address already in use" (SPEC 4). */

@@ -276,6 +276,39 @@ class LiveReloadTest {
   }
 
   @Test
+  void aChangeThatCannotBeAppliedWholeAppliesNoneOfItsParts() throws Exception {
+    Redis redis = Redis.createClient(vertx, TestRedis.get().uri());
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect();
+         java.net.ServerSocket held = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      String oldPrefix = node.settings().keyPrefix();
+      int oldPort = node.port();
+      String newPrefix = "half:" + System.nanoTime() + ":";
+      // storage could move, the listener cannot: another process holds the port
+      write(settings.copy().put("key_prefix", newPrefix).put("addr", "127.0.0.1:" + held.getLocalPort()));
+      pollUntil("the change rejected", () -> logLines("settings rejected") >= 1);
+      assertTrue(logged.stream().anyMatch(m -> m.startsWith("settings rejected") && m.contains("none of the change")),
+        logged.toString());
+      String key = client.call(CREATE, "after the rejected change").text();
+      assertNotEquals(null, redis.send(Request.cmd(Command.GET).arg(oldPrefix + key)).await(),
+        "still stored under the last good prefix " + oldPrefix);
+      assertEquals(null, redis.send(Request.cmd(Command.GET).arg(newPrefix + key)).await(),
+        "nothing stored under the rejected prefix");
+      assertEquals(oldPrefix, node.settings().keyPrefix());
+      assertEquals(oldPort, node.port());
+      // the same storage change with a free port applies whole
+      int freePort = io.multiverse9.support.NodeProcess.freePort("127.0.0.1");
+      write(settings.copy().put("key_prefix", newPrefix).put("addr", "127.0.0.1:" + freePort));
+      pollUntil("the change applied", () -> node.settings().keyPrefix().equals(newPrefix) && node.port() == freePort);
+      try (WireClient moved = new WireClient("127.0.0.1", freePort)) {
+        String movedKey = moved.call(CREATE, "after the applied change").text();
+        assertNotEquals(null, redis.send(Request.cmd(Command.GET).arg(newPrefix + movedKey)).await());
+      }
+    } finally {
+      redis.close();
+    }
+  }
+
+  @Test
   void aDirectoryIsMergedInNameOrder() throws Exception {
     Path conf = dir.resolve("conf.d");
     Files.createDirectories(conf);
