@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +15,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends the commands that one event-loop turn produced ({@link TurnBatch}) as one pipelined batch: one write to
- * Redis (one system call, one read on Redis's side) for all the requests that arrived together, instead of one
- * each. Each batch is bounded by the storage timeout. A batch that gets no answer in time fails every command in
- * it and replaces the connection; an error reply fails its own command only (Redis error replies to our commands
- * are whole-server conditions such as OOM or READONLY, which a new connection would not cure).
+ * Sends the commands that one event-loop turn produced ({@link TurnBatch}) pipelined on the verticle's connection,
+ * and answers each command on its own, as soon as its reply arrives (SPEC 2). Each batch is bounded by the storage
+ * timeout. A batch that gets no answer in time fails the commands in it still unanswered and replaces the
+ * connection; an error reply fails its own command only (Redis error replies to our commands are whole-server
+ * conditions such as OOM, READONLY or MISCONF, which a new connection would not cure).
+ *
+ * <p>Each command goes out with its own {@code send}, not the client's {@code batch}: vertx-redis-client 5 fails a
+ * whole batch when one of its commands gets an error reply, and drops the replies of the others, so the reads and
+ * UNLINKs that Redis carried out beside a SET refused with OOM were answered UNAVAILABLE, and so were SETs that
+ * Redis stored. The sends of one turn still leave together: they follow each other on the event loop with no
+ * answer awaited in between.
  *
  * <p>The timeout is one timer for the oldest unanswered batch, not one per batch: batches are sent in order with
  * the same timeout, so their deadlines come in that order, and a timer per batch (scheduled, then cancelled when
@@ -45,17 +50,26 @@ final class CommandBatcher {
   private record Held(Pending pending, long arrivedNanos) {
   }
 
-  /** A batch sent and not yet settled: answered, failed or timed out, whichever comes first. */
+  /**
+   * A batch sent and not yet settled: settled once its last command is answered or failed, or when it times out
+   * (which fails the commands still unanswered), whichever comes first.
+   */
   private static final class Sent {
     final List<Pending> batch;
     final Future<RedisConnection> connection;
     final long deadlineNanos;
-    boolean settled;
+    /** Its commands not yet answered; none once it timed out. */
+    int unanswered;
 
     Sent(List<Pending> batch, Future<RedisConnection> connection, long deadlineNanos) {
       this.batch = batch;
       this.connection = connection;
       this.deadlineNanos = deadlineNanos;
+      this.unanswered = batch.size();
+    }
+
+    boolean settled() {
+      return unanswered == 0;
     }
   }
 
@@ -128,33 +142,48 @@ final class CommandBatcher {
     if (!timerArmed) {
       arm(millisUntil(sent.deadlineNanos, System.nanoTime()));
     }
-    current
-      .compose(c -> batch.size() == 1 ? c.send(batch.get(0).request()).map(List::of)
-        : c.batch(batch.stream().map(Pending::request).toList()))
-      .onComplete(ar -> answered(sent, ar));
+    current.onComplete(opened -> {
+      if (sent.settled()) { // timed out while the connection was being opened: nothing of it goes out
+        return;
+      }
+      if (opened.failed()) {
+        settle(sent);
+        fail(sent, opened.cause(), true);
+        afterSettling();
+        return;
+      }
+      RedisConnection c = opened.result();
+      for (Pending pending : batch) {
+        c.send(pending.request()).onComplete(reply -> answered(sent, pending, reply));
+      }
+    });
   }
 
-  private void answered(Sent sent, AsyncResult<List<Response>> ar) {
-    if (sent.settled) { // timed out already: its commands have failed
+  private void answered(Sent sent, Pending pending, AsyncResult<Response> reply) {
+    if (sent.settled()) { // timed out already: its unanswered commands have failed
       return;
     }
-    settle(sent);
-    if (ar.succeeded()) {
-      List<Response> responses = ar.result();
-      for (int i = 0; i < sent.batch.size(); i++) {
-        Response response = responses.get(i);
-        if (response != null && response.type() == ResponseType.ERROR) {
-          sent.batch.get(i).answer().fail(response.toString());
-        } else {
-          sent.batch.get(i).answer().complete(response);
-        }
-      }
+    sent.unanswered--;
+    inFlight--;
+    if (reply.succeeded()) {
+      pending.answer().complete(reply.result());
     } else {
-      // an error reply (OOM, READONLY) came over a working connection: replacing it would cost a reconnect per
-      // failing command while Redis keeps refusing; no answer at all (connection lost) is what replaces it
-      fail(sent, ar.cause(), !(ar.cause() instanceof Response));
+      // an error reply (OOM, READONLY, MISCONF) came over a working connection and concerns this command only:
+      // replacing the connection would cost a reconnect per failing command while Redis keeps refusing; no answer
+      // at all (the connection lost, a write that failed) is what replaces it
+      if (!(reply.cause() instanceof Response)) {
+        connection.drop(sent.connection);
+      }
+      pending.answer().fail(reply.cause());
     }
-    while (!unsettled.isEmpty() && unsettled.peekFirst().settled) {
+    if (sent.settled()) {
+      afterSettling();
+    }
+  }
+
+  /** Forgets the settled batches at the head of the queue and sends what was held for room. */
+  private void afterSettling() {
+    while (!unsettled.isEmpty() && unsettled.peekFirst().settled()) {
       unsettled.pollFirst();
     }
     sendHeld();
@@ -175,7 +204,7 @@ final class CommandBatcher {
     long now = System.nanoTime();
     while (!unsettled.isEmpty()) {
       Sent oldest = unsettled.peekFirst();
-      if (!oldest.settled) {
+      if (!oldest.settled()) {
         long left = oldest.deadlineNanos - now;
         if (left > 0) {
           arm(millisUntil(oldest.deadlineNanos, now));
@@ -183,7 +212,7 @@ final class CommandBatcher {
         }
         List<Sent> lost = new ArrayList<>();
         for (Sent later : unsettled) {
-          if (later != oldest && !later.settled && later.connection == oldest.connection) {
+          if (later != oldest && !later.settled() && later.connection == oldest.connection) {
             lost.add(later);
           }
         }
@@ -198,9 +227,10 @@ final class CommandBatcher {
     sendHeld();
   }
 
+  /** Gives back the room of the commands still unanswered, which the caller then fails. */
   private void settle(Sent sent) {
-    sent.settled = true;
-    inFlight -= sent.batch.size();
+    inFlight -= sent.unanswered;
+    sent.unanswered = 0;
   }
 
   /** Vert.x's timer fires no sooner than asked, rounded up to whole milliseconds, at least one. */
@@ -224,7 +254,7 @@ final class CommandBatcher {
       connection.drop(sent.connection);
     }
     for (Pending p : sent.batch) {
-      p.answer().fail(cause);
+      p.answer().tryFail(cause); // those answered already keep their answer
     }
   }
 }
