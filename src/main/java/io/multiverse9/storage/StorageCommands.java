@@ -5,6 +5,7 @@ import io.multiverse9.config.Settings;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
@@ -30,12 +31,16 @@ final class StorageCommands {
   private final RedisConnectionHolder connection;
   private final CommandBatcher batcher;
   private final InFlightBound clusterBound = new InFlightBound(RedisOptionsFactory.MAX_WAITING_HANDLERS);
+  private final Context context;
+  /** The PING that SETs answered now wait for; {@code null} once it has been handed to the batcher. */
+  private Promise<Void> persistenceProbe;
 
   StorageCommands(Context context, Settings settings, RedisConnectionHolder connection) {
     this.keys = new RedisKeys(settings.keyPrefix());
     this.cluster = settings.redis().isCluster();
     this.timeoutMs = settings.limits().storageTimeoutMs();
     this.connection = connection;
+    this.context = context;
     this.batcher = new CommandBatcher(context, connection, timeoutMs);
   }
 
@@ -65,7 +70,7 @@ final class StorageCommands {
     return call(Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX"))
       .compose(reply -> {
         if (reply != null) {
-          return Future.succeededFuture(new StorageReply.Created(key));
+          return persisted().map(new StorageReply.Created(key)).onFailure(e -> forget(key));
         }
         // NX refused: the key exists already (another writer on this prefix); never overwrite, take a new key
         if (attemptsLeft > 1) {
@@ -75,6 +80,48 @@ final class StorageCommands {
         return Future.failedFuture(new StorageException(Status.INTERNAL,
           "no fresh key after " + CREATE_ATTEMPTS + " attempts"));
       });
+  }
+
+  /**
+   * Succeeds once Redis has shown that it wrote the commands it answered so far to its append-only file: a
+   * {@code PING} sent after their replies arrived. Redis writes a turn's commands to the file before it sends their
+   * replies, and once a write failed (a full disk) it refuses writes and PING with {@code -MISCONF}, but the
+   * replies of the commands whose write failed still go out: without this, a CREATE stored only in Redis's memory
+   * was answered OK, and a restart of Redis lost it. One PING serves every SET answered before it was sent, so a
+   * turn's CREATEs cost one more command and one round trip, not one each. In a Redis Cluster it is not done (a
+   * PING would ask one master about another's file).
+   */
+  private Future<Void> persisted() {
+    if (cluster) {
+      return Future.succeededFuture();
+    }
+    if (persistenceProbe == null) {
+      Promise<Void> probe = Promise.promise();
+      persistenceProbe = probe;
+      // sent from the next task, never joined after that: a SET answered later may have been read by Redis
+      // together with this PING, before the write of the file that the PING must come after
+      context.runOnContext(v -> {
+        persistenceProbe = null;
+        batcher.send(Request.cmd(Command.PING)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            probe.complete();
+          } else if (ar.cause() instanceof Response refused) {
+            probe.fail(new IllegalStateException("Redis did not persist the write: " + refused));
+          } else {
+            probe.fail(ar.cause());
+          }
+        });
+      });
+    }
+    return persistenceProbe.future();
+  }
+
+  /**
+   * Best effort for a value that Redis holds but did not confirm: its key was given to no one. Redis refuses the
+   * UNLINK too while it cannot write its file; the value then only takes space.
+   */
+  private void forget(String key) {
+    call(Request.cmd(Command.UNLINK).arg(keys.of(key)));
   }
 
   private Future<StorageReply.Removed> remove(List<String> removed) {
