@@ -21,11 +21,13 @@ import java.util.concurrent.TimeoutException;
  * connection; an error reply fails its own command only (Redis error replies to our commands are whole-server
  * conditions such as OOM, READONLY or MISCONF, which a new connection would not cure).
  *
- * <p>Each command goes out with its own {@code send}, not the client's {@code batch}: vertx-redis-client 5 fails a
- * whole batch when one of its commands gets an error reply, and drops the replies of the others, so the reads and
+ * <p>The commands of a turn go out as the client's {@code batch}, one write. vertx-redis-client 5 fails a whole
+ * batch when one of its commands gets an error reply and drops the replies of the others, so the reads and
  * UNLINKs that Redis carried out beside a SET refused with OOM were answered UNAVAILABLE, and so were SETs that
- * Redis stored. The sends of one turn still leave together: they follow each other on the event loop with no
- * answer awaited in between.
+ * Redis stored. Now a command whose reply cannot be had again (UNLINK's count) goes out on its own {@code send},
+ * and the others of a batch that failed so each get their own answer through their {@link Retry}: a read runs
+ * again, a SET NX is checked. Sending every command on its own (a write each) cost the node about twice the CPU
+ * per CREATE at P16.
  *
  * <p>The timeout is one timer for the oldest unanswered batch, not one per batch: batches are sent in order with
  * the same timeout, so their deadlines come in that order, and a timer per batch (scheduled, then cancelled when
@@ -44,7 +46,19 @@ import java.util.concurrent.TimeoutException;
  */
 final class CommandBatcher {
 
-  private record Pending(Request request, Promise<Response> answer) {
+  /**
+   * How a command of a batch that failed as a whole gets its own answer: by running it again (a read), by finding
+   * out whether it took effect (a SET NX), never for one that is sent alone ({@link #ALONE}).
+   */
+  @FunctionalInterface
+  interface Retry {
+    Future<Response> on(RedisConnection connection);
+  }
+
+  /** A command whose reply cannot be had again (UNLINK: its count): never in a batch, always its own send. */
+  static final Retry ALONE = null;
+
+  private record Pending(Request request, Retry retry, Promise<Response> answer) {
   }
 
   private record Held(Pending pending, long arrivedNanos) {
@@ -94,9 +108,15 @@ final class CommandBatcher {
     this.turn = new TurnBatch<>(context, this::flush);
   }
 
+  /** A read, which a batch that failed as a whole runs again to get its own answer. */
   Future<Response> send(Request request) {
+    return send(request, c -> c.send(request));
+  }
+
+  /** @param retry how it gets its own answer when its batch failed as a whole, or {@link #ALONE} */
+  Future<Response> send(Request request, Retry retry) {
     Promise<Response> answer = Promise.promise();
-    turn.add(new Pending(request, answer));
+    turn.add(new Pending(request, retry, answer));
     return answer.future();
   }
 
@@ -153,10 +173,45 @@ final class CommandBatcher {
         return;
       }
       RedisConnection c = opened.result();
+      List<Pending> together = new ArrayList<>(batch.size());
       for (Pending pending : batch) {
-        c.send(pending.request()).onComplete(reply -> answered(sent, pending, reply));
+        if (pending.retry() == ALONE || batch.size() == 1) {
+          c.send(pending.request()).onComplete(reply -> answered(sent, pending, reply));
+        } else {
+          together.add(pending);
+        }
+      }
+      if (together.size() == 1) {
+        Pending only = together.get(0);
+        c.send(only.request()).onComplete(reply -> answered(sent, only, reply));
+      } else if (!together.isEmpty()) {
+        c.batch(together.stream().map(Pending::request).toList())
+          .onComplete(replies -> answered(sent, together, replies));
       }
     });
+  }
+
+  /**
+   * The replies of a batch. vertx-redis-client 5 fails a whole batch when one command in it gets an error reply,
+   * and drops the replies of the others; then each gets its own answer through its {@link Retry}, one command
+   * each, on the connection of the moment.
+   */
+  private void answered(Sent sent, List<Pending> together, AsyncResult<List<Response>> replies) {
+    if (replies.succeeded()) {
+      for (int i = 0; i < together.size(); i++) {
+        answered(sent, together.get(i), Future.succeededFuture(replies.result().get(i)));
+      }
+      return;
+    }
+    Throwable cause = replies.cause();
+    boolean errorReply = cause instanceof Response && !String.valueOf(cause.getMessage()).contains("CONNECTION_CLOSED");
+    for (Pending pending : together) {
+      if (errorReply && !sent.settled()) {
+        connection.get().compose(pending.retry()::on).onComplete(reply -> answered(sent, pending, reply));
+      } else {
+        answered(sent, pending, Future.failedFuture(cause));
+      }
+    }
   }
 
   private void answered(Sent sent, Pending pending, AsyncResult<Response> reply) {

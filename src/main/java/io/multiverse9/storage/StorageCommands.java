@@ -67,7 +67,8 @@ final class StorageCommands {
   }
 
   private Future<StorageReply.Created> create(String key, Buffer value, int attemptsLeft) {
-    return call(Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX"))
+    Request set = Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX");
+    return call(set, c -> landed(c, key, value, set))
       .compose(reply -> {
         if (reply != null) {
           return persisted().map(new StorageReply.Created(key)).onFailure(e -> forget(key));
@@ -80,6 +81,20 @@ final class StorageCommands {
         return Future.failedFuture(new StorageException(Status.INTERNAL,
           "no fresh key after " + CREATE_ATTEMPTS + " attempts"));
       });
+  }
+
+  /**
+   * Whether a SET NX whose reply was lost (its batch failed as a whole) took effect: the key holds our value (a
+   * fresh key: no one else writes it), else it is sent again, alone, and its own reply counts. A key that holds
+   * another value answers as NX does, with no reply.
+   */
+  private Future<Response> landed(RedisConnection c, String key, Buffer value, Request set) {
+    return c.send(Request.cmd(Command.GET).arg(keys.of(key))).compose(held -> {
+      if (held == null) {
+        return c.send(set);
+      }
+      return Future.succeededFuture(held.toBuffer().equals(value) ? held : null);
+    });
   }
 
   /**
@@ -121,7 +136,7 @@ final class StorageCommands {
    * UNLINK too while it cannot write its file; the value then only takes space.
    */
   private void forget(String key) {
-    call(Request.cmd(Command.UNLINK).arg(keys.of(key)));
+    call(Request.cmd(Command.UNLINK).arg(keys.of(key)), CommandBatcher.ALONE);
   }
 
   private Future<StorageReply.Removed> remove(List<String> removed) {
@@ -130,7 +145,7 @@ final class StorageCommands {
     for (String key : removed) {
       unlink.arg(keys.of(key));
     }
-    return call(unlink).map(count -> new StorageReply.Removed(count.toLong()));
+    return call(unlink, CommandBatcher.ALONE).map(count -> new StorageReply.Removed(count.toLong()));
   }
 
   private Future<StorageReply.Values> fetch(List<String> fetched) {
@@ -176,8 +191,13 @@ final class StorageCommands {
   // cannot batch keys of different slots, so there each command goes on its own, as many out at once as the
   // client takes.
   private Future<Response> call(Request request) {
+    return call(request, c -> c.send(request));
+  }
+
+  /** @param retry how the command gets its own answer when its batch failed as a whole ({@link CommandBatcher}) */
+  private Future<Response> call(Request request, CommandBatcher.Retry retry) {
     if (!cluster) {
-      return batcher.send(request);
+      return batcher.send(request, retry);
     }
     long arrived = System.nanoTime();
     return clusterBound.submit(() -> sendOnCluster(request, arrived));
