@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +15,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends the commands that one event-loop turn produced ({@link TurnBatch}) as one pipelined batch: one write to
- * Redis (one system call, one read on Redis's side) for all the requests that arrived together, instead of one
- * each. Each batch is bounded by the storage timeout. A batch that gets no answer in time fails every command in
- * it and replaces the connection; an error reply fails its own command only (Redis error replies to our commands
- * are whole-server conditions such as OOM or READONLY, which a new connection would not cure).
+ * Sends the commands that one event-loop turn produced ({@link TurnBatch}) pipelined on the verticle's connection,
+ * and answers each command on its own, as soon as its reply arrives (SPEC 2). Each batch is bounded by the storage
+ * timeout. A batch that gets no answer in time fails the commands in it still unanswered and replaces the
+ * connection; an error reply fails its own command only (Redis error replies to our commands are whole-server
+ * conditions such as OOM, READONLY or MISCONF, which a new connection would not cure).
+ *
+ * <p>The commands of a turn go out as the client's {@code batch}, one write. vertx-redis-client 5 fails a whole
+ * batch when one of its commands gets an error reply and drops the replies of the others, so the reads and
+ * UNLINKs that Redis carried out beside a SET refused with OOM were answered UNAVAILABLE, and so were SETs that
+ * Redis stored. Now a command whose reply cannot be had again (UNLINK's count) goes out on its own {@code send},
+ * and the others of a batch that failed so each get their own answer through their {@link Retry}: a read runs
+ * again, a SET NX is checked. Sending every command on its own (a write each) cost the node about twice the CPU
+ * per CREATE at P16.
  *
  * <p>The timeout is one timer for the oldest unanswered batch, not one per batch: batches are sent in order with
  * the same timeout, so their deadlines come in that order, and a timer per batch (scheduled, then cancelled when
@@ -39,23 +46,44 @@ import java.util.concurrent.TimeoutException;
  */
 final class CommandBatcher {
 
-  private record Pending(Request request, Promise<Response> answer) {
+  /**
+   * How a command of a batch that failed as a whole gets its own answer: by running it again (a read), by finding
+   * out whether it took effect (a SET NX), never for one that is sent alone ({@link #ALONE}).
+   */
+  @FunctionalInterface
+  interface Retry {
+    Future<Response> on(RedisConnection connection);
+  }
+
+  /** A command whose reply cannot be had again (UNLINK: its count): never in a batch, always its own send. */
+  static final Retry ALONE = null;
+
+  private record Pending(Request request, Retry retry, Promise<Response> answer) {
   }
 
   private record Held(Pending pending, long arrivedNanos) {
   }
 
-  /** A batch sent and not yet settled: answered, failed or timed out, whichever comes first. */
+  /**
+   * A batch sent and not yet settled: settled once its last command is answered or failed, or when it times out
+   * (which fails the commands still unanswered), whichever comes first.
+   */
   private static final class Sent {
     final List<Pending> batch;
     final Future<RedisConnection> connection;
     final long deadlineNanos;
-    boolean settled;
+    /** Its commands not yet answered; none once it timed out. */
+    int unanswered;
 
     Sent(List<Pending> batch, Future<RedisConnection> connection, long deadlineNanos) {
       this.batch = batch;
       this.connection = connection;
       this.deadlineNanos = deadlineNanos;
+      this.unanswered = batch.size();
+    }
+
+    boolean settled() {
+      return unanswered == 0;
     }
   }
 
@@ -80,9 +108,15 @@ final class CommandBatcher {
     this.turn = new TurnBatch<>(context, this::flush);
   }
 
+  /** A read, which a batch that failed as a whole runs again to get its own answer. */
   Future<Response> send(Request request) {
+    return send(request, c -> c.send(request));
+  }
+
+  /** @param retry how it gets its own answer when its batch failed as a whole, or {@link #ALONE} */
+  Future<Response> send(Request request, Retry retry) {
     Promise<Response> answer = Promise.promise();
-    turn.add(new Pending(request, answer));
+    turn.add(new Pending(request, retry, answer));
     return answer.future();
   }
 
@@ -128,33 +162,83 @@ final class CommandBatcher {
     if (!timerArmed) {
       arm(millisUntil(sent.deadlineNanos, System.nanoTime()));
     }
-    current
-      .compose(c -> batch.size() == 1 ? c.send(batch.get(0).request()).map(List::of)
-        : c.batch(batch.stream().map(Pending::request).toList()))
-      .onComplete(ar -> answered(sent, ar));
-  }
-
-  private void answered(Sent sent, AsyncResult<List<Response>> ar) {
-    if (sent.settled) { // timed out already: its commands have failed
-      return;
-    }
-    settle(sent);
-    if (ar.succeeded()) {
-      List<Response> responses = ar.result();
-      for (int i = 0; i < sent.batch.size(); i++) {
-        Response response = responses.get(i);
-        if (response != null && response.type() == ResponseType.ERROR) {
-          sent.batch.get(i).answer().fail(response.toString());
+    current.onComplete(opened -> {
+      if (sent.settled()) { // timed out while the connection was being opened: nothing of it goes out
+        return;
+      }
+      if (opened.failed()) {
+        settle(sent);
+        fail(sent, opened.cause(), true);
+        afterSettling();
+        return;
+      }
+      RedisConnection c = opened.result();
+      List<Pending> together = new ArrayList<>(batch.size());
+      for (Pending pending : batch) {
+        if (pending.retry() == ALONE || batch.size() == 1) {
+          c.send(pending.request()).onComplete(reply -> answered(sent, pending, reply));
         } else {
-          sent.batch.get(i).answer().complete(response);
+          together.add(pending);
         }
       }
-    } else {
-      // an error reply (OOM, READONLY) came over a working connection: replacing it would cost a reconnect per
-      // failing command while Redis keeps refusing; no answer at all (connection lost) is what replaces it
-      fail(sent, ar.cause(), !(ar.cause() instanceof Response));
+      if (together.size() == 1) {
+        Pending only = together.get(0);
+        c.send(only.request()).onComplete(reply -> answered(sent, only, reply));
+      } else if (!together.isEmpty()) {
+        c.batch(together.stream().map(Pending::request).toList())
+          .onComplete(replies -> answered(sent, together, replies));
+      }
+    });
+  }
+
+  /**
+   * The replies of a batch. vertx-redis-client 5 fails a whole batch when one command in it gets an error reply,
+   * and drops the replies of the others; then each gets its own answer through its {@link Retry}, one command
+   * each, on the connection of the moment.
+   */
+  private void answered(Sent sent, List<Pending> together, AsyncResult<List<Response>> replies) {
+    if (replies.succeeded()) {
+      for (int i = 0; i < together.size(); i++) {
+        answered(sent, together.get(i), Future.succeededFuture(replies.result().get(i)));
+      }
+      return;
     }
-    while (!unsettled.isEmpty() && unsettled.peekFirst().settled) {
+    Throwable cause = replies.cause();
+    boolean errorReply = cause instanceof Response && !String.valueOf(cause.getMessage()).contains("CONNECTION_CLOSED");
+    for (Pending pending : together) {
+      if (errorReply && !sent.settled()) {
+        connection.get().compose(pending.retry()::on).onComplete(reply -> answered(sent, pending, reply));
+      } else {
+        answered(sent, pending, Future.failedFuture(cause));
+      }
+    }
+  }
+
+  private void answered(Sent sent, Pending pending, AsyncResult<Response> reply) {
+    if (sent.settled()) { // timed out already: its unanswered commands have failed
+      return;
+    }
+    sent.unanswered--;
+    inFlight--;
+    if (reply.succeeded()) {
+      pending.answer().complete(reply.result());
+    } else {
+      // an error reply (OOM, READONLY, MISCONF) came over a working connection and concerns this command only:
+      // replacing the connection would cost a reconnect per failing command while Redis keeps refusing; no answer
+      // at all (the connection lost, a write that failed) is what replaces it
+      if (!(reply.cause() instanceof Response)) {
+        connection.drop(sent.connection);
+      }
+      pending.answer().fail(reply.cause());
+    }
+    if (sent.settled()) {
+      afterSettling();
+    }
+  }
+
+  /** Forgets the settled batches at the head of the queue and sends what was held for room. */
+  private void afterSettling() {
+    while (!unsettled.isEmpty() && unsettled.peekFirst().settled()) {
       unsettled.pollFirst();
     }
     sendHeld();
@@ -175,7 +259,7 @@ final class CommandBatcher {
     long now = System.nanoTime();
     while (!unsettled.isEmpty()) {
       Sent oldest = unsettled.peekFirst();
-      if (!oldest.settled) {
+      if (!oldest.settled()) {
         long left = oldest.deadlineNanos - now;
         if (left > 0) {
           arm(millisUntil(oldest.deadlineNanos, now));
@@ -183,7 +267,7 @@ final class CommandBatcher {
         }
         List<Sent> lost = new ArrayList<>();
         for (Sent later : unsettled) {
-          if (later != oldest && !later.settled && later.connection == oldest.connection) {
+          if (later != oldest && !later.settled() && later.connection == oldest.connection) {
             lost.add(later);
           }
         }
@@ -198,9 +282,10 @@ final class CommandBatcher {
     sendHeld();
   }
 
+  /** Gives back the room of the commands still unanswered, which the caller then fails. */
   private void settle(Sent sent) {
-    sent.settled = true;
-    inFlight -= sent.batch.size();
+    inFlight -= sent.unanswered;
+    sent.unanswered = 0;
   }
 
   /** Vert.x's timer fires no sooner than asked, rounded up to whole milliseconds, at least one. */
@@ -224,7 +309,7 @@ final class CommandBatcher {
       connection.drop(sent.connection);
     }
     for (Pending p : sent.batch) {
-      p.answer().fail(cause);
+      p.answer().tryFail(cause); // those answered already keep their answer
     }
   }
 }

@@ -5,6 +5,7 @@ import io.multiverse9.config.Settings;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
@@ -30,12 +31,16 @@ final class StorageCommands {
   private final RedisConnectionHolder connection;
   private final CommandBatcher batcher;
   private final InFlightBound clusterBound = new InFlightBound(RedisOptionsFactory.MAX_WAITING_HANDLERS);
+  private final Context context;
+  /** The PING that SETs answered now wait for; {@code null} once it has been handed to the batcher. */
+  private Promise<Void> persistenceProbe;
 
   StorageCommands(Context context, Settings settings, RedisConnectionHolder connection) {
     this.keys = new RedisKeys(settings.keyPrefix());
     this.cluster = settings.redis().isCluster();
     this.timeoutMs = settings.limits().storageTimeoutMs();
     this.connection = connection;
+    this.context = context;
     this.batcher = new CommandBatcher(context, connection, timeoutMs);
   }
 
@@ -62,10 +67,11 @@ final class StorageCommands {
   }
 
   private Future<StorageReply.Created> create(String key, Buffer value, int attemptsLeft) {
-    return call(Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX"))
+    Request set = Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX");
+    return call(set, c -> landed(c, key, value, set))
       .compose(reply -> {
         if (reply != null) {
-          return Future.succeededFuture(new StorageReply.Created(key));
+          return persisted().map(new StorageReply.Created(key)).onFailure(e -> forget(key));
         }
         // NX refused: the key exists already (another writer on this prefix); never overwrite, take a new key
         if (attemptsLeft > 1) {
@@ -77,13 +83,69 @@ final class StorageCommands {
       });
   }
 
+  /**
+   * Whether a SET NX whose reply was lost (its batch failed as a whole) took effect: the key holds our value (a
+   * fresh key: no one else writes it), else it is sent again, alone, and its own reply counts. A key that holds
+   * another value answers as NX does, with no reply.
+   */
+  private Future<Response> landed(RedisConnection c, String key, Buffer value, Request set) {
+    return c.send(Request.cmd(Command.GET).arg(keys.of(key))).compose(held -> {
+      if (held == null) {
+        return c.send(set);
+      }
+      return Future.succeededFuture(held.toBuffer().equals(value) ? held : null);
+    });
+  }
+
+  /**
+   * Succeeds once Redis has shown that it wrote the commands it answered so far to its append-only file: a
+   * {@code PING} sent after their replies arrived. Redis writes a turn's commands to the file before it sends their
+   * replies, and once a write failed (a full disk) it refuses writes and PING with {@code -MISCONF}, but the
+   * replies of the commands whose write failed still go out: without this, a CREATE stored only in Redis's memory
+   * was answered OK, and a restart of Redis lost it. One PING serves every SET answered before it was sent, so a
+   * turn's CREATEs cost one more command and one round trip, not one each. In a Redis Cluster it is not done (a
+   * PING would ask one master about another's file).
+   */
+  private Future<Void> persisted() {
+    if (cluster) {
+      return Future.succeededFuture();
+    }
+    if (persistenceProbe == null) {
+      Promise<Void> probe = Promise.promise();
+      persistenceProbe = probe;
+      // sent from the next task, never joined after that: a SET answered later may have been read by Redis
+      // together with this PING, before the write of the file that the PING must come after
+      context.runOnContext(v -> {
+        persistenceProbe = null;
+        batcher.send(Request.cmd(Command.PING)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            probe.complete();
+          } else if (ar.cause() instanceof Response refused) {
+            probe.fail(new IllegalStateException("Redis did not persist the write: " + refused));
+          } else {
+            probe.fail(ar.cause());
+          }
+        });
+      });
+    }
+    return persistenceProbe.future();
+  }
+
+  /**
+   * Best effort for a value that Redis holds but did not confirm: its key was given to no one. Redis refuses the
+   * UNLINK too while it cannot write its file; the value then only takes space.
+   */
+  private void forget(String key) {
+    call(Request.cmd(Command.UNLINK).arg(keys.of(key)), CommandBatcher.ALONE);
+  }
+
   private Future<StorageReply.Removed> remove(List<String> removed) {
     // in a Redis Cluster the client splits DEL across slots and adds the counts; it cannot do so for UNLINK
     Request unlink = Request.cmd(cluster ? Command.DEL : Command.UNLINK);
     for (String key : removed) {
       unlink.arg(keys.of(key));
     }
-    return call(unlink).map(count -> new StorageReply.Removed(count.toLong()));
+    return call(unlink, CommandBatcher.ALONE).map(count -> new StorageReply.Removed(count.toLong()));
   }
 
   private Future<StorageReply.Values> fetch(List<String> fetched) {
@@ -129,8 +191,13 @@ final class StorageCommands {
   // cannot batch keys of different slots, so there each command goes on its own, as many out at once as the
   // client takes.
   private Future<Response> call(Request request) {
+    return call(request, c -> c.send(request));
+  }
+
+  /** @param retry how the command gets its own answer when its batch failed as a whole ({@link CommandBatcher}) */
+  private Future<Response> call(Request request, CommandBatcher.Retry retry) {
     if (!cluster) {
-      return batcher.send(request);
+      return batcher.send(request, retry);
     }
     long arrived = System.nanoTime();
     return clusterBound.submit(() -> sendOnCluster(request, arrived));

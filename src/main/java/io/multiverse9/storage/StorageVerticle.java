@@ -25,6 +25,9 @@ public final class StorageVerticle extends VerticleBase {
   /** Nodes whose storage has said that Redis is not reachable at start: said once per node. */
   private static final String WARNED = "mv9.storage.unreachable-warned";
   private static final int MAX_DESCRIPTION = 200;
+  /** When each node's storage last said that Redis cannot write its files: at most once per interval per node. */
+  private static final String PERSIST_WARNED = "mv9.storage.persist-warned";
+  static final long PERSIST_WARNING_INTERVAL_MS = 300_000;
 
   private final Settings settings;
   private final StorageMeters meters;
@@ -117,10 +120,32 @@ public final class StorageVerticle extends VerticleBase {
     }
   }
 
+  // Under load every write fails the same way, thousands a second: one line says it, then again every few minutes
+  // while it lasts (shared by the node's storage verticles, in this Vert.x instance's local map).
+  private void warnCannotPersist(String said) {
+    long now = System.currentTimeMillis();
+    var warned = vertx.sharedData().<String, Long>getLocalMap(PERSIST_WARNED);
+    Long last = warned.get(address(settings));
+    if (last != null && now - last < PERSIST_WARNING_INTERVAL_MS) {
+      return;
+    }
+    boolean first = last == null ? warned.putIfAbsent(address(settings), now) == null
+      : warned.replace(address(settings), last, now);
+    if (first) {
+      LOG.warning("storage: Redis cannot write its append-only file (" + said + "); is the disk full? With the "
+        + "embedded Redis its files are in data_dir " + java.nio.file.Path.of(settings.dataDir()).toAbsolutePath()
+        + ". CREATEs and REMOVEs are answered UNAVAILABLE until Redis can write again (reads still work); said "
+        + "at most every " + PERSIST_WARNING_INTERVAL_MS / 1000 + " s");
+    }
+  }
+
   /** Counts and describes a failed request: UNAVAILABLE when Redis could not be used, else what it says. */
   private StorageReply.Failed failed(Throwable cause) {
     LOG.log(Level.FINE, "storage request failed", cause);
     meters.requestFailed();
+    if (String.valueOf(cause.getMessage()).contains("MISCONF")) {
+      warnCannotPersist(describe(cause));
+    }
     if (cause instanceof StorageException ours) {
       return new StorageReply.Failed(ours.status().code(), "storage request failed: " + describe(cause));
     }
