@@ -211,9 +211,13 @@ class PeerAnswerBoundsTest {
     nodeServes(node, localKey, good);
   }
 
+  /**
+   * 72 MiB is about the largest answer a 256 MiB heap can relay, since the node's own answer is a second copy of
+   * it; read in one piece (grown in 4 MiB steps, then copied out whole) it ran that heap out of memory.
+   */
   @Test
   void aLargeAnswerStreamedSlowlyNeverStallsTheOtherClients() throws Exception {
-    int size = (int) (64 * MIB);
+    int size = (int) (72 * MIB);
     byte[] value = new byte[size];
     for (int i = 0; i < size; i++) {
       value[i] = (byte) (i * 31 + 7);
