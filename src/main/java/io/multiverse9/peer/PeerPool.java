@@ -133,7 +133,7 @@ final class PeerPool {
     if (status == Status.OK.code()) {
       return new AnswerDecoder(keys, length);
     }
-    return new ErrorAnswer(peer.toString(), status, length, maxAnswerBytes);
+    return new ErrorAnswer(peer.toString(), status, length);
   }
 
   private Future<FrameChannel> acquire(long timeoutMs) {

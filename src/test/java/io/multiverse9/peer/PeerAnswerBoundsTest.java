@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerAnswerBoundsTest {
 
   static final int AGGREGATE = 3, PING = 5, CREATE = 1;
-  static final int OK = 0, FOUND = 0, UNAVAILABLE = 4;
+  static final int OK = 0, FOUND = 0, UNAVAILABLE = 4, UNAVAILABLE_STATUS = 5;
   static final int PEER_TIMEOUT_MS = 2000;
   static final String ASKED = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
   static final String NOT_ASKED = "01ARZ3NDEKTSV4RRFFQ69G5FAW";
@@ -48,7 +48,7 @@ class PeerAnswerBoundsTest {
   static Path dir;
   static NodeProcess node;
   static String localKey;
-  static FakePeer good, announcer, wrongTarget, extraEntry, byteByByte, tooSlow, midFrame;
+  static FakePeer good, announcer, wrongTarget, extraEntry, byteByByte, tooSlow, midFrame, longError;
 
   @BeforeAll
   static void start() throws IOException {
@@ -77,8 +77,13 @@ class PeerAnswerBoundsTest {
       out.flush();
       throw new IOException("closing inside the frame"); // FakePeer closes the socket
     });
+    longError = new FakePeer("127.0.0.1", (keys, out) -> {
+      byte[] message = "x".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+      out.write(ByteBuffer.allocate(6).putShort((short) UNAVAILABLE_STATUS).putInt(message.length).array());
+      out.write(message);
+    });
     JsonArray nodes = new JsonArray();
-    for (FakePeer peer : List.of(good, announcer, wrongTarget, extraEntry, byteByByte, tooSlow, midFrame)) {
+    for (FakePeer peer : peers()) {
       nodes.add(peer.addr());
     }
     node = NodeProcess.start(dir.resolve("node"), settings("node", nodes, new JsonObject()));
@@ -94,9 +99,13 @@ class PeerAnswerBoundsTest {
     if (node != null) {
       node.close();
     }
-    for (FakePeer peer : List.of(good, announcer, wrongTarget, extraEntry, byteByByte, tooSlow, midFrame)) {
+    for (FakePeer peer : peers()) {
       peer.close();
     }
+  }
+
+  static List<FakePeer> peers() {
+    return List.of(good, announcer, wrongTarget, extraEntry, byteByByte, tooSlow, midFrame, longError);
   }
 
   static JsonObject settings(String name, JsonArray nodes, JsonObject limits) {
@@ -299,6 +308,23 @@ class PeerAnswerBoundsTest {
     for (FakePeer closed : List.of(wrongTarget, extraEntry, midFrame, tooSlow)) {
       pollUntil("the node closing its connections to " + closed.addr(), () -> closed.open() == 0);
     }
+  }
+
+  /**
+   * A peer's error message becomes the message of each of its entries: a megabyte of it, asked for 4096 targets,
+   * was four gigabytes of entries on a 256 MiB node. Only its start is kept.
+   */
+  @Test
+  void aPeersLongErrorMessageIsNotCopiedIntoEachOfItsEntries() throws Exception {
+    String[] targets = new String[4096];
+    java.util.Arrays.fill(targets, ASKED + "@" + longError.addr());
+    try (WireClient client = new WireClient(node.host(), node.port())) {
+      for (Entry entry : aggregate(client, targets)) {
+        assertEquals(UNAVAILABLE, entry.status(), entry.text());
+        assertTrue(entry.data().length < 1200, entry.data().length + " bytes of message");
+      }
+    }
+    nodeServes(node, localKey, good);
   }
 
   static void attackOnce() throws IOException {
