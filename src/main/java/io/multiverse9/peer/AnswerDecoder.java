@@ -4,47 +4,68 @@ import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryDecoder;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.MalformedAnswerException;
+import io.multiverse9.wire.AnswerReader;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads a peer's AGGREGATE answer (SPEC 1.3) and checks it against what was asked: one entry per key, in order,
- * each naming its key. Anything else means the peer cannot be trusted on this connection.
+ * Reads a peer's OK AGGREGATE answer (SPEC 1.3) as it arrives and checks it against what was asked: one entry per
+ * key, in order, each naming its key. Each entry's target is checked as soon as its bytes are in, before its data
+ * is read, so that a peer naming a key it was not asked is cut off before it sends the value. Anything else means
+ * the peer cannot be trusted on this connection.
  */
-final class AnswerDecoder {
+final class AnswerDecoder implements AnswerReader<List<AggregateEntry>> {
 
-  private AnswerDecoder() {
+  private static final int SHOWN_BYTES = 64;
+
+  private final List<String> keys;
+  private final EntryDecoder entries;
+  private byte[] named = new byte[Keys.LENGTH];
+  private byte[] asked = new byte[Keys.LENGTH];
+
+  /**
+   * The entries share the bytes of the reads they arrive in, which a socket hands over, and live only until the
+   * node's own answer is written.
+   */
+  AnswerDecoder(List<String> keys, long length) {
+    this.keys = keys;
+    this.entries = EntryDecoder.sharing(length, this::check);
   }
 
   /**
-   * The entries share the bytes of {@code payload}, which the caller hands over: a peer connection's answer is a
-   * record its parser copied out for it alone, and the entries live only until the node's own answer is written.
+   * The entries of a whole answer, sharing its bytes.
    *
    * @throws MalformedAnswerException saying what is malformed
    */
   static List<AggregateEntry> decode(Buffer payload, List<String> keys) {
-    List<AggregateEntry> entries = EntryDecoder.decodeSharing(payload);
-    int answered = Math.min(entries.size(), keys.size());
-    byte[] named = new byte[Keys.LENGTH];
-    byte[] asked = new byte[Keys.LENGTH];
-    for (int i = 0; i < answered; i++) {
-      Buffer target = entries.get(i).target();
-      String key = keys.get(i);
-      if (key.length() > asked.length) {
-        named = new byte[key.length()];
-        asked = new byte[key.length()];
-      }
-      if (!names(target, key, named, asked)) {
-        throw malformed("an entry for " + target.toString(StandardCharsets.ISO_8859_1) + " where " + keys.get(i)
-          + " was asked");
-      }
+    AnswerDecoder decoder = new AnswerDecoder(keys, payload.length());
+    decoder.read(payload, 0, payload.length());
+    return decoder.answer();
+  }
+
+  @Override
+  public void read(Buffer bytes, int from, int to) {
+    entries.feed(bytes, from, to);
+  }
+
+  @Override
+  public List<AggregateEntry> answer() {
+    if (entries.entries().size() != keys.size()) {
+      throw malformed(entries.entries().size() + " entries for " + keys.size() + " keys asked");
     }
-    if (entries.size() != keys.size()) {
-      throw malformed(entries.size() + " entries for " + keys.size() + " keys asked");
+    return entries.entries();
+  }
+
+  private void check(int index, Buffer target) {
+    if (index >= keys.size()) {
+      throw malformed("more entries than the " + keys.size() + " keys asked");
     }
-    return entries;
+    String key = keys.get(index);
+    if (!names(target, key)) {
+      throw malformed("an entry for " + shown(target) + " where " + key + " was asked");
+    }
   }
 
   /**
@@ -52,14 +73,25 @@ final class AnswerDecoder {
    * key's are each copied once into arrays at least as long as the key and compared there, which costs far less
    * than a bounds-checked call through the buffer, or a {@code charAt}, per byte.
    */
-  private static boolean names(Buffer target, String key, byte[] named, byte[] asked) {
+  private boolean names(Buffer target, String key) {
     int length = key.length();
     if (target.length() != length) {
       return false;
     }
+    if (length > asked.length) {
+      named = new byte[length];
+      asked = new byte[length];
+    }
     target.getBytes(0, length, named);
     Keys.copy(key, asked, 0);
     return Arrays.equals(named, 0, length, asked, 0, length);
+  }
+
+  /** A target as a message shows it: a peer's target can be 64 KiB of anything. */
+  private static String shown(Buffer target) {
+    int shown = Math.min(target.length(), SHOWN_BYTES);
+    return target.getString(0, shown, StandardCharsets.ISO_8859_1.name())
+      + (shown < target.length() ? "... (" + target.length() + " bytes)" : "");
   }
 
   private static MalformedAnswerException malformed(String problem) {

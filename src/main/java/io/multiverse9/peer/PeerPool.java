@@ -7,16 +7,16 @@ import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.FrameHeader;
 import io.multiverse9.protocol.Keys;
-import io.multiverse9.protocol.MalformedAnswerException;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
 import io.multiverse9.protocol.Status;
+import io.multiverse9.wire.AnswerReader;
+import io.multiverse9.wire.AnswerRefusedException;
 import io.multiverse9.wire.FrameChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +34,8 @@ final class PeerPool {
   /** Requests in flight on one connection before another connection is opened. */
   static final int BUSY_LOAD = 32;
   static final int MAX_PENDING = 1024;
-  static final long MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
+  /** An answer to AUTH is empty or a message; AGGREGATE answers are bounded by {@code limits.max_answer_bytes}. */
+  static final long MAX_AUTH_ANSWER_BYTES = 64 * 1024;
 
   private final Vertx vertx;
   private final NetClient client;
@@ -78,13 +79,17 @@ final class PeerPool {
     return WrappedBytes.of(frame);
   }
 
-  /** One AGGREGATE of bare keys; one entry per key, or a {@link PeerException} for them all. */
-  Future<List<AggregateEntry>> aggregate(List<String> keys, long timeoutMs) {
+  /**
+   * One AGGREGATE of bare keys; one entry per key, or a {@link PeerException} for them all. An answer announced
+   * over {@code maxAnswerBytes} is not read (SPEC 1.6): its connection is closed, failing what is on it, and the
+   * next request opens another.
+   */
+  Future<List<AggregateEntry>> aggregate(List<String> keys, long timeoutMs, int maxAnswerBytes) {
     Buffer frame = frame(keys);
     return acquire(timeoutMs)
-      .compose(connection -> connection.send(frame, timeoutMs)
-        .andThen(ar -> closeIfRetiredAndIdle(connection))
-        .map(response -> entries(connection, response, keys)))
+      .compose(connection -> connection.send(frame, timeoutMs, (status, length) ->
+          reader(keys, status, length, maxAnswerBytes))
+        .andThen(ar -> closeIfRetiredAndIdle(connection)))
       .recover(e -> Future.failedFuture(e instanceof PeerException ? e
         : new PeerException(EntryStatus.UNAVAILABLE, e.getMessage())))
       .andThen(ar -> NodeMetrics.peerRequest(peer.toString(),
@@ -119,24 +124,16 @@ final class PeerPool {
     }
   }
 
-  private List<AggregateEntry> entries(FrameChannel connection, FrameChannel.Response response,
-                                           List<String> keys) {
-    Status status = Status.valueOf(response.status());
-    if (status == Status.OK) {
-      try {
-        return AnswerDecoder.decode(response.payload(), keys);
-      } catch (MalformedAnswerException e) {
-        connection.close(peer + ": " + e.getMessage());
-        throw new PeerException(EntryStatus.UNAVAILABLE, peer + " sent a " + e.getMessage());
-      }
+  /** How an answer is read, from its header: entries decoded as they arrive, or an error's message. */
+  private AnswerReader<List<AggregateEntry>> reader(List<String> keys, int status, long length, int maxAnswerBytes) {
+    if (length > maxAnswerBytes) {
+      throw new AnswerRefusedException("announced an answer of " + length + " bytes, more than the limit of "
+        + maxAnswerBytes + " (limits.max_answer_bytes): not read, the connection is closed");
     }
-    // an error's payload is its message; an OK answer's is not made a string for nothing
-    String message = response.payload().toString(StandardCharsets.UTF_8);
-    if (status == Status.FORBIDDEN) {
-      throw new PeerException(EntryStatus.FORBIDDEN, peer + " refused us: " + message);
+    if (status == Status.OK.code()) {
+      return new AnswerDecoder(keys, length);
     }
-    throw new PeerException(EntryStatus.UNAVAILABLE, peer + " answered "
-      + (status == null ? "status " + response.status() : status.name()) + ": " + message);
+    return new ErrorAnswer(peer.toString(), status, length);
   }
 
   private Future<FrameChannel> acquire(long timeoutMs) {
@@ -167,7 +164,7 @@ final class PeerPool {
         "cannot reach " + peer + ": " + e.getMessage())))
       .compose(socket -> {
         // the entries of a peer that stops answering say "UNAVAILABLE: why" in the AGGREGATE answer's bytes
-        FrameChannel connection = new FrameChannel(vertx, socket, peer.toString(), MAX_PENDING, MAX_RESPONSE_BYTES,
+        FrameChannel connection = new FrameChannel(vertx, socket, peer.toString(), MAX_PENDING, MAX_AUTH_ANSWER_BYTES,
           why -> new PeerException(EntryStatus.UNAVAILABLE, Status.UNAVAILABLE.name() + ": " + why));
         return authenticate(connection, timeoutMs).map(v -> {
           connections.add(connection);

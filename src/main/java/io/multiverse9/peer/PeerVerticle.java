@@ -79,7 +79,7 @@ public final class PeerVerticle extends VerticleBase {
       return;
     }
     pools.computeIfAbsent(peer.addr(), addr -> new PeerPool(vertx, client, peer))
-      .aggregate(request.keys(), now.limits().peerTimeoutMs()).onComplete(ar -> {
+      .aggregate(request.keys(), now.limits().peerTimeoutMs(), now.limits().maxAnswerBytes()).onComplete(ar -> {
         if (ar.succeeded()) {
           message.reply(new PeerMessages.Answer(ar.result()));
         } else if (ar.cause() instanceof PeerException pe) {

@@ -2,33 +2,38 @@ package io.multiverse9.wire;
 
 import io.multiverse9.net.ClosingNow;
 import io.multiverse9.protocol.FrameHeader;
+import io.multiverse9.protocol.MalformedAnswerException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One pipelined connection to a node: many request frames in flight, answers matched in order (SPEC 1.1
  * promises in-order answers). A request that is not answered within its timeout, or an answer that cannot be
- * parsed, means the connection can no longer be trusted: it is closed and every request still on it fails with
+ * read, means the connection can no longer be trusted: it is closed and every request still on it fails with
  * the exception its owner makes of the reason ({@code unavailable}), so that the client library and the peer pool
  * each fail in their own terms. The frames sent in one event-loop turn go out in one write ({@link TurnWriter}).
+ *
+ * <p>An answer is read as its bytes arrive: its header goes to the request's {@link AnswerReader.Start}, which
+ * may refuse it unread (SPEC 1.6: a peer's answer over {@code limits.max_answer_bytes}), and its payload to the
+ * reader, read by read, so that the work of one event-loop turn is the bytes of one read, never a whole answer.
  * Made and used on the socket's context only.
  */
 public final class FrameChannel {
 
   private static final Logger LOG = Logger.getLogger(FrameChannel.class.getName());
 
-  /**
-   * A node's answer frame. The payload is the receiver's alone (the parser copies each record out of the socket's
-   * reads), so the receiver may keep slices of it.
-   */
+  /** A node's answer frame, read whole ({@link WholePayload}). The payload is the receiver's alone. */
   public record Response(int status, Buffer payload) {
+  }
+
+  /** An answer being read: its request, and its reader. */
+  private record Reading<T>(PendingRequests.Request<T> request, AnswerReader<T> reader) {
   }
 
   private final NetSocket socket;
@@ -38,12 +43,16 @@ public final class FrameChannel {
   private final Function<String, ? extends RuntimeException> unavailable;
   private final PendingRequests pending;
   private final TurnWriter writer;
-  private final RecordParser parser;
+  private final byte[] header = new byte[FrameHeader.BYTES];
+  private int headerFilled;
+  /** The answer whose payload is being read, or null between answers. */
+  private Reading<?> reading;
+  private long payloadLeft;
   private Runnable onClose = () -> { };
   private boolean closed;
-  private int status = -1;
 
   /**
+   * @param maxResponseBytes the largest answer {@link #send(Buffer, long)} takes whole
    * @param unavailable makes the failure of a request that got no answer, from the reason why
    * @throws IllegalStateException when not made on a Vert.x context, which must be the socket's
    */
@@ -62,9 +71,7 @@ public final class FrameChannel {
     this.pending = new PendingRequests(vertx, timeoutMs ->
       close(peer + " did not answer within " + timeoutMs + " ms (limits.peer_timeout_ms)"));
     this.writer = new TurnWriter(context, socket);
-    this.parser = RecordParser.newFixed(FrameHeader.BYTES, socket);
-    parser.handler(this::onRecord);
-    parser.exceptionHandler(e -> close("cannot read its answer: " + e.getMessage()));
+    socket.handler(this::onRead);
     socket.exceptionHandler(e -> LOG.fine(() -> "peer " + peer + ": " + e));
     socket.closeHandler(v -> failAll("the connection to " + peer + " closed"));
   }
@@ -82,12 +89,23 @@ public final class FrameChannel {
   }
 
   /**
-   * Sends one request frame.
+   * Sends one request frame; its answer is read whole, up to the {@code maxResponseBytes} this channel was made
+   * with.
    *
-   * @param timeoutMs how long the answer may take, or 0 for no bound
+   * @param timeoutMs how long the whole answer may take, or 0 for no bound
    * @return the answer, or the owner's {@code unavailable} failure
    */
   public Future<Response> send(Buffer frame, long timeoutMs) {
+    return send(frame, timeoutMs, (status, length) -> new WholePayload(status, length, maxResponseBytes));
+  }
+
+  /**
+   * Sends one request frame; its answer is read by the reader {@code reader} chooses from the answer's header.
+   *
+   * @param timeoutMs how long the whole answer may take, or 0 for no bound
+   * @return the reader's answer, its failure, or the owner's {@code unavailable} failure
+   */
+  public <T> Future<T> send(Buffer frame, long timeoutMs, AnswerReader.Start<T> reader) {
     if (closed) {
       return Future.failedFuture(unavailable.apply("the connection to " + peer + " closed"));
     }
@@ -95,7 +113,7 @@ public final class FrameChannel {
       return Future.failedFuture(unavailable.apply(
         peer + " has " + maxPending + " requests waiting on this connection"));
     }
-    Future<Response> answer = pending.add(timeoutMs);
+    Future<T> answer = pending.add(reader, timeoutMs);
     writer.write(frame);
     return answer;
   }
@@ -116,32 +134,79 @@ public final class FrameChannel {
     return Future.succeededFuture();
   }
 
-  private void onRecord(Buffer record) {
-    if (status < 0) {
-      status = record.getUnsignedShort(0);
-      long length = record.getUnsignedInt(2);
-      if (length > maxResponseBytes) {
-        close(peer + " announced an answer of " + length + " bytes, more than " + maxResponseBytes);
-      } else if (length == 0) {
-        deliver(Buffer.buffer(0));
-      } else {
-        parser.fixedSizeMode((int) length);
+  /** One read off the socket: the rest of a header or payload, maybe several answers, maybe part of the next. */
+  private void onRead(Buffer bytes) {
+    int at = 0;
+    int end = bytes.length();
+    try {
+      while (at < end && !closed) {
+        if (reading == null) {
+          int n = Math.min(FrameHeader.BYTES - headerFilled, end - at);
+          bytes.getBytes(at, at + n, header, headerFilled);
+          headerFilled += n;
+          at += n;
+          if (headerFilled == FrameHeader.BYTES) {
+            headerFilled = 0;
+            begin();
+          }
+        } else {
+          int n = (int) Math.min(payloadLeft, end - at);
+          reading.reader().read(bytes, at, at + n);
+          at += n;
+          payloadLeft -= n;
+          if (payloadLeft == 0) {
+            finish();
+          }
+        }
       }
-    } else {
-      deliver(record);
+    } catch (AnswerRefusedException | MalformedAnswerException e) {
+      close(peer + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "reading an answer of " + peer, e);
+      close(peer + ": cannot read its answer: " + e);
     }
   }
 
-  private void deliver(Buffer payload) {
-    int answered = status;
-    status = -1;
-    parser.fixedSizeMode(FrameHeader.BYTES);
-    Promise<Response> promise = pending.poll();
-    if (promise == null) {
+  private void begin() {
+    PendingRequests.Request<?> request = pending.peek();
+    if (request == null) {
       close(peer + " sent an answer to no request");
       return;
     }
-    promise.tryComplete(new Response(answered, payload));
+    int status = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
+    long length = ((header[2] & 0xFFL) << 24) | ((header[3] & 0xFF) << 16) | ((header[4] & 0xFF) << 8)
+      | (header[5] & 0xFF);
+    reading = reading(request, status, length);
+    payloadLeft = length;
+    if (length == 0) {
+      finish();
+    }
+  }
+
+  private static <T> Reading<T> reading(PendingRequests.Request<T> request, int status, long length) {
+    return new Reading<>(request, request.reader().start(status, length));
+  }
+
+  private void finish() {
+    Reading<?> read = reading;
+    reading = null;
+    complete(read);
+  }
+
+  private <T> void complete(Reading<T> read) {
+    T answer;
+    try {
+      answer = read.reader().answer();
+    } catch (AnswerRefusedException | MalformedAnswerException e) {
+      throw e; // still waiting: the close this leads to fails it with the others
+    } catch (RuntimeException e) {
+      // the answer means this request failed (an error status): the others and the connection go on
+      pending.poll();
+      read.request().promise().tryFail(e);
+      return;
+    }
+    pending.poll();
+    read.request().promise().tryComplete(answer);
   }
 
   private void failAll(String why) {

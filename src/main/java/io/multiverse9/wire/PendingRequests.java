@@ -18,7 +18,11 @@ import java.util.function.LongConsumer;
  */
 final class PendingRequests {
 
-  private record Waiting(Promise<FrameChannel.Response> promise, long deadline, long timeoutMs) {
+  /** A request's promise, and how its answer is to be read. */
+  record Request<T>(Promise<T> promise, AnswerReader.Start<T> reader) {
+  }
+
+  private record Waiting(Request<?> request, long deadline, long timeoutMs) {
 
     boolean bounded() {
       return timeoutMs > 0;
@@ -42,11 +46,12 @@ final class PendingRequests {
     return queue.size();
   }
 
-  /** @param timeoutMs how long its answer may take, or 0 for no bound */
-  Future<FrameChannel.Response> add(long timeoutMs) {
-    Promise<FrameChannel.Response> promise = Promise.promise();
+  /** @param timeoutMs how long its whole answer may take, or 0 for no bound */
+  <T> Future<T> add(AnswerReader.Start<T> reader, long timeoutMs) {
+    Promise<T> promise = Promise.promise();
     long now = timeoutMs > 0 ? System.nanoTime() : 0;
-    Waiting waiting = new Waiting(promise, now + TimeUnit.MILLISECONDS.toNanos(timeoutMs), timeoutMs);
+    Waiting waiting = new Waiting(new Request<>(promise, reader), now + TimeUnit.MILLISECONDS.toNanos(timeoutMs),
+      timeoutMs);
     queue.add(waiting);
     if (waiting.bounded() && (timer < 0 || waiting.deadline - armedFor < 0)) {
       arm(waiting.deadline, now);
@@ -54,10 +59,19 @@ final class PendingRequests {
     return promise.future();
   }
 
-  /** The promise of the oldest request, which the answer just read is for, or null if none waits. */
-  Promise<FrameChannel.Response> poll() {
-    Waiting oldest = queue.poll();
-    return oldest == null ? null : oldest.promise;
+  /**
+   * The oldest request, which the answer being read is for, or null if none waits. It stays here, under its
+   * deadline, until its answer is read whole ({@link #poll}): an answer that trickles in times out like one that
+   * never comes.
+   */
+  Request<?> peek() {
+    Waiting oldest = queue.peek();
+    return oldest == null ? null : oldest.request;
+  }
+
+  /** Takes the oldest request away, its answer read. */
+  void poll() {
+    queue.poll();
   }
 
   void failAll(Throwable failure) {
@@ -66,7 +80,7 @@ final class PendingRequests {
       timer = -1;
     }
     for (Waiting w = queue.poll(); w != null; w = queue.poll()) {
-      w.promise.tryFail(failure);
+      w.request.promise().tryFail(failure);
     }
   }
 

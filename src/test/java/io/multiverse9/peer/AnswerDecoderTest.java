@@ -83,4 +83,30 @@ class AnswerDecoderTest {
       () -> AnswerDecoder.decode(answer(ONE), List.of(ONE, TWO))).getMessage());
     assertThrows(MalformedAnswerException.class, () -> AnswerDecoder.decode(answer(ONE, TWO), List.of(ONE)));
   }
+
+  /** A peer naming a key it was not asked is refused from that entry's target, before its value is read. */
+  @Test
+  void anEntryForAKeyNotAskedIsRefusedBeforeItsDataArrives() {
+    Buffer head = Buffer.buffer().appendUnsignedByte((short) 0).appendUnsignedShort(TWO.length()).appendString(TWO);
+    AnswerDecoder decoder = new AnswerDecoder(List.of(ONE), head.length() + 4 + 50_000_000L);
+    MalformedAnswerException e = assertThrows(MalformedAnswerException.class,
+      () -> decoder.read(head, 0, head.length()));
+    assertEquals("malformed AGGREGATE answer: an entry for " + TWO + " where " + ONE + " was asked", e.getMessage());
+  }
+
+  @Test
+  void anEntryPastTheKeysAskedIsRefusedFromItsTarget() {
+    Buffer payload = answer(ONE, ONE);
+    AnswerDecoder decoder = new AnswerDecoder(List.of(ONE), payload.length());
+    MalformedAnswerException e = assertThrows(MalformedAnswerException.class,
+      () -> decoder.read(payload, 0, payload.length()));
+    assertEquals("malformed AGGREGATE answer: more entries than the 1 keys asked", e.getMessage());
+  }
+
+  /** An empty answer to keys asked is read (nothing to read) and refused when the answer is asked for. */
+  @Test
+  void noEntriesForKeysAskedIsMalformed() {
+    assertEquals("malformed AGGREGATE answer: 0 entries for 1 keys asked", assertThrows(
+      MalformedAnswerException.class, () -> new AnswerDecoder(List.of(ONE), 0).answer()).getMessage());
+  }
 }

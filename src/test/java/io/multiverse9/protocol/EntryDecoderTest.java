@@ -114,6 +114,66 @@ class EntryDecoderTest {
     }
   }
 
+  /** Fed in reads of every size from 1 to past the payload's length, as a socket might split it. */
+  @Property(tries = 200)
+  void readsTheSameEntriesWhateverTheSizeOfTheReads(@ForAll("entries") List<AggregateEntry> entries) {
+    Buffer payload = encode(entries);
+    for (int chunk = 1; chunk <= payload.length() + 1; chunk++) {
+      EntryDecoder decoder = EntryDecoder.sharing(payload.length(), (index, target) -> { });
+      for (int at = 0; at < payload.length(); at += chunk) {
+        decoder.feed(payload, at, Math.min(payload.length(), at + chunk));
+      }
+      assertTrue(decoder.complete(), "chunk " + chunk);
+      assertEquals(entries, decoder.entries(), "chunk " + chunk);
+    }
+  }
+
+  /** Split at random places, a byte's split moving between every two reads, the same. */
+  @Property(tries = 300)
+  void readsTheSameEntriesSplitAtRandom(@ForAll("entries") List<AggregateEntry> entries,
+                                        @ForAll @Size(max = 20) List<@net.jqwik.api.constraints.IntRange(min = 1,
+                                          max = 64) Integer> reads) {
+    Buffer payload = encode(entries);
+    EntryDecoder decoder = EntryDecoder.sharing(payload.length(), (index, target) -> { });
+    int at = 0;
+    for (int read : reads) {
+      int to = Math.min(payload.length(), at + read);
+      decoder.feed(payload, at, to);
+      at = to;
+    }
+    decoder.feed(payload, at, payload.length());
+    assertEquals(entries, decoder.entries());
+  }
+
+  /** A refused target stops the read there: the entry's data, announced as 1 GiB, is never asked for. */
+  @Example
+  void aTargetCheckRefusesAnEntryBeforeItsDataIsRead() {
+    Buffer head = Buffer.buffer().appendUnsignedByte((short) 0).appendUnsignedShort(3).appendString("BAD");
+    EntryDecoder decoder = EntryDecoder.sharing(head.length() + 4 + (1L << 30), (index, target) -> {
+      throw new MalformedAnswerException("malformed AGGREGATE answer: not " + target);
+    });
+    MalformedAnswerException e = assertThrows(MalformedAnswerException.class,
+      () -> decoder.feed(head, 0, head.length()));
+    assertEquals("malformed AGGREGATE answer: not BAD", e.getMessage());
+  }
+
+  /** Each entry is there as soon as its last byte is: a large answer is never decoded in one piece. */
+  @Example
+  void anEntryCompletesWithItsLastByte() {
+    Buffer payload = encode(List.of(AggregateEntry.found(Buffer.buffer("K1"), Buffer.buffer("one")),
+      AggregateEntry.found(Buffer.buffer("K2"), Buffer.buffer("two"))));
+    EntryDecoder decoder = EntryDecoder.sharing(payload.length(), (index, target) -> { });
+    int firstEnds = (int) ResponseEncoder.entryLength(AggregateEntry.found(Buffer.buffer("K1"), Buffer.buffer("one")));
+    decoder.feed(payload, 0, firstEnds - 1);
+    assertEquals(0, decoder.entries().size());
+    decoder.feed(payload, firstEnds - 1, firstEnds + 1);
+    assertEquals(1, decoder.entries().size());
+    assertTrue(!decoder.complete());
+    decoder.feed(payload, firstEnds + 1, payload.length());
+    assertEquals(2, decoder.entries().size());
+    assertTrue(decoder.complete());
+  }
+
   @Example
   void anEmptyPayloadHasNoEntries() {
     assertEquals(List.of(), EntryDecoder.decode(Buffer.buffer()));

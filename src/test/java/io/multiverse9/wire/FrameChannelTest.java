@@ -13,6 +13,12 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.junit5.VertxExtension;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -84,9 +90,50 @@ class FrameChannelTest {
   }
 
   private FrameChannel connect(Vertx vertx, int maxPending) {
-    channel = on(() -> vertx.createNetClient().connect(server.actualPort(), "127.0.0.1")
-      .map(socket -> new FrameChannel(vertx, socket, "the server", maxPending, 1 << 20, IllegalStateException::new)));
+    return connect(vertx, server.actualPort(), maxPending, 1 << 20);
+  }
+
+  private FrameChannel connect(Vertx vertx, int port, int maxPending, long maxResponseBytes) {
+    channel = on(() -> vertx.createNetClient().connect(port, "127.0.0.1")
+      .map(socket -> new FrameChannel(vertx, socket, "the server", maxPending, maxResponseBytes,
+        IllegalStateException::new)));
     return channel;
+  }
+
+  /**
+   * A server of blocking sockets that reads {@code requests} frames, then writes {@code answer}'s bytes one write
+   * per byte (TCP_NODELAY: each is its own segment, mostly its own read) up to {@code sendBytes}, then closes.
+   */
+  private static ServerSocket byteByByte(int requests, byte[] answer, int sendBytes) throws IOException {
+    ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    Thread serving = new Thread(() -> {
+      try (Socket s = raw.accept()) {
+        s.setTcpNoDelay(true);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        for (int i = 0; i < requests; i++) {
+          in.readUnsignedShort();
+          in.readFully(new byte[in.readInt()]);
+        }
+        OutputStream out = s.getOutputStream();
+        for (int i = 0; i < sendBytes; i++) {
+          out.write(answer[i]);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the channel closed first
+      }
+    }, "byte-by-byte-server");
+    serving.setDaemon(true);
+    serving.start();
+    return raw;
+  }
+
+  private static byte[] answers(String... payloads) {
+    Buffer out = Buffer.buffer();
+    for (String payload : payloads) {
+      out.appendUnsignedShort(0).appendUnsignedInt(payload.length()).appendString(payload);
+    }
+    return out.getBytes();
   }
 
   private static Buffer ping(String payload) {
@@ -96,6 +143,46 @@ class FrameChannelTest {
 
   private static String failure(Future<?> request) {
     return request.map(ok -> "answered").otherwise(Throwable::getMessage).await();
+  }
+
+  @Test
+  void answersArrivingAByteAtATimeAreReadWholeAndInOrder(Vertx vertx) throws IOException {
+    byte[] answers = answers("first", "", "third answer");
+    try (ServerSocket raw = byteByByte(3, answers, answers.length)) {
+      connect(vertx, raw.getLocalPort(), 64, 1 << 20);
+      List<Future<FrameChannel.Response>> sent = on(() -> Future.succeededFuture(List.of(
+        channel.send(ping("1"), 10_000), channel.send(ping("2"), 10_000), channel.send(ping("3"), 10_000))));
+      assertEquals("first", sent.get(0).await().payload().toString());
+      assertEquals("", sent.get(1).await().payload().toString());
+      assertEquals("third answer", sent.get(2).await().payload().toString());
+    }
+  }
+
+  /** A partial frame at the end of the stream is no answer: it used to be handed on as one, cut short. */
+  @Test
+  void anAnswerCutShortByTheCloseFailsItsRequest(Vertx vertx) throws IOException {
+    byte[] answer = answers("the whole answer");
+    try (ServerSocket raw = byteByByte(1, answer, answer.length - 4)) {
+      connect(vertx, raw.getLocalPort(), 64, 1 << 20);
+      Future<FrameChannel.Response> cut = on(() -> Future.succeededFuture(channel.send(ping("1"), 10_000)));
+      assertEquals("the connection to the server closed", failure(cut));
+    }
+  }
+
+  @Test
+  void anAnswerAnnouncedOverTheLimitIsRefusedUnreadAndFailsEveryRequestOnTheConnection(Vertx vertx) {
+    connect(vertx, server.actualPort(), 64, 1000);
+    Promise<Void> closed = Promise.promise();
+    List<Future<FrameChannel.Response>> sent = on(() -> {
+      channel.onClose(closed::complete);
+      return Future.succeededFuture(List.of(channel.send(ping("x".repeat(1001)), 5_000),
+        channel.send(ping("small"), 5_000)));
+    });
+    String why = "the server: announced an answer of 1001 bytes, more than 1000";
+    assertEquals(why, failure(sent.get(0)));
+    assertEquals(why, failure(sent.get(1)));
+    closed.future().await();
+    serverSawClose.future().await();
   }
 
   @Test
