@@ -37,7 +37,7 @@ final class AggregateCommand extends ClientCommand {
           out.flush();
         } else {
           err.println("multiverse9: " + entry.status() + (entry.data().length() == 0 ? ""
-            : ": " + entry.data().toString(StandardCharsets.UTF_8)));
+            : ": " + TerminalText.escape(entry.data().toString(StandardCharsets.UTF_8))));
         }
       } else {
         // the same JSON as the node's text form, one entry per line

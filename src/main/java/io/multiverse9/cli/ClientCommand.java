@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,8 +34,17 @@ abstract class ClientCommand implements Callable<Integer> {
   String token;
 
   @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
-    description = "Give up after this long (default: ${DEFAULT-VALUE})")
+    description = "Give up when the node has not answered after this long (default: ${DEFAULT-VALUE})")
   int timeoutS;
+
+  @Option(names = "--max-answer-bytes", paramLabel = "BYTES",
+    description = {"Refuse a larger answer from its header, unread (default: 67108864, the node's default "
+      + "limits.max_answer_bytes). At most a twelfth of the client's heap: for more, give it more with "
+      + "JAVA_OPTS=-Xmx..."})
+  Long maxAnswerBytes;
+
+  /** Reading an answer, and printing it as JSON, takes a few times its size: a twelfth of the heap leaves room. */
+  private static final int HEAP_SHARE = 12;
 
   final PrintStream out = System.out;
   final PrintStream err = System.err;
@@ -50,25 +60,45 @@ abstract class ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Logging.configure(false);
+    long heapBound = Runtime.getRuntime().maxMemory() / HEAP_SHARE;
+    if (maxAnswerBytes != null && (maxAnswerBytes < 1 || maxAnswerBytes > heapBound)) {
+      err.println("multiverse9: --max-answer-bytes must be between 1 and " + heapBound + ", a twelfth of this "
+        + "client's heap of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; give it more with "
+        + "JAVA_OPTS=-Xmx...");
+      return USAGE;
+    }
     Integer early = prepare();
     if (early != null) {
       return early;
     }
     Vertx vertx = Vertx.vertx();
     try {
+      // the command bounds itself, to name its own option when the node is too slow (the library's timeout is
+      // off: it would name the library's)
       ClientOptions options = new ClientOptions().withAddress(host, port).withToken(token)
-        .withRequestTimeoutMs(TimeUnit.SECONDS.toMillis(timeoutS));
+        .withRequestTimeoutMs(0)
+        .withMaxAnswerBytes(maxAnswerBytes != null ? maxAnswerBytes
+          : Math.min(ClientOptions.DEFAULT_MAX_ANSWER_BYTES, heapBound));
       return Mv9Client.connect(vertx, options)
-        .compose(client -> run(client).eventually(client::close))
+        .compose(client -> run(client).timeout(timeoutS, TimeUnit.SECONDS).eventually(client::close))
         .await(timeoutS + 5L, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      err.println("multiverse9: " + host + ":" + port + " did not answer within " + timeoutS + " s (--timeout "
+        + "SECONDS waits longer)");
+      return FAILED;
     } catch (Mv9Exception e) {
-      err.println("multiverse9: " + e.getMessage());
+      err.println("multiverse9: " + TerminalText.escape(e.getMessage()) + hint(e.getMessage()));
       return FAILED;
     } catch (Exception e) {
-      err.println("multiverse9: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      err.println("multiverse9: " + TerminalText.escape(e.getMessage() == null ? e.toString() : e.getMessage()));
       return FAILED;
     } finally {
       vertx.close();
     }
+  }
+
+  // the refusal is the connection's, worded for any of its users: say which option of this command moves it
+  private static String hint(String message) {
+    return message.contains("announced an answer of") ? " (--max-answer-bytes BYTES takes larger answers)" : "";
   }
 }

@@ -44,7 +44,7 @@ final class CreateCommand extends ClientCommand {
   @Override
   Future<Integer> run(Mv9Client client) {
     return client.create(bytes).map(key -> {
-      out.println(key);
+      out.println(TerminalText.escape(key));
       return 0;
     });
   }

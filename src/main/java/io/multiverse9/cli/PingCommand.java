@@ -50,7 +50,7 @@ final class PingCommand extends ClientCommand {
         sum += n;
       }
       out.printf(Locale.ROOT, "%s: %d round trip%s on one connection, min %.3f / avg %.3f / max %.3f ms%n",
-        echo.toString(StandardCharsets.UTF_8), count, count == 1 ? "" : "s", min / 1e6, sum / 1e6 / count,
+        TerminalText.escape(echo.toString(StandardCharsets.UTF_8)), count, count == 1 ? "" : "s", min / 1e6, sum / 1e6 / count,
         max / 1e6);
       return 0;
     });

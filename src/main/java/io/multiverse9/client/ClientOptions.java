@@ -10,7 +10,8 @@ package io.multiverse9.client;
  * @param requestTimeoutMs bound on each answer, 0 for none; a request past it fails UNAVAILABLE and closes the
  *                         connection (later answers could no longer be matched)
  * @param maxPending requests in flight on the connection before new ones fail fast
- * @param maxAnswerBytes the largest answer accepted
+ * @param maxAnswerBytes the largest answer accepted: a larger one is refused from its header, before any of it is
+ *                       read, and the connection closed. Reading an answer takes a few times its size in heap
  * @param tls TLS to the node, or {@code null} for plain TCP
  */
 public record ClientOptions(String host, int port, String token, int connectTimeoutMs, long requestTimeoutMs,
@@ -29,7 +30,8 @@ public record ClientOptions(String host, int port, String token, int connectTime
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
   public static final int DEFAULT_MAX_PENDING = 4096;
-  public static final long DEFAULT_MAX_ANSWER_BYTES = 1L << 30;
+  /** The node's own default {@code limits.max_answer_bytes}: whatever a node with default settings answers fits. */
+  public static final long DEFAULT_MAX_ANSWER_BYTES = 64L << 20;
 
   /** Defaults: 127.0.0.1:7001, no token. */
   public ClientOptions() {
@@ -47,6 +49,10 @@ public record ClientOptions(String host, int port, String token, int connectTime
 
   public ClientOptions withRequestTimeoutMs(long timeoutMs) {
     return new ClientOptions(host, port, token, connectTimeoutMs, timeoutMs, maxPending, maxAnswerBytes, tls);
+  }
+
+  public ClientOptions withMaxAnswerBytes(long maxAnswerBytes) {
+    return new ClientOptions(host, port, token, connectTimeoutMs, requestTimeoutMs, maxPending, maxAnswerBytes, tls);
   }
 
   public ClientOptions withTls(Tls tls) {

@@ -23,7 +23,8 @@ public final class SettingsParser {
     "advertised_addr", "trust_loopback", "auth", "key_prefix", "data_dir", "limits", "verticles", "metrics",
     "config_scan_ms", "redis", "roles", "tls", "shutdown_grace_s");
   private static final Set<String> TLS = Set.of("cert", "key", "ca");
-  private static final Set<String> REDIS = Set.of("type", "endpoints", "master_name");
+  private static final Set<String> REDIS = Set.of("type", "endpoints", "master_name", "tls");
+  private static final Set<String> REDIS_TLS = Set.of("ca", "cert", "key");
   private static final Set<String> PERMS = Set.of("open_metadata", "open_interactions");
   private static final Set<String> LIMITS = Set.of("max_frame_bytes", "max_targets", "max_connections",
     "idle_timeout_s", "peer_timeout_ms", "max_pipeline", "storage_timeout_ms", "max_pending_bytes",
@@ -194,7 +195,37 @@ public final class SettingsParser {
     if (endpoints.isEmpty()) {
       endpoints.add(redisUri);
     }
-    return new RedisTopology(type, List.copyOf(endpoints), string(json, "master_name", "mymaster"));
+    return new RedisTopology(type, List.copyOf(endpoints), string(json, "master_name", "mymaster"),
+      redisTls(json, redisUri, endpoints));
+  }
+
+  /** {@code redis.tls}: checked here, as far as files can be, so that a TLS setting that cannot work stops the start. */
+  private RedisTls redisTls(JsonObject redis, String redisUri, List<String> endpoints) {
+    if (redis.getValue("tls") == null) {
+      return null;
+    }
+    JsonObject tls = object(redis, "tls", true);
+    warnUnknown("redis.tls.", tls, REDIS_TLS);
+    boolean rediss = redisUri.startsWith("rediss://") || endpoints.stream().anyMatch(u -> u.startsWith("rediss://"));
+    if (!rediss) {
+      throw new SettingsException("redis.tls", "is set but no Redis URI is rediss:// (redis_uri "
+        + RedisUris.redact(redisUri) + "): write rediss:// to reach Redis over TLS, or remove redis.tls");
+    }
+    String ca = tls.containsKey("ca") ? nonEmpty(tls.getValue("ca"), "redis.tls.ca") : null;
+    String cert = tls.containsKey("cert") ? nonEmpty(tls.getValue("cert"), "redis.tls.cert") : null;
+    String key = tls.containsKey("key") ? nonEmpty(tls.getValue("key"), "redis.tls.key") : null;
+    if ((cert == null) != (key == null)) {
+      throw new SettingsException(cert == null ? "redis.tls.cert" : "redis.tls.key",
+        "is missing: a client certificate needs both redis.tls.cert and redis.tls.key (PEM files)");
+    }
+    if (ca != null) {
+      PemFiles.certificates("redis.tls.ca", ca);
+    }
+    if (cert != null) {
+      PemFiles.certificates("redis.tls.cert", cert);
+      PemFiles.privateKey("redis.tls.key", key);
+    }
+    return new RedisTls(ca, cert, key);
   }
 
   private Limits limits(JsonObject json) {

@@ -1,8 +1,11 @@
 package io.multiverse9.storage;
 
+import io.multiverse9.config.RedisTls;
 import io.multiverse9.config.RedisTopology;
 import io.multiverse9.config.Settings;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
@@ -33,9 +36,25 @@ final class RedisOptionsFactory {
       .setMaxPoolSize(8)
       .setMaxPoolWaiting(4096)
       .setMaxWaitingHandlers(MAX_WAITING_HANDLERS)
-      .setNetClientOptions(new NetClientOptions()
+      .setNetClientOptions(tls(new NetClientOptions()
         .setConnectTimeout(timeout)
         .setTcpNoDelay(true)
-        .setTcpKeepAlive(true));
+        .setTcpKeepAlive(true), topology.tls()));
+  }
+
+  /**
+   * What a {@code rediss://} connection trusts and checks. The Redis client upgrades such a connection with these
+   * options; Vert.x 5 refuses to without a host-name verification algorithm, and "HTTPS" is the one that checks the
+   * URI's host (a name or an IP) against the names the certificate carries. Plain connections ignore all of it.
+   */
+  private static NetClientOptions tls(NetClientOptions options, RedisTls tls) {
+    options.setHostnameVerificationAlgorithm("HTTPS");
+    if (tls != null && tls.caPath() != null) {
+      options.setTrustOptions(new PemTrustOptions().addCertPath(tls.caPath()));
+    }
+    if (tls != null && tls.certPath() != null) {
+      options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+    }
+    return options;
   }
 }

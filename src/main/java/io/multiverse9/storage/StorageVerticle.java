@@ -8,10 +8,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.redis.client.Redis;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
  * Answers {@link StorageRequest}s from the event bus with {@link StorageReply}s, running each through
@@ -79,8 +81,9 @@ public final class StorageVerticle extends VerticleBase {
       // one line per node, not one per storage verticle; none when the PING failed because the node is stopping
       // (a start that failed elsewhere, say at the bind, would otherwise end on this unrelated line)
       if (!stopping && vertx.sharedData().getLocalMap(WARNED).putIfAbsent(address(settings), true) == null) {
-        LOG.warning("storage: Redis at " + settings.redisUriForDisplay() + " is not reachable yet ("
-          + describe(e) + "); requests are answered UNAVAILABLE until it is");
+        LOG.warning("storage: Redis at " + settings.redisUriForDisplay()
+          + (tlsProblem(e) == null ? " is not reachable yet (" : " cannot be used (") + describe(e)
+          + "); requests are answered UNAVAILABLE until it is");
       }
     });
   }
@@ -155,7 +158,10 @@ public final class StorageVerticle extends VerticleBase {
   // A pipelined batch that fails says so once per command in it ("ERR [0] CONNECTION_CLOSED\nERR [1] ..."): a
   // thousand lines, copied into each of a thousand answers when Redis dies under load. One line says it.
   private static String describe(Throwable e) {
-    String message = e.getMessage();
+    String message = tlsProblem(e);
+    if (message == null) {
+      message = e.getMessage();
+    }
     if (message == null || message.isBlank()) {
       return e.getClass().getSimpleName();
     }
@@ -163,4 +169,20 @@ public final class StorageVerticle extends VerticleBase {
     String first = lineEnd < 0 ? message : message.substring(0, lineEnd);
     return first.length() <= MAX_DESCRIPTION ? first : first.substring(0, MAX_DESCRIPTION) + "...";
   }
+
+  // A rediss:// handshake that failed says what the JDK found ("No subject alternative names matching IP address
+  // 10.0.0.5 found", "PKIX path building failed"): said as a TLS problem, so that it is not read as Redis being down.
+  private static String tlsProblem(Throwable e) {
+    SSLException tls = null;
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof CertificateException) {
+        return "Redis's TLS certificate is not accepted: " + cause.getMessage();
+      }
+      if (tls == null && cause instanceof SSLException ssl) {
+        tls = ssl;
+      }
+    }
+    return tls == null ? null : "TLS with Redis failed: " + tls.getMessage();
+  }
+
 }

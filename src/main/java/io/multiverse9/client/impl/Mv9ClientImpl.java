@@ -27,15 +27,19 @@ import java.util.List;
 /** {@link Mv9Client} over one {@link FrameChannel}. */
 public final class Mv9ClientImpl implements Mv9Client {
 
+  private final Vertx vertx;
   private final FrameChannel channel;
   private final NetClient netClient;
+  private final String node;
   private final long timeoutMs;
   private final Context context;
 
-  private Mv9ClientImpl(FrameChannel channel, NetClient netClient, long timeoutMs,
+  private Mv9ClientImpl(Vertx vertx, FrameChannel channel, NetClient netClient, String node, long timeoutMs,
                         Context context) {
+    this.vertx = vertx;
     this.channel = channel;
     this.netClient = netClient;
+    this.node = node;
     this.timeoutMs = timeoutMs;
     this.context = context;
   }
@@ -64,8 +68,8 @@ public final class Mv9ClientImpl implements Mv9Client {
         FrameChannel channel = new FrameChannel(vertx, socket, options.host() + ":" + options.port(),
           options.maxPending(), options.maxAnswerBytes(), why -> new Mv9Exception(Status.UNAVAILABLE, why));
         // the socket's handlers run on this context; every call is made on it too (see call)
-        Mv9ClientImpl client = new Mv9ClientImpl(channel, netClient, options.requestTimeoutMs(),
-          vertx.getOrCreateContext());
+        Mv9ClientImpl client = new Mv9ClientImpl(vertx, channel, netClient, options.host() + ":" + options.port(),
+          options.requestTimeoutMs(), vertx.getOrCreateContext());
         if (options.token() == null) {
           return Future.succeededFuture(client);
         }
@@ -125,7 +129,7 @@ public final class Mv9ClientImpl implements Mv9Client {
   }
 
   private Future<Buffer> send(Opcode opcode, Buffer payload) {
-    return channel.send(RequestEncoder.frame(opcode, payload), timeoutMs).compose(response -> {
+    return bounded(channel.send(RequestEncoder.frame(opcode, payload), 0)).compose(response -> {
       if (response.status() == Status.OK.code()) {
         return Future.succeededFuture(response.payload());
       }
@@ -133,6 +137,20 @@ public final class Mv9ClientImpl implements Mv9Client {
       return Future.failedFuture(new Mv9Exception(status == null ? Status.INTERNAL : status,
         response.payload().toString(StandardCharsets.UTF_8)));
     });
+  }
+
+  /**
+   * The request timeout is this client's, not the channel's: the channel names the node's setting for peers
+   * ({@code limits.peer_timeout_ms}), and a user of this library set {@code requestTimeoutMs}. As there, an
+   * answer that did not come closes the connection: the answers after it could no longer be matched.
+   */
+  private Future<FrameChannel.Response> bounded(Future<FrameChannel.Response> answer) {
+    if (timeoutMs <= 0 || answer.isComplete()) {
+      return answer;
+    }
+    long timer = vertx.setTimer(timeoutMs, id -> channel.close(node + " did not answer within " + timeoutMs
+      + " ms (the client's request timeout, ClientOptions.requestTimeoutMs)"));
+    return answer.andThen(ar -> vertx.cancelTimer(timer));
   }
 
   private static List<AggregateEntry> entries(Buffer payload) {

@@ -1,0 +1,106 @@
+package io.multiverse9.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A certificate authority made for a test with the JDK's keytool (present wherever Java is, unlike openssl), and
+ * PEM certificates it signs: what a real TLS Redis and its clients are given. Blocking.
+ */
+public final class TestCertificates {
+
+  private static final String PASSWORD = "changeit";
+
+  private final Path dir;
+  private final Path caStore;
+  private final Path caPem;
+
+  /** A certificate with its private key, both PEM files. */
+  public record Issued(Path cert, Path key) {
+  }
+
+  private TestCertificates(Path dir, Path caStore, Path caPem) {
+    this.dir = dir;
+    this.caStore = caStore;
+    this.caPem = caPem;
+  }
+
+  /** Makes a CA in {@code dir}. */
+  public static TestCertificates authority(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path store = dir.resolve("ca.p12");
+    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=mv9 test CA",
+      "-ext", "bc:c", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
+      "-storepass", PASSWORD);
+    Path pem = dir.resolve("ca.pem");
+    keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", store.toString(), "-storepass", PASSWORD,
+      "-file", pem.toString());
+    return new TestCertificates(dir, store, pem);
+  }
+
+  /** The CA's certificate, PEM: what clients of a server it signed are told to trust. */
+  public Path ca() {
+    return caPem;
+  }
+
+  /**
+   * A certificate signed by this CA for {@code name}.
+   *
+   * @param san the subjectAltName extension as keytool writes it, e.g. {@code ip:127.0.0.1,dns:localhost}
+   */
+  public Issued issue(String name, String san) throws IOException {
+    Path store = dir.resolve(name + ".p12");
+    Path request = dir.resolve(name + ".csr");
+    Path cert = dir.resolve(name + ".pem");
+    keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
+      "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+    keytool("-certreq", "-alias", name, "-keystore", store.toString(), "-storepass", PASSWORD,
+      "-file", request.toString());
+    keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-storepass", PASSWORD,
+      "-infile", request.toString(), "-outfile", cert.toString(), "-ext", "SAN=" + san, "-validity", "2");
+    Path key = dir.resolve(name + "-key.pem");
+    Files.writeString(key, pem("PRIVATE KEY", privateKey(store, name).getEncoded()));
+    return new Issued(cert, key);
+  }
+
+  private static PrivateKey privateKey(Path store, String alias) throws IOException {
+    try (InputStream in = Files.newInputStream(store)) {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(in, PASSWORD.toCharArray());
+      return (PrivateKey) keys.getKey(alias, PASSWORD.toCharArray());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static String pem(String label, byte[] der) {
+    return "-----BEGIN " + label + "-----\n"
+      + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+      + "\n-----END " + label + "-----\n";
+  }
+
+  private static void keytool(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IOException("keytool " + args[0] + " failed: " + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}
