@@ -26,10 +26,11 @@ final class ClusterJvm implements AutoCloseable {
 
   private final Process process;
   private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+  private final Thread drain;
 
   private ClusterJvm(Process process) {
     this.process = process;
-    Thread drain = new Thread(this::drain, "cluster-jvm-" + process.pid());
+    drain = new Thread(this::drain, "cluster-jvm-" + process.pid());
     drain.setDaemon(true);
     drain.start();
   }
@@ -89,6 +90,15 @@ final class ClusterJvm implements AutoCloseable {
       Thread.sleep(50);
     }
     return null;
+  }
+
+  /** Waits until the JVM has ended and all its output is read; its exit code. */
+  int awaitExit(long timeoutMs) throws InterruptedException {
+    if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("still running: " + output());
+    }
+    drain.join(10_000);
+    return process.exitValue();
   }
 
   /** Waits for the start line of a node that has a listener; its port. */
