@@ -126,6 +126,13 @@ final class ClusterJvm implements AutoCloseable {
     }
   }
 
+  /** Whether any line of output so far contains {@code text}. */
+  boolean printed(String text) {
+    synchronized (output) {
+      return output.stream().anyMatch(l -> l.contains(text));
+    }
+  }
+
   Process process() {
     return process;
   }

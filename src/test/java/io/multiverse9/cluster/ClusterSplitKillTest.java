@@ -1,6 +1,7 @@
 package io.multiverse9.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.NodeProcess;
@@ -14,7 +15,9 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -71,6 +74,15 @@ class ClusterSplitKillTest {
       for (String key : keys) {
         assertEquals(1, redis.send(Request.cmd(Command.EXISTS).arg(settings.getString("key_prefix") + key)).await()
           .toInteger(), "acknowledged key " + key + " is not in Redis");
+      }
+      // the private certificate: owner-only, made once, shared by the three JVMs, its key in no log
+      Path credential = dir.resolve("credential");
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(credential)));
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        credential.resolve("cluster.key"))));
+      String keyLine = Files.readAllLines(credential.resolve("cluster.key")).get(2);
+      for (ClusterJvm jvm : List.of(front1, front2, storage)) {
+        assertFalse(jvm.printed(keyLine), "the cluster key is in a log");
       }
       System.out.println("[ClusterSplitKillTest] acknowledged " + keys.size() + ", " + atKill + " before the kill, "
         + afterRestart.get() + " after the restart, every one in Redis");
