@@ -49,7 +49,8 @@ public record ClusterCredentials(Path certificate, Path key, Path authorities) {
       String iface = properties.apply(INTERFACE);
       if (iface != null && !isLoopback(iface)) {
         throw new ClusterException("clustering on interface " + iface + " needs the cluster's certificate: set -D"
-          + CERT + ", -D" + KEY + " and -D" + CA + " (PEM files; docs/OPERATIONS.md, A closed cluster)");
+          + CERT + ", -D" + KEY + " and -D" + CA
+          + " (PEM files; docs/OPERATIONS.md, A closed cluster across machines)");
       }
       return PrivateCertificate.ofThisUser(properties);
     }

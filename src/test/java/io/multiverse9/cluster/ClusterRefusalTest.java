@@ -30,7 +30,7 @@ class ClusterRefusalTest {
       assertEquals(1, lines.size(), String.valueOf(lines));
       assertEquals("multiverse9: clustering on interface 192.0.2.* needs the cluster's certificate: set "
         + "-Dmv9.cluster.cert, -Dmv9.cluster.key and -Dmv9.cluster.ca (PEM files; docs/OPERATIONS.md, A closed "
-        + "cluster)", lines.get(0));
+        + "cluster across machines)", lines.get(0));
     }
   }
 
