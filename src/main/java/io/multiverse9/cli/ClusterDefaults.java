@@ -13,6 +13,7 @@ public final class ClusterDefaults {
     setIfAbsent("mv9.cluster.name", "multiverse9");
     setIfAbsent("mv9.cluster.members", "127.0.0.1");
     setIfAbsent("mv9.cluster.interface", "127.0.0.1");
+    setIfAbsent("mv9.cluster.port", "5701");
     setIfAbsent("hazelcast.logging.type", "jdk");
   }
 

@@ -1,5 +1,6 @@
 package io.multiverse9.cli;
 
+import io.multiverse9.cluster.ClosedCluster;
 import io.multiverse9.node.NodeApplication;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
@@ -35,13 +36,18 @@ final class LauncherHooks implements VertxApplicationHooks {
   /** The -conf argument when it names a settings file or directory, else {@code null}: then nothing is watched. */
   private final String settingsPath;
 
-  LauncherHooks(String settingsPath) {
+  /** The closed cluster already joined when the launcher runs with -cluster, else {@code null}. */
+  private final ClosedCluster cluster;
+
+  LauncherHooks(String settingsPath, ClosedCluster cluster) {
     this.settingsPath = settingsPath;
+    this.cluster = cluster;
   }
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    return VertxDefaults.builder(options);
+    return cluster == null ? VertxDefaults.builder(options)
+      : VertxDefaults.builder(cluster.secureEventBus(options)).withClusterManager(cluster.clusterManager());
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.multiverse9.cli;
 
+import io.multiverse9.cluster.ClosedCluster;
+import io.multiverse9.cluster.ClusterException;
 import io.multiverse9.config.NearMiss;
 import io.multiverse9.node.NodeApplication;
 import io.vertx.launcher.application.VertxApplication;
@@ -50,7 +52,17 @@ public final class Main {
       String[] launcherArgs = new String[args.length + 1];
       launcherArgs[0] = NodeApplication.class.getName();
       System.arraycopy(args, 0, launcherArgs, 1, args.length);
-      int code = new VertxApplication(launcherArgs, new LauncherHooks(settingsFile(args))).launch();
+      ClosedCluster cluster = null;
+      if (clustered(args)) {
+        try {
+          // joined before the launcher builds Vert.x, so that a refusal is one line and not a launcher stack trace
+          cluster = ClosedCluster.join(System::getProperty);
+        } catch (ClusterException e) {
+          System.err.println("multiverse9: " + e.getMessage());
+          System.exit(2);
+        }
+      }
+      int code = new VertxApplication(launcherArgs, new LauncherHooks(settingsFile(args), cluster)).launch();
       if (code != 0) {
         System.exit(code);
       }
@@ -83,6 +95,16 @@ public final class Main {
     }
     String hint = NearMiss.of(first, Set.copyOf(COMMANDS)).map(c -> "; did you mean " + c + "?").orElse("");
     return "unknown command " + first + hint + " (commands: " + commands + "; --help lists them)";
+  }
+
+  /** Whether the launcher is asked to join a cluster. */
+  static boolean clustered(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("-cluster") || arg.equals("--cluster")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The value of the launcher's -conf when it names a file or directory (it may also be JSON itself). */

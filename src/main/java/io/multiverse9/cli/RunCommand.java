@@ -1,5 +1,7 @@
 package io.multiverse9.cli;
 
+import io.multiverse9.cluster.ClosedCluster;
+import io.multiverse9.cluster.ClusterException;
 import io.multiverse9.config.EnvOverrides;
 import io.multiverse9.config.SettingsException;
 import io.multiverse9.config.SettingsParser;
@@ -10,7 +12,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-d", "--debug"}, description = "Log at debug level (also MV9_LOG=debug)")
   boolean debug;
 
-  @Option(names = "--cluster", description = "Join the Hazelcast cluster of cluster.xml (members from "
+  @Option(names = "--cluster", description = {"Join the Hazelcast cluster of cluster.xml (members from "
     + "-Dmv9.cluster.members, this machine by default), so that storage and peer requests can be served by other "
-    + "JVMs (see the roles setting)")
+    + "JVMs (see the roles setting).", "Closed: only JVMs with the cluster's certificate (-Dmv9.cluster.cert, "
+    + "-Dmv9.cluster.key, -Dmv9.cluster.ca; on loopback, this user's own by default) join it."})
   boolean cluster;
 
   @Override
@@ -58,11 +60,18 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("multiverse9: " + e.getMessage());
       return 2;
     }
-    var builder = VertxDefaults.builder(VertxDefaults.apply(new VertxOptions()));
     Vertx vertx;
     try {
-      vertx = cluster ? builder.withClusterManager(new HazelcastClusterManager()).buildClustered()
-        .await(120, TimeUnit.SECONDS) : builder.build();
+      if (cluster) {
+        ClosedCluster closed = ClosedCluster.join(System::getProperty);
+        vertx = VertxDefaults.builder(closed.secureEventBus(VertxDefaults.apply(new VertxOptions())))
+          .withClusterManager(closed.clusterManager()).buildClustered().await(120, TimeUnit.SECONDS);
+      } else {
+        vertx = VertxDefaults.builder(VertxDefaults.apply(new VertxOptions())).build();
+      }
+    } catch (ClusterException e) {
+      System.err.println("multiverse9: " + e.getMessage());
+      return 2;
     } catch (Exception e) {
       System.err.println("multiverse9: cannot join the cluster: " + e.getMessage());
       return 1;

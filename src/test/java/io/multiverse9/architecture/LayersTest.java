@@ -43,7 +43,7 @@ class LayersTest {
     List.of("metrics"),
     List.of("peer"),
     List.of("node"),
-    List.of("bench"),
+    List.of("bench", "cluster"),
     List.of("cli"));
 
   /** Uses that break the order today; each one is removed with the work that ends it. */

@@ -9,31 +9,37 @@ import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two clustered Vert.x instances on loopback (Hazelcast, TCP-IP join): one runs only the node's listener, the
- * other only its storage. A CREATE received by the first is stored by the second's StorageVerticle.
+ * Two clustered Vert.x instances on loopback (Hazelcast, TCP-IP join, a closed cluster: TLS event bus): one runs
+ * only the node's listener, the other only its storage. A CREATE received by the first is stored by the second's StorageVerticle.
  */
 class ClusterRolesTest {
 
+  /** A member of the test's closed cluster, with the private certificate of a directory of the test's own. */
   static Vertx clustered() throws Exception {
     ClusterDefaults.apply();
     System.setProperty("mv9.cluster.name", "mv9-test-" + CLUSTER);
-    return Vertx.builder().withClusterManager(new HazelcastClusterManager(ConfigUtil.loadConfig()))
+    System.setProperty("mv9.cluster.dir", CREDENTIAL.toString());
+    ClosedCluster cluster = ClosedCluster.join(System::getProperty);
+    return Vertx.builder().with(cluster.secureEventBus(new VertxOptions())).withClusterManager(cluster.clusterManager())
       .buildClustered().await(120, TimeUnit.SECONDS);
   }
+
+  static final Path CREDENTIAL = Path.of(System.getProperty("java.io.tmpdir"), "mv9-test-credential-"
+    + UUID.randomUUID());
 
   static final String CLUSTER = UUID.randomUUID().toString().substring(0, 8);
 
