@@ -73,10 +73,19 @@ class InFlightMemoryTest {
     }
   }
 
-  /** Twelve connections with six such AGGREGATEs each and nothing read: the node stays up and serves others. */
+  /**
+   * Twelve connections with six such AGGREGATEs each and nothing read: the node stays up and serves others. The
+   * node runs as docs/OPERATIONS.md says to size it, max_buffered_bytes a third of its heap: each connection may
+   * still start one answer whose size nobody knows before Redis sends it (see DESIGN, memory accounting).
+   * Not yet true: the twelve first AGGREGATEs start together before any answer is counted, so the node holds
+   * twelve 16 MiB answers (192 MiB, whatever max_buffered_bytes says) and a 256 MiB heap may run out.
+   */
   @Test
+  @org.junit.jupiter.api.Disabled("open (issue 26.2): node-wide, each connection may still start one answer of "
+    + "unknown size; peak mv9_buffered_bytes 192 MiB against max_buffered_bytes 80 MiB")
   void twelveConnectionsPipeliningAggregatesOfALargeValueLeaveTheNodeServing() throws Exception {
-    JsonObject settings = MemoryBoundsTest.settings().put("metrics", new JsonObject().put("addr", "127.0.0.1:0"));
+    JsonObject settings = MemoryBoundsTest.settings().put("metrics", new JsonObject().put("addr", "127.0.0.1:0"))
+      .put("limits", new JsonObject().put("max_buffered_bytes", 80 * MIB));
     try (NodeProcess node = NodeProcess.start(dir, settings)) {
       byte[] value = pattern();
       String key = store(node, value);
@@ -91,8 +100,8 @@ class InFlightMemoryTest {
         Watch watch = watch(node, 8_000);
         System.out.printf("12 connections, 6 x AGGREGATE of 16 MiB each, not read: peak mv9_buffered_bytes %d MiB, "
           + "peak VmRSS %d MiB%n", watch.peakBuffered / MIB, watch.peakRssKib / 1024);
-        assertTrue(watch.peakBuffered <= 256 * MIB + 16 * MIB, "twelve connections made the node hold "
-          + watch.peakBuffered + " bytes (max_buffered_bytes 256 MiB)");
+        assertTrue(watch.peakBuffered <= 80 * MIB + 16 * MIB, "twelve connections made the node hold "
+          + watch.peakBuffered + " bytes (max_buffered_bytes 80 MiB)");
         for (WireClient attacker : attackers) {
           attacker.socket().setSoTimeout(60_000);
           for (int i = 0; i < 6; i++) {
