@@ -25,18 +25,12 @@ import java.util.Map;
  * One AGGREGATE (SPEC 1.3): targets on this node go to storage in one batch; targets on acknowledged peers are
  * grouped by peer, one AGGREGATE of bare keys each, all asked in parallel; a target on any other address is
  * FORBIDDEN and no connection is made. A failed part turns only its own entries into errors.
- *
- * <p>Run with an allowance (SPEC 1.6, requests already read), it reads no more than that of its local values
- * altogether and asks no peer: it answers {@code null} when that is not enough, and is run again without one
- * once its connection has nothing else running ({@code Connection}).
  */
 final class Aggregation {
 
   /** Each target as the client sent it, echoed in its entry. */
   private final Buffer[] raw;
   private final AggregateEntry[] entries;
-  /** A local value was longer than its share of the allowance. */
-  private boolean overAllowance;
 
   private Aggregation(int size) {
     this.raw = new Buffer[size];
@@ -45,21 +39,12 @@ final class Aggregation {
 
   static Future<Reply> run(Settings now, Address listening, Segments targets, StorageClient storage,
       PeerClient peers) {
-    return run(now, listening, targets, storage, peers, -1);
-  }
-
-  /**
-   * @param allowance the most its values may add up to, or negative for no bound; when they would add up to more
-   *     the reply is {@code null}, and so it is at once for targets on peers, whose answers cannot be bounded so
-   */
-  static Future<Reply> run(Settings now, Address listening, Segments targets, StorageClient storage,
-      PeerClient peers, long allowance) {
-    return new Aggregation(targets.size()).parseAndAsk(now, listening, targets, storage, peers, allowance);
+    return new Aggregation(targets.size()).parseAndAsk(now, listening, targets, storage, peers);
   }
 
   // targets is not kept: its copy of the payload is garbage once the targets are parsed
   private Future<Reply> parseAndAsk(Settings now, Address listening, Segments targets, StorageClient storage,
-      PeerClient peers, long allowance) {
+      PeerClient peers) {
     Placement placement = new Placement(now, listening, raw.length);
     TargetParser parser = new TargetParser();
     for (int i = 0; i < raw.length; i++) {
@@ -78,14 +63,10 @@ final class Aggregation {
         }
       }
     }
-    if (allowance >= 0 && !placement.remote().isEmpty()) {
-      return Future.succeededFuture(null);
-    }
     List<Future<?>> parts = new ArrayList<>();
     KeyGroup local = placement.local();
     if (local.size() > 0) {
-      int maxEach = allowance < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, allowance / local.size()));
-      parts.add(storage.fetch(local.keys, maxEach)
+      parts.add(storage.fetch(local.keys)
         .onSuccess(values -> fillValues(local, values))
         .onFailure(e -> failGroup(local, EntryStatus.UNAVAILABLE, e.getMessage())));
     }
@@ -97,7 +78,7 @@ final class Aggregation {
           : EntryStatus.UNAVAILABLE, failure.getMessage())));
     }
     int maxAnswer = now.limits().maxAnswerBytes();
-    return Future.join(parts).transform(ar -> Future.succeededFuture(overAllowance ? null : answer(maxAnswer)));
+    return Future.join(parts).transform(ar -> Future.succeededFuture(answer(maxAnswer)));
   }
 
   /** The entries, or TOO_LARGE when they would not fit in {@code limits.max_answer_bytes} (SPEC 1.6). */
@@ -112,10 +93,6 @@ final class Aggregation {
   }
 
   private void fillValues(KeyGroup group, List<Buffer> values) {
-    if (values == null) {
-      overAllowance = true;
-      return;
-    }
     for (int j = 0; j < group.size(); j++) {
       int slot = group.slot(j);
       Buffer value = values.get(group.key(j));

@@ -35,13 +35,6 @@ import java.util.logging.Logger;
  * resumes as answers drain. A frame the connection may not send is refused from its header and its payload
  * skipped (SPEC 1.6, 3). Answers that complete in the same event-loop turn (a Redis batch answers many at once) go
  * out in one write: one system call for a pipeline's worth of answers, not one each.
- *
- * <p>Requests already read count too (SPEC 1.6): an answer is counted from the moment its values arrive, and an
- * AGGREGATE starts only while its values may be held. With nothing else running it starts unbounded (so one
- * answer larger than {@code max_pending_bytes} still goes through); beside others, it gets an allowance out of
- * what the connection and the node may still hold, reserved while it runs, and storage reads no more than that.
- * One that needs more is put back and runs alone once the connection's answers have drained below its limit. So
- * a connection holds at most its limits plus one answer, never {@code max_pipeline} values.
  */
 final class Connection implements RequestDecoder.Listener {
 
@@ -56,8 +49,6 @@ final class Connection implements RequestDecoder.Listener {
     long replyBytes;
     /** The reply goes out as a binary frame of exactly {@link #replyBytes}, written by {@code encodeBinary}. */
     boolean exact;
-    /** What the request may read while it runs, reserved for it; negative when it runs unbounded. */
-    long allowance = -1;
 
     Slot(Form form, Request request) {
       this.form = form;
@@ -79,20 +70,10 @@ final class Connection implements RequestDecoder.Listener {
     boolean isRemove() {
       return request != null && request.opcode() == Opcode.REMOVE;
     }
-
-    boolean isAggregate() {
-      return request != null && request.opcode() == Opcode.AGGREGATE;
-    }
   }
 
   /** What a request costs besides its payload (slot, request, futures, entry in the queues), roughly. */
   private static final int PER_REQUEST = 512;
-  /**
-   * The least an AGGREGATE started beside others may read: most values are far smaller, so with the default
-   * max_pending_bytes some 256 such requests of one connection run at once, as many as a pipeline of small values
-   * needs to keep Redis busy; larger values raise it ({@link #expected}).
-   */
-  private static final long MIN_ALLOWANCE = 16 * 1024;
   /** How long a connection closed by the node waits for its client to close its side, at most. */
   private static final long LINGER_MS = 2_000;
   /**
@@ -114,8 +95,6 @@ final class Connection implements RequestDecoder.Listener {
   private final BufferedBytes nodeHolds;
   private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Slot> notStarted = new ArrayDeque<>();
-  /** AGGREGATEs whose values were more than their allowance: older than any in notStarted, each runs alone. */
-  private final ArrayDeque<Slot> deferred = new ArrayDeque<>();
   private int running;
   private boolean removeRunning;
   private RecordParser parser;
@@ -126,10 +105,6 @@ final class Connection implements RequestDecoder.Listener {
   private long requestBytes;
   /** Answers not yet written to the socket: waiting for earlier ones, or written and not yet flushed. */
   private long answerBytes;
-  /** The allowances of the AGGREGATEs running bounded: what their values may come to. */
-  private long reserved;
-  /** About the largest AGGREGATE answer of late, fading by an eighth per answer: what the next one may need. */
-  private long expected;
   /** What this connection has added to {@link #nodeHolds}; given back when it closes. */
   private long counted;
   private boolean released;
@@ -202,9 +177,6 @@ final class Connection implements RequestDecoder.Listener {
 
   /** Reads again if what stopped it has gone: called when the node as a whole drained below its limit. */
   void nodeDrained() {
-    if (!closed) {
-      startWhatMay();
-    }
     if (readingPaused && !closed) {
       updateReading();
     }
@@ -268,65 +240,28 @@ final class Connection implements RequestDecoder.Listener {
    * after it, so that {@code AGGREGATE k, REMOVE k} pipelined always finds {@code k}.
    */
   private void startWhatMay() {
-    while (!removeRunning && !closed) {
-      ArrayDeque<Slot> from = deferred.isEmpty() ? notStarted : deferred;
-      Slot next = from.peek();
-      if (next == null || next.isRemove() && running > 0) {
+    while (!notStarted.isEmpty() && !removeRunning) {
+      Slot next = notStarted.peek();
+      if (next.isRemove() && running > 0) {
         return;
       }
-      if (next.isAggregate()) {
-        // SPEC 1.6: no AGGREGATE starts that could make the connection hold more than its limits and one answer
-        if (running == 0 && mayHoldOneMore()) {
-          next.allowance = -1;
-        } else if (from == deferred || (next.allowance = allowance()) <= 0) {
-          return;
-        } else {
-          reserved += next.allowance;
-        }
-      }
-      from.poll();
+      notStarted.poll();
       start(next);
     }
-  }
-
-  /** With nothing running: its answer may come whole, however large (it is still bounded by max_answer_bytes). */
-  private boolean mayHoldOneMore() {
-    return answerBytes < settings.get().limits().maxPendingBytes() && !nodeHolds.over();
-  }
-
-  /** What an AGGREGATE started beside others may read: what this connection and the node may still hold. */
-  private long allowance() {
-    Limits limits = settings.get().limits();
-    long room = Math.min(limits.maxPendingBytes() - answerBytes - reserved,
-      limits.maxBufferedBytes() - nodeHolds.held() - (holds() - counted));
-    return Math.min(room, Math.max(MIN_ALLOWANCE, 2 * expected));
   }
 
   private void start(Slot slot) {
     running++;
     removeRunning = slot.isRemove();
-    handler.handle(slot.request, session, slot.allowance).onComplete(ar -> {
+    handler.handle(slot.request, session).onComplete(ar -> {
       running--;
       if (slot.isRemove()) {
         removeRunning = false;
-      }
-      if (slot.allowance > 0) {
-        reserved -= slot.allowance;
-      }
-      if (ar.succeeded() && ar.result() == null) {
-        // its values were more than its allowance; none was kept: it runs again alone
-        deferred.add(slot);
-        count();
-        startWhatMay();
-        return;
       }
       requestBytes -= slot.requestBytes();
       slot.answer(ar.succeeded() ? ar.result()
         : Reply.error(Status.INTERNAL, "the node failed to answer: " + ar.cause()));
       answerBytes += slot.replyBytes;
-      if (slot.isAggregate()) {
-        expected = Math.max(slot.replyBytes, expected - (expected >> 3));
-      }
       flushLater();
       startWhatMay();
     });
@@ -410,7 +345,6 @@ final class Connection implements RequestDecoder.Listener {
         if (ar.succeeded()) {
           lastActivityNanos = System.nanoTime();
         }
-        startWhatMay();
         count();
         updateReading();
       });
@@ -434,15 +368,11 @@ final class Connection implements RequestDecoder.Listener {
     if (released) {
       return;
     }
-    long holds = holds();
+    long holds = (received - decoder.consumed()) + requestBytes + answerBytes;
     if (holds != counted) {
       nodeHolds.add(holds - counted);
       counted = holds;
     }
-  }
-
-  private long holds() {
-    return (received - decoder.consumed()) + requestBytes + answerBytes + reserved;
   }
 
   private void updateReading() {

@@ -51,25 +51,12 @@ final class RequestHandler {
   }
 
   Future<Reply> handle(Request request, Session session) {
-    return handle(request, session, -1);
-  }
-
-  /**
-   * @param allowance the most the values of an AGGREGATE may add up to, or negative for no bound (SPEC 1.6):
-   *     an AGGREGATE that would need more succeeds with {@code null}, having read no more than that, to be
-   *     handled again without a bound once its connection may hold its answer
-   */
-  Future<Reply> handle(Request request, Session session, long allowance) {
     long start = System.nanoTime();
-    return answer(request, session, allowance).andThen(ar -> {
-      if (ar.failed() || ar.result() != null) {
-        NodeMetrics.request(request.opcode(), ar.succeeded() ? ar.result().status() : Status.INTERNAL,
-          System.nanoTime() - start);
-      }
-    });
+    return answer(request, session).andThen(ar -> NodeMetrics.request(request.opcode(),
+      ar.succeeded() ? ar.result().status() : Status.INTERNAL, System.nanoTime() - start));
   }
 
-  private Future<Reply> answer(Request request, Session session, long allowance) {
+  private Future<Reply> answer(Request request, Session session) {
     Settings now = settings.get();
     Opcode opcode = request.opcode();
     if (opcode == null) {
@@ -82,7 +69,7 @@ final class RequestHandler {
     Future<Reply> reply = switch (opcode) {
       case CREATE -> create(request.payload());
       case REMOVE -> remove(now, request.payload());
-      case AGGREGATE -> aggregate(now, request.payload(), allowance);
+      case AGGREGATE -> aggregate(now, request.payload());
       case METADATA -> Future.succeededFuture(new Reply.Metadata(metadata(now)));
       case PING -> ping(request.payload());
       case AUTH -> auth(now, session, request.payload());
@@ -128,7 +115,7 @@ final class RequestHandler {
     return storage.remove(keys).map(Reply.Removed::new);
   }
 
-  private Future<Reply> aggregate(Settings now, Buffer payload, long allowance) {
+  private Future<Reply> aggregate(Settings now, Buffer payload) {
     Segments items = Segments.split(payload, now.limits().maxTargets());
     if (items == null) {
       return done(Status.BAD_REQUEST, "AGGREGATE takes at most " + now.limits().maxTargets()
@@ -142,7 +129,7 @@ final class RequestHandler {
         return done(Status.BAD_REQUEST, "target " + (i + 1) + " is longer than " + MAX_TARGET_BYTES + " bytes");
       }
     }
-    return Aggregation.run(now, listening, items, storage, peers, allowance);
+    return Aggregation.run(now, listening, items, storage, peers);
   }
 
   private Future<Reply> ping(Buffer payload) {

@@ -98,17 +98,7 @@ public final class StorageClient {
   }
 
   public Future<List<Buffer>> fetch(List<String> keys) {
-    return fetch(keys, -1);
-  }
-
-  /**
-   * The values of {@code keys} ({@code null} for a key that does not exist), reading no more than
-   * {@code maxBytesEach} of each: succeeds with {@code null} instead of the list when one is longer. Negative:
-   * whole values.
-   */
-  public Future<List<Buffer>> fetch(List<String> keys, int maxBytesEach) {
-    return send(new StorageRequest.Fetch(keys, maxBytesEach),
-      reply -> reply instanceof StorageReply.OverLimit ? null : ((StorageReply.Values) reply).values());
+    return send(new StorageRequest.Fetch(keys), reply -> ((StorageReply.Values) reply).values());
   }
 
   /** Succeeds when Redis answers a PING. */

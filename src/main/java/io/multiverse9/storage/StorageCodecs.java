@@ -32,7 +32,7 @@ final class StorageCodecs {
       return new StorageRequest.Batch(requests);
     });
     for (Class<? extends StorageReply> type : List.of(StorageReply.Created.class, StorageReply.Removed.class,
-        StorageReply.Values.class, StorageReply.Pong.class, StorageReply.OverLimit.class)) {
+        StorageReply.Values.class, StorageReply.Pong.class)) {
       registerReply(vertx, type);
     }
     BusCodec.register(vertx, StorageReply.Outcomes.class, (out, m) -> {
@@ -66,7 +66,6 @@ final class StorageCodecs {
   private static final byte VALUES = 3;
   private static final byte FAILED = 4;
   private static final byte PONG = 5;
-  private static final byte OVER_LIMIT = 6;
 
   private static void writeRequest(Buffer out, StorageRequest request) {
     if (request instanceof StorageRequest.Create c) {
@@ -79,7 +78,6 @@ final class StorageCodecs {
     } else if (request instanceof StorageRequest.Fetch f) {
       out.appendByte(FETCH);
       Wire.strings(out, f.keys());
-      out.appendInt(f.maxBytesEach());
     } else if (request instanceof StorageRequest.Ping) {
       out.appendByte(PING);
     } else {
@@ -92,7 +90,7 @@ final class StorageCodecs {
     return switch (tag) {
       case CREATE -> new StorageRequest.Create(in.readString(), in.readBuffer());
       case REMOVE -> new StorageRequest.Remove(in.readStrings());
-      case FETCH -> new StorageRequest.Fetch(in.readStrings(), in.readInt());
+      case FETCH -> new StorageRequest.Fetch(in.readStrings());
       case PING -> new StorageRequest.Ping();
       default -> throw new IllegalArgumentException("unknown storage request tag " + tag);
     };
@@ -112,8 +110,6 @@ final class StorageCodecs {
       Wire.string(out, failed.message());
     } else if (reply instanceof StorageReply.Pong) {
       out.appendByte(PONG);
-    } else if (reply instanceof StorageReply.OverLimit) {
-      out.appendByte(OVER_LIMIT);
     } else {
       throw new IllegalArgumentException("unknown storage reply " + reply);
     }
@@ -127,7 +123,6 @@ final class StorageCodecs {
       case VALUES -> readValues(in);
       case FAILED -> new StorageReply.Failed(in.readInt(), in.readString());
       case PONG -> StorageReply.Pong.PONG;
-      case OVER_LIMIT -> StorageReply.OverLimit.OVER_LIMIT;
       default -> throw new IllegalArgumentException("unknown storage reply tag " + tag);
     };
   }

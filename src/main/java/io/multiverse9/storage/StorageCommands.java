@@ -54,7 +54,7 @@ final class StorageCommands {
     } else if (request instanceof StorageRequest.Remove remove) {
       return remove(remove.keys());
     } else if (request instanceof StorageRequest.Fetch fetch) {
-      return fetch.maxBytesEach() < 0 ? fetch(fetch.keys()) : fetchWithin(fetch.keys(), fetch.maxBytesEach());
+      return fetch(fetch.keys());
     } else if (request instanceof StorageRequest.Ping) {
       return ping();
     }
@@ -146,30 +146,6 @@ final class StorageCommands {
       unlink.arg(keys.of(key));
     }
     return call(unlink, CommandBatcher.ALONE).map(count -> new StorageReply.Removed(count.toLong()));
-  }
-
-  /**
-   * At most {@code maxBytesEach} of each value, read with {@code GETRANGE key 0 maxBytesEach}: that asks for one
-   * byte more, so a value it returns whole is one within the bound, and one it returns cut is one past it. A node
-   * asks so for a request that may make it hold only so much (SPEC 1.6): a longer value is never read whole, the
-   * request waits until it may. A missing key reads as the empty string, which no value is (CREATE refuses it).
-   */
-  private Future<? extends StorageReply> fetchWithin(List<String> fetched, int maxBytesEach) {
-    List<Future<Response>> reads = new ArrayList<>(fetched.size());
-    for (String key : fetched) {
-      reads.add(call(Request.cmd(Command.GETRANGE).arg(keys.of(key)).arg(0).arg(maxBytesEach)));
-    }
-    return Future.all(reads).map(all -> {
-      List<Buffer> values = new ArrayList<>(fetched.size());
-      for (Future<Response> read : reads) {
-        Buffer value = read.result() == null ? null : read.result().toBuffer();
-        if (value != null && value.length() > maxBytesEach) {
-          return StorageReply.OverLimit.OVER_LIMIT;
-        }
-        values.add(value == null || value.length() == 0 ? null : value);
-      }
-      return new StorageReply.Values(values);
-    });
   }
 
   private Future<StorageReply.Values> fetch(List<String> fetched) {

@@ -22,12 +22,6 @@ public sealed interface StorageReply {
   record Values(List<Buffer> values) implements StorageReply {
   }
 
-  /** The reply to a {@link StorageRequest.Fetch} that found a value longer than its {@code maxBytesEach}. */
-  record OverLimit() implements StorageReply {
-
-    static final OverLimit OVER_LIMIT = new OverLimit();
-  }
-
   /** The reply to {@link StorageRequest.Ping}: Redis answered. */
   record Pong() implements StorageReply {
 

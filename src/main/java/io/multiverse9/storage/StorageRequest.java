@@ -21,16 +21,8 @@ public sealed interface StorageRequest {
   record Remove(List<String> keys) implements StorageRequest {
   }
 
-  /**
-   * Read keys; replied with {@link StorageReply.Values}. With {@code maxBytesEach} zero or more, no more than that
-   * of each value is read, and a value that is longer is replied with {@link StorageReply.OverLimit} instead: the
-   * node asks so for a request it may hold only so much of (SPEC 1.6). Negative: whole values.
-   */
-  record Fetch(List<String> keys, int maxBytesEach) implements StorageRequest {
-
-    public Fetch(List<String> keys) {
-      this(keys, -1);
-    }
+  /** Read keys; replied with {@link StorageReply.Values}. */
+  record Fetch(List<String> keys) implements StorageRequest {
   }
 
   /** Is Redis there? Replied with {@link StorageReply.Pong}. */
