@@ -289,7 +289,10 @@ public final class NodeApplication extends VerticleBase implements LiveReload.No
   }
 
   private Future<String> deployStorage(Settings resolved) {
-    return vertx.deployVerticle(() -> new StorageVerticle(resolved, new NodeStorageMeters()),
+    // the disk under the embedded Redis's file is the node's to watch (a full one can lose acknowledged CREATEs)
+    Path appendOnlyDir = embedded != null && resolved.redisUri().equals(embedded.uri())
+      ? Path.of(resolved.dataDir()) : null;
+    return vertx.deployVerticle(() -> new StorageVerticle(resolved, new NodeStorageMeters(), appendOnlyDir),
         new DeploymentOptions().setInstances(resolved.verticles().storage()));
   }
 

@@ -13,6 +13,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +36,16 @@ final class StorageCommands {
   /** The PING that SETs answered now wait for; {@code null} once it has been handed to the batcher. */
   private Promise<Void> persistenceProbe;
 
+  /** Whether a CREATE waits for {@link #persisted()}: only while the disk under Redis's file may fill up. */
+  private final BooleanSupplier confirmPersisted;
+
   StorageCommands(Context context, Settings settings, RedisConnectionHolder connection) {
+    this(context, settings, connection, () -> true);
+  }
+
+  StorageCommands(Context context, Settings settings, RedisConnectionHolder connection,
+      BooleanSupplier confirmPersisted) {
+    this.confirmPersisted = confirmPersisted;
     this.keys = new RedisKeys(settings.keyPrefix());
     this.cluster = settings.redis().isCluster();
     this.timeoutMs = settings.limits().storageTimeoutMs();
@@ -71,7 +81,8 @@ final class StorageCommands {
     return call(set, c -> landed(c, key, value, set))
       .compose(reply -> {
         if (reply != null) {
-          return persisted().map(new StorageReply.Created(key)).onFailure(e -> forget(key));
+          return !confirmPersisted.getAsBoolean() ? Future.succeededFuture(new StorageReply.Created(key))
+            : persisted().map(new StorageReply.Created(key)).onFailure(e -> forget(key));
         }
         // NX refused: the key exists already (another writer on this prefix); never overwrite, take a new key
         if (attemptsLeft > 1) {

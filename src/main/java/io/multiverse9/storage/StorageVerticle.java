@@ -29,6 +29,14 @@ public final class StorageVerticle extends VerticleBase {
   private static final int MAX_DESCRIPTION = 200;
   /** When each node's storage last said that Redis cannot write its files: at most once per interval per node. */
   private static final String PERSIST_WARNED = "mv9.storage.persist-warned";
+  /**
+   * Below this much free space under the embedded Redis's file, CREATEs wait for proof that Redis wrote them: a
+   * disk fills from here within one {@link #SPACE_CHECK_MS} only under writes of 64 MiB a second.
+   */
+  static final long LOW_SPACE_BYTES = 64L * 1024 * 1024;
+  private static final long SPACE_CHECK_MS = 1000;
+  /** After Redis refused a write (MISCONF), CREATEs wait for that proof for this long, whatever the disk says. */
+  private static final long REFUSED_WRITE_MEMORY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
   static final long PERSIST_WARNING_INTERVAL_MS = 300_000;
 
   private final Settings settings;
@@ -39,11 +47,25 @@ public final class StorageVerticle extends VerticleBase {
   private int inFlight;
   private Promise<Void> drained;
   private boolean stopping;
+  private final java.nio.file.Path appendOnlyDir;
+  /** The disk under Redis's file has less than {@link #LOW_SPACE_BYTES} free, as last looked. */
+  private volatile boolean lowOnSpace;
+  private volatile long lastRefusedWriteNanos = System.nanoTime() - REFUSED_WRITE_MEMORY_NANOS;
+  private long spaceTimer = -1;
 
   /** @param meters where storage records its failures: the node's metrics, handed in by who deploys it */
   public StorageVerticle(Settings settings, StorageMeters meters) {
+    this(settings, meters, null);
+  }
+
+  /**
+   * @param appendOnlyDir where the Redis this storage uses keeps its append-only file, when the node owns that
+   *     Redis (embedded); {@code null} when it is someone else's, whose disk the node cannot see
+   */
+  public StorageVerticle(Settings settings, StorageMeters meters, java.nio.file.Path appendOnlyDir) {
     this.settings = settings;
     this.meters = meters;
+    this.appendOnlyDir = appendOnlyDir;
   }
 
   /** The event-bus address of a node's storage; one per node name, so nodes can share a JVM or a cluster. */
@@ -55,15 +77,40 @@ public final class StorageVerticle extends VerticleBase {
   public Future<?> start() {
     StorageCodecs.register(vertx);
     connection = new RedisConnectionHolder(() -> Redis.createClient(vertx, RedisOptionsFactory.create(settings)));
-    commands = new StorageCommands(context, settings, connection);
+    commands = new StorageCommands(context, settings, connection, this::mayFailToPersist);
     listener = LoopAffinity.listen(vertx, address(settings), this::onRequest);
-    return listener.ready().andThen(ar -> checkReachable());
+    Future<Void> space = Future.succeededFuture();
+    if (appendOnlyDir != null) {
+      space = lookAtSpace();
+      spaceTimer = vertx.setPeriodic(SPACE_CHECK_MS, id -> lookAtSpace());
+    }
+    return space.compose(v -> listener.ready()).andThen(ar -> checkReachable());
+  }
+
+  /**
+   * Whether Redis may fail to write a CREATE to its append-only file while still answering it OK (a full disk;
+   * see {@code StorageCommands.persisted}): only then does a CREATE wait for the PING that shows it was written,
+   * which costs a round trip to Redis. That is while the disk under the embedded Redis's file has little room, or
+   * Redis refused a write lately; the disk of a Redis the node does not own is its operator's to watch.
+   */
+  private boolean mayFailToPersist() {
+    return lowOnSpace || System.nanoTime() - lastRefusedWriteNanos < REFUSED_WRITE_MEMORY_NANOS;
+  }
+
+  private Future<Void> lookAtSpace() {
+    return vertx.fileSystem().fsProps(appendOnlyDir.toString())
+      .andThen(ar -> lowOnSpace = ar.failed() || ar.result().usableSpace() < LOW_SPACE_BYTES)
+      .<Void>mapEmpty()
+      .otherwiseEmpty();
   }
 
   /** Stops taking requests, lets those in flight finish (each is bounded by the storage timeout), then closes. */
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (spaceTimer >= 0) {
+      vertx.cancelTimer(spaceTimer);
+    }
     return listener.stop()
       .compose(v -> {
         if (inFlight == 0) {
@@ -147,6 +194,7 @@ public final class StorageVerticle extends VerticleBase {
     LOG.log(Level.FINE, "storage request failed", cause);
     meters.requestFailed();
     if (String.valueOf(cause.getMessage()).contains("MISCONF")) {
+      lastRefusedWriteNanos = System.nanoTime();
       warnCannotPersist(describe(cause));
     }
     if (cause instanceof StorageException ours) {
