@@ -325,33 +325,16 @@ class LiveReloadTest {
   @Test
   void settingsRewrittenManyTimesUnderLoadFailNoRequest() throws Exception {
     try (TestNode node = TestNode.watching(vertx, file)) {
-      java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-      java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.CompletableFuture<String> failure = new java.util.concurrent.CompletableFuture<>();
-      Thread load = new Thread(() -> {
-        try (WireClient client = node.connect()) {
-          while (running.get()) {
-            WireClient.Frame reply = client.call(CREATE, "under reload");
-            if (reply.status() != 0) {
-              failure.complete(reply.text());
-            }
-            served.incrementAndGet();
-          }
-        } catch (Exception e) {
-          failure.complete(e.toString());
-        }
-      }, "load");
-      load.start();
+      CreateLoad load = CreateLoad.start(node, 1);
       for (int i = 0; i < 25; i++) {
         String version = "reload-" + i;
         write(settings.copy().put("version", version)
           .put("limits", new JsonObject().put("max_pipeline", 16 + i).put("idle_timeout_s", 60 + i)));
         pollUntil("version " + version, () -> node.settings().version().equals(version));
       }
-      running.set(false);
-      load.join(10_000);
-      assertTrue(!failure.isDone(), "a request failed during a reload: " + failure.getNow(null));
-      assertTrue(served.get() > 25, "the load ran: " + served.get());
+      load.stop();
+      assertTrue(!load.failure.isDone(), "a request failed during a reload: " + load.failure.getNow(null));
+      assertTrue(load.served.get() > 25, "the load ran: " + load.served.get());
     }
   }
 
@@ -362,30 +345,7 @@ class LiveReloadTest {
       String bad = "{ \"name\": \"oops\", ";
       writeText(good);
       pollUntil("the good version applied", () -> node.settings().version().equals("flapping-good"));
-      java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-      java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.CompletableFuture<String> failure = new java.util.concurrent.CompletableFuture<>();
-      Thread load = new Thread(() -> {
-        try (WireClient client = node.connect()) {
-          while (running.get()) {
-            // 16 pipelined, then their 16 answers
-            byte[] create = WireClient.frame(CREATE, "under flapping settings");
-            for (int i = 0; i < 16; i++) {
-              client.write(create);
-            }
-            for (int i = 0; i < 16; i++) {
-              WireClient.Frame reply = client.readFrame();
-              if (reply.status() != 0) {
-                failure.complete(reply.text());
-              }
-              served.incrementAndGet();
-            }
-          }
-        } catch (Exception e) {
-          failure.complete(e.toString());
-        }
-      }, "load");
-      load.start();
+      CreateLoad load = CreateLoad.start(node, 16);
       long started = System.nanoTime();
       int scansBefore = failedScans();
       // 50 rewrites a second, alternating, until the watcher has read the bad version 40 times
@@ -396,15 +356,52 @@ class LiveReloadTest {
         Thread.sleep(20); // the rewrite rate of the attack, not a wait for something to happen
       }
       writeText(good);
-      running.set(false);
-      load.join(10_000);
+      load.stop();
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-      assertTrue(!failure.isDone(), "a request failed while the file flapped: " + failure.getNow(null));
-      assertTrue(served.get() > 16, "the load ran: " + served.get());
+      assertTrue(!load.failure.isDone(), "a request failed while the file flapped: " + load.failure.getNow(null));
+      assertTrue(load.served.get() > 16, "the load ran: " + load.served.get());
       assertEquals("flapping-good", node.settings().version(), "the last good settings stayed in force");
       long allowed = SettingsWatcher.REPORT_BURST + seconds / SettingsWatcher.REPORT_INTERVAL_S + 1;
       assertTrue(logLines("settings rejected") <= allowed, logLines("settings rejected") + " rejections logged in "
         + seconds + " s for " + (failedScans() - scansBefore) + " bad reads; at most " + allowed + " expected");
+    }
+  }
+
+  /** CREATEs sent on one connection, {@code depth} at a time, until stopped; the first failure is kept. */
+  static final class CreateLoad {
+    final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.CompletableFuture<String> failure = new java.util.concurrent.CompletableFuture<>();
+    private Thread thread;
+
+    static CreateLoad start(TestNode node, int depth) {
+      CreateLoad load = new CreateLoad();
+      byte[] create = WireClient.frame(CREATE, "under changing settings");
+      load.thread = new Thread(() -> {
+        try (WireClient client = node.connect()) {
+          while (load.running.get()) {
+            for (int i = 0; i < depth; i++) {
+              client.write(create);
+            }
+            for (int i = 0; i < depth; i++) {
+              WireClient.Frame reply = client.readFrame();
+              if (reply.status() != 0) {
+                load.failure.complete(reply.text());
+              }
+              load.served.incrementAndGet();
+            }
+          }
+        } catch (Exception e) {
+          load.failure.complete(e.toString());
+        }
+      }, "load");
+      load.thread.start();
+      return load;
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(10_000);
     }
   }
 
