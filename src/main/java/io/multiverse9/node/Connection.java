@@ -262,6 +262,10 @@ final class Connection implements RequestDecoder.Listener {
       slot.answer(ar.succeeded() ? ar.result()
         : Reply.error(Status.INTERNAL, "the node failed to answer: " + ar.cause()));
       answerBytes += slot.replyBytes;
+      if (session.guessedTooOften() && !readNoMore) {
+        LOG.fine(() -> "closing connection from " + session.remoteIp() + ": too many wrong tokens");
+        readNoMore();
+      }
       flushLater();
       startWhatMay();
     });

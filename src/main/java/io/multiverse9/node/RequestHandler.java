@@ -3,6 +3,7 @@ package io.multiverse9.node;
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsHolder;
+import io.multiverse9.config.WarningThrottle;
 import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.metrics.ProcessMemory;
 import io.multiverse9.protocol.Address;
@@ -23,6 +24,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Turns one decoded request into its reply: validation, permissions (SPEC 3), then storage. Never fails its
@@ -39,6 +42,13 @@ final class RequestHandler {
   private final StorageClient storage;
   private final PeerClient peers;
   private final long startedAtMs;
+  private static final Logger LOG = Logger.getLogger(RequestHandler.class.getName());
+  /** Wrong tokens one connection may send before it is closed. */
+  static final int MAX_WRONG_TOKENS = 5;
+  private static final String TOO_MANY_WRONG_TOKENS = "too many wrong tokens on this connection, which is closed; "
+    + "connect again with the node's auth.token";
+  /** One per node verticle, so confined to its event loop. */
+  private final WarningThrottle wrongTokenWarnings = new WarningThrottle(5, 10, TimeUnit.SECONDS);
 
   /** {@code listening} is this listener's address: a key addressed to it is local, even while a new addr moves in. */
   RequestHandler(SettingsHolder settings, Address listening, StorageClient storage, PeerClient peers,
@@ -139,13 +149,30 @@ final class RequestHandler {
     return Future.succeededFuture(new Reply.Pong(payload));
   }
 
+  // A node reachable from a network must not let one connection try tokens as fast as it can send them (52,343 a
+  // second were answered before): after a few wrong ones the connection may try no more and is closed, and the
+  // operator is told which address guesses, at a bounded rate.
   private Future<Reply> auth(Settings now, Session session, Buffer payload) {
     if (now.authToken() == null) {
       return done(Status.FORBIDDEN, "this node has no auth.token, so AUTH cannot succeed");
     }
+    if (session.guessedTooOften()) {
+      return done(Status.FORBIDDEN, TOO_MANY_WRONG_TOKENS);
+    }
     boolean ok = Access.tokenMatches(now.authTokenDigest(), payload.toString(StandardCharsets.UTF_8));
     session.authenticatedWith(ok ? now.authTokenDigest() : null);
-    return ok ? Future.succeededFuture(new Reply.Authenticated()) : done(Status.FORBIDDEN, "wrong token");
+    if (ok) {
+      return Future.succeededFuture(new Reply.Authenticated());
+    }
+    if (session.wrongToken() < MAX_WRONG_TOKENS) {
+      return done(Status.FORBIDDEN, "wrong token");
+    }
+    String warning = wrongTokenWarnings.admit("auth: " + MAX_WRONG_TOKENS + " wrong tokens on one connection from "
+      + session.remoteIp() + "; it was closed");
+    if (warning != null) {
+      LOG.warning(warning);
+    }
+    return done(Status.FORBIDDEN, "wrong token; " + TOO_MANY_WRONG_TOKENS);
   }
 
   private JsonObject metadata(Settings now) {

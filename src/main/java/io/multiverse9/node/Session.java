@@ -14,6 +14,7 @@ final class Session {
   private final InetAddress remoteAddress;
   private final boolean verifiedCertificate;
   private TokenDigest authenticatedWith;
+  private int wrongTokens;
 
   Session(String remoteIp, boolean verifiedCertificate) {
     this.remoteIp = remoteIp;
@@ -51,5 +52,18 @@ final class Session {
   /** After an AUTH: the digest of the token it matched, or {@code null} when it matched none. */
   void authenticatedWith(TokenDigest token) {
     authenticatedWith = token;
+  }
+
+  /** Counts a wrong AUTH token on this connection; returns how many it has sent. */
+  int wrongToken() {
+    return ++wrongTokens;
+  }
+
+  /**
+   * The connection sent {@link RequestHandler#MAX_WRONG_TOKENS} wrong tokens: it may guess no more, and is closed
+   * once the requests it sent before are answered.
+   */
+  boolean guessedTooOften() {
+    return wrongTokens >= RequestHandler.MAX_WRONG_TOKENS;
   }
 }
