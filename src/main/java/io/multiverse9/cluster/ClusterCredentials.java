@@ -1,22 +1,16 @@
 package io.multiverse9.cluster;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.multiverse9.config.PemFiles;
+import io.multiverse9.config.SettingsException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The cluster's credential, three PEM files: this member's certificate, its private key (PKCS#8, as openssl
@@ -31,9 +25,6 @@ public record ClusterCredentials(Path certificate, Path key, Path authorities) {
   public static final String KEY = "mv9.cluster.key";
   public static final String CA = "mv9.cluster.ca";
   public static final String INTERFACE = "mv9.cluster.interface";
-
-  private static final Pattern PEM = Pattern.compile(
-    "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   /**
    * The credential named by {@code properties} (a system property lookup), else the private one when the cluster
@@ -81,52 +72,29 @@ public record ClusterCredentials(Path certificate, Path key, Path authorities) {
   }
 
   private static List<X509Certificate> certificates(Path file, String property) {
-    List<X509Certificate> found = new ArrayList<>();
     try {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
-      for (byte[] der : pem(file, "CERTIFICATE")) {
-        found.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
-      }
-    } catch (GeneralSecurityException e) {
-      throw new ClusterException(property + " " + file + ": not a PEM certificate (" + e.getMessage() + ")");
+      return PemFiles.certificates(property, file.toString());
+    } catch (SettingsException e) {
+      throw new ClusterException(e.getMessage());
     }
-    if (found.isEmpty()) {
-      throw new ClusterException(property + " " + file + ": holds no BEGIN CERTIFICATE block");
-    }
-    return found;
   }
 
   private PrivateKey privateKey() {
-    List<byte[]> keys = pem(key, "PRIVATE KEY");
-    if (keys.size() != 1) {
+    byte[] der;
+    try {
+      der = PemFiles.pkcs8Key(KEY, key.toString());
+    } catch (SettingsException e) {
       // the content is never quoted: it is the secret
-      throw new ClusterException(KEY + " " + key + ": needs one PKCS#8 key (BEGIN PRIVATE KEY); convert one with "
-        + "openssl pkcs8 -topk8 -nocrypt -in old.key -out " + key.getFileName());
+      throw new ClusterException(e.getMessage() + "; convert one with openssl pkcs8 -topk8 -nocrypt -in old.key -out "
+        + key.getFileName());
     }
     for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
       try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(keys.get(0)));
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
       } catch (GeneralSecurityException e) {
         // try the next algorithm
       }
     }
     throw new ClusterException(KEY + " " + key + ": not an RSA, EC or Ed25519 key");
-  }
-
-  private static List<byte[]> pem(Path file, String type) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new ClusterException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    List<byte[]> blocks = new ArrayList<>();
-    Matcher m = PEM.matcher(text);
-    while (m.find()) {
-      if (m.group(1).equals(type)) {
-        blocks.add(Base64.getMimeDecoder().decode(m.group(2)));
-      }
-    }
-    return blocks;
   }
 }

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +20,7 @@ import java.util.regex.Pattern;
  * is what Vert.x reads: {@code CERTIFICATE} blocks, and a {@code PRIVATE KEY}, {@code RSA PRIVATE KEY} or
  * {@code EC PRIVATE KEY} block (not an encrypted one).
  */
-final class PemFiles {
+public final class PemFiles {
 
   /** Larger than any certificate bundle; a bound, so that a setting naming a huge file is not read whole. */
   private static final long MAX_BYTES = 1 << 20;
@@ -29,22 +32,49 @@ final class PemFiles {
   private PemFiles() {
   }
 
-  /** Fails unless {@code path} holds at least one PEM certificate, and only certificates that parse. */
-  static void certificates(String field, String path) {
+  /**
+   * The certificates in {@code path}; fails, naming {@code field}, unless it holds at least one PEM certificate and
+   * only certificates that parse.
+   */
+  public static List<X509Certificate> certificates(String field, String path) {
     Matcher block = CERTIFICATE.matcher(read(field, path));
-    int count = 0;
+    List<X509Certificate> found = new ArrayList<>();
     while (block.find()) {
-      count++;
       try {
-        CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(Base64.getMimeDecoder().decode(block.group(1))));
+        found.add((X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(Base64.getMimeDecoder().decode(block.group(1)))));
       } catch (CertificateException | IllegalArgumentException e) {
-        throw new SettingsException(field, path + ": certificate " + count + " does not parse: " + firstLine(e));
+        throw new SettingsException(field, path + ": certificate " + (found.size() + 1) + " does not parse: "
+          + firstLine(e));
       }
     }
-    if (count == 0) {
+    if (found.isEmpty()) {
       throw new SettingsException(field, path + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     }
+    return found;
+  }
+
+  /**
+   * The one unencrypted PKCS#8 key ({@code BEGIN PRIVATE KEY}) in {@code path}, as DER; fails naming {@code field},
+   * never showing the file's text.
+   */
+  public static byte[] pkcs8Key(String field, String path) {
+    Matcher key = KEY.matcher(read(field, path));
+    byte[] der = null;
+    while (key.find()) {
+      if (!key.group(1).equals("PRIVATE KEY") || der != null) {
+        throw new SettingsException(field, path + " needs one PKCS#8 key (-----BEGIN PRIVATE KEY-----)");
+      }
+      try {
+        der = Base64.getMimeDecoder().decode(key.group(2));
+      } catch (IllegalArgumentException e) {
+        throw new SettingsException(field, path + " is not a valid PEM private key");
+      }
+    }
+    if (der == null) {
+      throw new SettingsException(field, path + " needs one PKCS#8 key (-----BEGIN PRIVATE KEY-----)");
+    }
+    return der;
   }
 
   /** Fails unless {@code path} holds an unencrypted PEM private key. Never shows the file's text. */

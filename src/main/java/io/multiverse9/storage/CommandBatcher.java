@@ -52,8 +52,11 @@ final class CommandBatcher {
    */
   @FunctionalInterface
   interface Retry {
-    Future<Response> on(RedisConnection connection);
+    Future<Response> on(RedisConnection connection, Request request);
   }
+
+  /** A read: sent again as it was. One instance for all reads, so that a read costs no retry object of its own. */
+  static final Retry RESEND = RedisConnection::send;
 
   /** A command whose reply cannot be had again (UNLINK: its count): never in a batch, always its own send. */
   static final Retry ALONE = null;
@@ -110,7 +113,7 @@ final class CommandBatcher {
 
   /** A read, which a batch that failed as a whole runs again to get its own answer. */
   Future<Response> send(Request request) {
-    return send(request, c -> c.send(request));
+    return send(request, RESEND);
   }
 
   /** @param retry how it gets its own answer when its batch failed as a whole, or {@link #ALONE} */
@@ -207,7 +210,7 @@ final class CommandBatcher {
     boolean errorReply = cause instanceof Response && !String.valueOf(cause.getMessage()).contains("CONNECTION_CLOSED");
     for (Pending pending : together) {
       if (errorReply && !sent.settled()) {
-        connection.get().compose(pending.retry()::on).onComplete(reply -> answered(sent, pending, reply));
+        connection.get().compose(c -> pending.retry().on(c, pending.request())).onComplete(reply -> answered(sent, pending, reply));
       } else {
         answered(sent, pending, Future.failedFuture(cause));
       }

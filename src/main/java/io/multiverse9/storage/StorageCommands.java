@@ -78,7 +78,7 @@ final class StorageCommands {
 
   private Future<StorageReply.Created> create(String key, Buffer value, int attemptsLeft) {
     Request set = Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX");
-    return call(set, c -> landed(c, key, value, set))
+    return call(set, (c, sent) -> landed(c, key, value, sent))
       .compose(reply -> {
         if (reply != null) {
           return !confirmPersisted.getAsBoolean() ? Future.succeededFuture(new StorageReply.Created(key))
@@ -202,7 +202,7 @@ final class StorageCommands {
   // cannot batch keys of different slots, so there each command goes on its own, as many out at once as the
   // client takes.
   private Future<Response> call(Request request) {
-    return call(request, c -> c.send(request));
+    return call(request, CommandBatcher.RESEND);
   }
 
   /** @param retry how the command gets its own answer when its batch failed as a whole ({@link CommandBatcher}) */

@@ -8,9 +8,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.redis.client.Redis;
+import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
@@ -36,7 +38,7 @@ public final class StorageVerticle extends VerticleBase {
   static final long LOW_SPACE_BYTES = 64L * 1024 * 1024;
   private static final long SPACE_CHECK_MS = 1000;
   /** After Redis refused a write (MISCONF), CREATEs wait for that proof for this long, whatever the disk says. */
-  private static final long REFUSED_WRITE_MEMORY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+  private static final long REFUSED_WRITE_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(60);
   static final long PERSIST_WARNING_INTERVAL_MS = 300_000;
 
   private final Settings settings;
@@ -47,7 +49,7 @@ public final class StorageVerticle extends VerticleBase {
   private int inFlight;
   private Promise<Void> drained;
   private boolean stopping;
-  private final java.nio.file.Path appendOnlyDir;
+  private final Path appendOnlyDir;
   /** The disk under Redis's file has less than {@link #LOW_SPACE_BYTES} free, as last looked. */
   private volatile boolean lowOnSpace;
   private volatile long lastRefusedWriteNanos = System.nanoTime() - REFUSED_WRITE_MEMORY_NANOS;
@@ -62,7 +64,7 @@ public final class StorageVerticle extends VerticleBase {
    * @param appendOnlyDir where the Redis this storage uses keeps its append-only file, when the node owns that
    *     Redis (embedded); {@code null} when it is someone else's, whose disk the node cannot see
    */
-  public StorageVerticle(Settings settings, StorageMeters meters, java.nio.file.Path appendOnlyDir) {
+  public StorageVerticle(Settings settings, StorageMeters meters, Path appendOnlyDir) {
     this.settings = settings;
     this.meters = meters;
     this.appendOnlyDir = appendOnlyDir;
@@ -183,7 +185,7 @@ public final class StorageVerticle extends VerticleBase {
       : warned.replace(address(settings), last, now);
     if (first) {
       LOG.warning("storage: Redis cannot write its append-only file (" + said + "); is the disk full? With the "
-        + "embedded Redis its files are in data_dir " + java.nio.file.Path.of(settings.dataDir()).toAbsolutePath()
+        + "embedded Redis its files are in data_dir " + Path.of(settings.dataDir()).toAbsolutePath()
         + ". CREATEs and REMOVEs are answered UNAVAILABLE until Redis can write again (reads still work); said "
         + "at most every " + PERSIST_WARNING_INTERVAL_MS / 1000 + " s");
     }
