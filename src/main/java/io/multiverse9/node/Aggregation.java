@@ -14,6 +14,7 @@ import io.multiverse9.protocol.Status;
 import io.multiverse9.protocol.Target;
 import io.multiverse9.protocol.TargetParser;
 import io.multiverse9.storage.StorageClient;
+import io.multiverse9.storage.StorageReply;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -25,6 +26,10 @@ import java.util.Map;
  * One AGGREGATE (SPEC 1.3): targets on this node go to storage in one batch; targets on acknowledged peers are
  * grouped by peer, one AGGREGATE of bare keys each, all asked in parallel; a target on any other address is
  * FORBIDDEN and no connection is made. A failed part turns only its own entries into errors.
+ *
+ * <p>Run with an {@link Allowance} (SPEC 1.6, requests already read), it reads no more than that of its local
+ * values altogether, and asks no peer unless it runs alone: it answers {@code null} when that is not enough, and
+ * its connection runs it again when it may hold what it needs.
  */
 final class Aggregation {
 
@@ -39,12 +44,22 @@ final class Aggregation {
 
   static Future<Reply> run(Settings now, Address listening, Segments targets, StorageClient storage,
       PeerClient peers) {
-    return new Aggregation(targets.size()).parseAndAsk(now, listening, targets, storage, peers);
+    return run(now, listening, targets, storage, peers, Allowance.NONE);
+  }
+
+  /**
+   * @param allowance what its local values may add up to: when they would come to more the reply is {@code null}
+   *     ({@link Allowance#needed} says how much), and so it is at once for targets on peers unless it runs alone;
+   *     values that alone come to more than {@code max_answer_bytes} are answered TOO_LARGE without being read
+   */
+  static Future<Reply> run(Settings now, Address listening, Segments targets, StorageClient storage,
+      PeerClient peers, Allowance allowance) {
+    return new Aggregation(targets.size()).parseAndAsk(now, listening, targets, storage, peers, allowance);
   }
 
   // targets is not kept: its copy of the payload is garbage once the targets are parsed
   private Future<Reply> parseAndAsk(Settings now, Address listening, Segments targets, StorageClient storage,
-      PeerClient peers) {
+      PeerClient peers, Allowance allowance) {
     Placement placement = new Placement(now, listening, raw.length);
     TargetParser parser = new TargetParser();
     for (int i = 0; i < raw.length; i++) {
@@ -63,11 +78,21 @@ final class Aggregation {
         }
       }
     }
+    if (!allowance.alone && !placement.remote().isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    int maxAnswer = now.limits().maxAnswerBytes();
     List<Future<?>> parts = new ArrayList<>();
     KeyGroup local = placement.local();
     if (local.size() > 0) {
-      parts.add(storage.fetch(local.keys)
-        .onSuccess(values -> fillValues(local, values))
+      parts.add(storage.fetch(local.keys, allowance.bytes)
+        .onSuccess(reply -> {
+          if (reply instanceof StorageReply.OverLimit over) {
+            allowance.needed = over.needed();
+          } else {
+            fillValues(local, ((StorageReply.Values) reply).values());
+          }
+        })
         .onFailure(e -> failGroup(local, EntryStatus.UNAVAILABLE, e.getMessage())));
     }
     for (Map.Entry<PeerEntry, KeyGroup> e : placement.remote().entrySet()) {
@@ -77,19 +102,20 @@ final class Aggregation {
         .onFailure(failure -> failGroup(group, failure instanceof PeerException pe ? pe.status()
           : EntryStatus.UNAVAILABLE, failure.getMessage())));
     }
-    int maxAnswer = now.limits().maxAnswerBytes();
-    return Future.join(parts).transform(ar -> Future.succeededFuture(answer(maxAnswer)));
+    return Future.join(parts).transform(ar -> Future.succeededFuture(allowance.needed == 0 ? answer(maxAnswer)
+      : allowance.needed > maxAnswer ? tooLarge("its values come to " + allowance.needed, maxAnswer) : null));
   }
 
   /** The entries, or TOO_LARGE when they would not fit in {@code limits.max_answer_bytes} (SPEC 1.6). */
   private Reply answer(int maxAnswer) {
     Reply.Entries answer = new Reply.Entries(Arrays.asList(entries));
     long length = ResponseEncoder.binaryLength(answer);
-    if (length > maxAnswer) {
-      return Reply.error(Status.TOO_LARGE, "the answer would be " + length + " bytes, more than the limit of "
-        + maxAnswer + " (limits.max_answer_bytes); ask for fewer targets at a time");
-    }
-    return answer;
+    return length > maxAnswer ? tooLarge("the answer would be " + length, maxAnswer) : answer;
+  }
+
+  private static Reply tooLarge(String what, int maxAnswer) {
+    return Reply.error(Status.TOO_LARGE, what + " bytes, more than the limit of " + maxAnswer
+      + " (limits.max_answer_bytes); ask for fewer targets at a time");
   }
 
   private void fillValues(KeyGroup group, List<Buffer> values) {

@@ -28,6 +28,22 @@ final class BufferedBytes {
     return held.get();
   }
 
+  /**
+   * Adds {@code bytes} only if the total stays within the limit, as one step: connections on several event loops
+   * reserving at once cannot together pass it.
+   */
+  boolean tryTake(long bytes) {
+    long limit = max.getAsLong();
+    long now;
+    do {
+      now = held.get();
+      if (now + bytes > limit) {
+        return false;
+      }
+    } while (!held.compareAndSet(now, now + bytes));
+    return true;
+  }
+
   /** Adds {@code delta} (negative to release); wakes the waiters when this brings the total down to the limit. */
   void add(long delta) {
     long after = held.addAndGet(delta);

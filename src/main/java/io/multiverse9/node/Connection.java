@@ -35,6 +35,13 @@ import java.util.logging.Logger;
  * resumes as answers drain. A frame the connection may not send is refused from its header and its payload
  * skipped (SPEC 1.6, 3). Answers that complete in the same event-loop turn (a Redis batch answers many at once) go
  * out in one write: one system call for a pipeline's worth of answers, not one each.
+ *
+ * <p>Requests already read count too (SPEC 1.6): an answer is counted from the moment its values arrive, and an
+ * AGGREGATE starts only while its values may be held. With nothing else running it starts unbounded (so one
+ * answer larger than {@code max_pending_bytes} still goes through); beside others, it gets an allowance out of
+ * what the connection and the node may still hold, reserved while it runs, and storage reads no more than that.
+ * One that needs more is put back and runs alone once the connection's answers have drained below its limit. So
+ * a connection holds at most its limits plus one answer, never {@code max_pipeline} values.
  */
 final class Connection implements RequestDecoder.Listener {
 
@@ -49,6 +56,8 @@ final class Connection implements RequestDecoder.Listener {
     long replyBytes;
     /** The reply goes out as a binary frame of exactly {@link #replyBytes}, written by {@code encodeBinary}. */
     boolean exact;
+    /** What an AGGREGATE may read while it runs, reserved for it; {@code null} until it starts. */
+    Allowance allowance;
 
     Slot(Form form, Request request) {
       this.form = form;
@@ -70,10 +79,20 @@ final class Connection implements RequestDecoder.Listener {
     boolean isRemove() {
       return request != null && request.opcode() == Opcode.REMOVE;
     }
+
+    boolean isAggregate() {
+      return request != null && request.opcode() == Opcode.AGGREGATE;
+    }
   }
 
   /** What a request costs besides its payload (slot, request, futures, entry in the queues), roughly. */
   private static final int PER_REQUEST = 512;
+  /**
+   * The least an AGGREGATE started beside others may read: most values are far smaller, so with the default
+   * max_pending_bytes some 256 such requests of one connection run at once, as many as a pipeline of small values
+   * needs to keep Redis busy; larger values raise it ({@link #expected}).
+   */
+  private static final long MIN_ALLOWANCE = 16 * 1024;
   /** How long a connection closed by the node waits for its client to close its side, at most. */
   private static final long LINGER_MS = 2_000;
   /**
@@ -95,6 +114,8 @@ final class Connection implements RequestDecoder.Listener {
   private final BufferedBytes nodeHolds;
   private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Slot> notStarted = new ArrayDeque<>();
+  /** AGGREGATEs whose values were more than their allowance: older than any in notStarted, each runs alone. */
+  private final ArrayDeque<Slot> deferred = new ArrayDeque<>();
   private int running;
   private boolean removeRunning;
   private RecordParser parser;
@@ -105,6 +126,10 @@ final class Connection implements RequestDecoder.Listener {
   private long requestBytes;
   /** Answers not yet written to the socket: waiting for earlier ones, or written and not yet flushed. */
   private long answerBytes;
+  /** The allowances of the AGGREGATEs running bounded: what their values may come to. */
+  private long reserved;
+  /** About the largest AGGREGATE answer of late, fading by an eighth per answer: what the next one may need. */
+  private long expected;
   /** What this connection has added to {@link #nodeHolds}; given back when it closes. */
   private long counted;
   private boolean released;
@@ -177,6 +202,9 @@ final class Connection implements RequestDecoder.Listener {
 
   /** Reads again if what stopped it has gone: called when the node as a whole drained below its limit. */
   void nodeDrained() {
+    if (!closed) {
+      startWhatMay();
+    }
     if (readingPaused && !closed) {
       updateReading();
     }
@@ -240,28 +268,82 @@ final class Connection implements RequestDecoder.Listener {
    * after it, so that {@code AGGREGATE k, REMOVE k} pipelined always finds {@code k}.
    */
   private void startWhatMay() {
-    while (!notStarted.isEmpty() && !removeRunning) {
-      Slot next = notStarted.peek();
-      if (next.isRemove() && running > 0) {
+    while (!removeRunning && !closed) {
+      ArrayDeque<Slot> from = deferred.isEmpty() ? notStarted : deferred;
+      Slot next = from.peek();
+      if (next == null || next.isRemove() && running > 0) {
         return;
       }
-      notStarted.poll();
+      if (next.isAggregate()) {
+        // SPEC 1.6: no AGGREGATE starts unless what it may read is reserved within the limits
+        Allowance allowance = from == deferred && running > 0 ? null : allowance(next, running == 0);
+        if (allowance == null) {
+          return;
+        }
+        next.allowance = allowance;
+        reserved += allowance.bytes;
+      }
+      from.poll();
       start(next);
     }
+  }
+
+  /**
+   * What an AGGREGATE may read: about what the connection's AGGREGATEs answered of late (twice the largest, fading
+   * by an eighth per answer, at least {@link #MIN_ALLOWANCE}), or what it is known to need, within what the node
+   * may still hold and {@code max_answer_bytes}. Beside others of the connection it must also fit in what the
+   * connection may still hold ({@code max_pending_bytes}); alone, it may go past that (one answer as large as
+   * max_answer_bytes must get through), once the client has read its answers down below it. {@code null}: not now.
+   */
+  private Allowance allowance(Slot slot, boolean alone) {
+    Limits limits = settings.get().limits();
+    long room = Math.min(limits.maxAnswerBytes(), nodeRoom(limits));
+    if (alone && answerBytes >= limits.maxPendingBytes()) {
+      return null;
+    }
+    if (!alone) {
+      room = Math.min(room, limits.maxPendingBytes() - answerBytes - reserved);
+    }
+    long needed = slot.allowance == null ? 0 : slot.allowance.needed;
+    long bytes = Math.min(room, Math.max(needed, Math.max(MIN_ALLOWANCE, 2 * expected)));
+    if (bytes <= 0 || bytes < needed || released || !nodeHolds.tryTake(bytes)) {
+      return null;
+    }
+    // counted in the node's total at once, so that no other connection can reserve the same room
+    counted += bytes;
+    return new Allowance(bytes, alone);
+  }
+
+  /** What the node may still hold: its limit, less what all connections hold and what this one has not told yet. */
+  private long nodeRoom(Limits limits) {
+    return limits.maxBufferedBytes() - nodeHolds.held() - (holds() - counted);
   }
 
   private void start(Slot slot) {
     running++;
     removeRunning = slot.isRemove();
-    handler.handle(slot.request, session).onComplete(ar -> {
+    handler.handle(slot.request, session, slot.allowance == null ? Allowance.NONE : slot.allowance).onComplete(ar -> {
       running--;
       if (slot.isRemove()) {
         removeRunning = false;
+      }
+      if (slot.allowance != null) {
+        reserved -= slot.allowance.bytes;
+      }
+      if (ar.succeeded() && ar.result() == null) {
+        // its values were more than its allowance; none was kept: it runs again alone, once it may hold them
+        deferred.add(slot);
+        count();
+        startWhatMay();
+        return;
       }
       requestBytes -= slot.requestBytes();
       slot.answer(ar.succeeded() ? ar.result()
         : Reply.error(Status.INTERNAL, "the node failed to answer: " + ar.cause()));
       answerBytes += slot.replyBytes;
+      if (slot.isAggregate()) {
+        expected = Math.max(slot.replyBytes, expected - (expected >> 3));
+      }
       if (session.guessedTooOften() && !readNoMore) {
         LOG.fine(() -> "closing connection from " + session.remoteIp() + ": too many wrong tokens");
         readNoMore();
@@ -349,6 +431,7 @@ final class Connection implements RequestDecoder.Listener {
         if (ar.succeeded()) {
           lastActivityNanos = System.nanoTime();
         }
+        startWhatMay();
         count();
         updateReading();
       });
@@ -372,11 +455,15 @@ final class Connection implements RequestDecoder.Listener {
     if (released) {
       return;
     }
-    long holds = (received - decoder.consumed()) + requestBytes + answerBytes;
+    long holds = holds();
     if (holds != counted) {
       nodeHolds.add(holds - counted);
       counted = holds;
     }
+  }
+
+  private long holds() {
+    return (received - decoder.consumed()) + requestBytes + answerBytes + reserved;
   }
 
   private void updateReading() {

@@ -61,12 +61,24 @@ final class RequestHandler {
   }
 
   Future<Reply> handle(Request request, Session session) {
-    long start = System.nanoTime();
-    return answer(request, session).andThen(ar -> NodeMetrics.request(request.opcode(),
-      ar.succeeded() ? ar.result().status() : Status.INTERNAL, System.nanoTime() - start));
+    return handle(request, session, Allowance.NONE);
   }
 
-  private Future<Reply> answer(Request request, Session session) {
+  /**
+   * @param allowance what the values of an AGGREGATE may add up to (SPEC 1.6): one that would need more succeeds
+   *     with {@code null}, having read no more than that, to be handled again once its connection may hold it
+   */
+  Future<Reply> handle(Request request, Session session, Allowance allowance) {
+    long start = System.nanoTime();
+    return answer(request, session, allowance).andThen(ar -> {
+      if (ar.failed() || ar.result() != null) {
+        NodeMetrics.request(request.opcode(), ar.succeeded() ? ar.result().status() : Status.INTERNAL,
+          System.nanoTime() - start);
+      }
+    });
+  }
+
+  private Future<Reply> answer(Request request, Session session, Allowance allowance) {
     Settings now = settings.get();
     Opcode opcode = request.opcode();
     if (opcode == null) {
@@ -79,7 +91,7 @@ final class RequestHandler {
     Future<Reply> reply = switch (opcode) {
       case CREATE -> create(request.payload());
       case REMOVE -> remove(now, request.payload());
-      case AGGREGATE -> aggregate(now, request.payload());
+      case AGGREGATE -> aggregate(now, request.payload(), allowance);
       case METADATA -> Future.succeededFuture(new Reply.Metadata(metadata(now)));
       case PING -> ping(request.payload());
       case AUTH -> auth(now, session, request.payload());
@@ -125,7 +137,7 @@ final class RequestHandler {
     return storage.remove(keys).map(Reply.Removed::new);
   }
 
-  private Future<Reply> aggregate(Settings now, Buffer payload) {
+  private Future<Reply> aggregate(Settings now, Buffer payload, Allowance allowance) {
     Segments items = Segments.split(payload, now.limits().maxTargets());
     if (items == null) {
       return done(Status.BAD_REQUEST, "AGGREGATE takes at most " + now.limits().maxTargets()
@@ -139,7 +151,7 @@ final class RequestHandler {
         return done(Status.BAD_REQUEST, "target " + (i + 1) + " is longer than " + MAX_TARGET_BYTES + " bytes");
       }
     }
-    return Aggregation.run(now, listening, items, storage, peers);
+    return Aggregation.run(now, listening, items, storage, peers, allowance);
   }
 
   private Future<Reply> ping(Buffer payload) {

@@ -8,9 +8,11 @@ import java.util.Arrays;
 final class RedisKeys {
 
   private final byte[] prefix;
+  private final String keyPrefix;
 
   RedisKeys(String keyPrefix) {
     this.prefix = keyPrefix.getBytes(StandardCharsets.UTF_8);
+    this.keyPrefix = keyPrefix;
   }
 
   /**
@@ -21,5 +23,9 @@ final class RedisKeys {
     byte[] bytes = Arrays.copyOf(prefix, prefix.length + key.length());
     Keys.copy(key, bytes, prefix.length);
     return bytes;
+  }
+
+  String prefix() {
+    return keyPrefix;
   }
 }

@@ -101,6 +101,15 @@ public final class StorageClient {
     return send(new StorageRequest.Fetch(keys), reply -> ((StorageReply.Values) reply).values());
   }
 
+  /**
+   * The values of {@code keys} ({@code null} for a key that does not exist) as {@link StorageReply.Values}, read
+   * only if they add up to no more than {@code maxBytes}; else {@link StorageReply.OverLimit}, with what they add
+   * up to, and none of them held. Negative: no bound.
+   */
+  public Future<StorageReply> fetch(List<String> keys, long maxBytes) {
+    return send(new StorageRequest.Fetch(keys, maxBytes), reply -> reply);
+  }
+
   /** Succeeds when Redis answers a PING. */
   public Future<Void> ping() {
     return send(new StorageRequest.Ping(), reply -> null);

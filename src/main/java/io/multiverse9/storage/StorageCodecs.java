@@ -32,7 +32,7 @@ final class StorageCodecs {
       return new StorageRequest.Batch(requests);
     });
     for (Class<? extends StorageReply> type : List.of(StorageReply.Created.class, StorageReply.Removed.class,
-        StorageReply.Values.class, StorageReply.Pong.class)) {
+        StorageReply.Values.class, StorageReply.Pong.class, StorageReply.OverLimit.class)) {
       registerReply(vertx, type);
     }
     BusCodec.register(vertx, StorageReply.Outcomes.class, (out, m) -> {
@@ -66,6 +66,7 @@ final class StorageCodecs {
   private static final byte VALUES = 3;
   private static final byte FAILED = 4;
   private static final byte PONG = 5;
+  private static final byte OVER_LIMIT = 6;
 
   private static void writeRequest(Buffer out, StorageRequest request) {
     if (request instanceof StorageRequest.Create c) {
@@ -78,6 +79,7 @@ final class StorageCodecs {
     } else if (request instanceof StorageRequest.Fetch f) {
       out.appendByte(FETCH);
       Wire.strings(out, f.keys());
+      out.appendLong(f.maxBytes());
     } else if (request instanceof StorageRequest.Ping) {
       out.appendByte(PING);
     } else {
@@ -90,7 +92,7 @@ final class StorageCodecs {
     return switch (tag) {
       case CREATE -> new StorageRequest.Create(in.readString(), in.readBuffer());
       case REMOVE -> new StorageRequest.Remove(in.readStrings());
-      case FETCH -> new StorageRequest.Fetch(in.readStrings());
+      case FETCH -> new StorageRequest.Fetch(in.readStrings(), in.readLong());
       case PING -> new StorageRequest.Ping();
       default -> throw new IllegalArgumentException("unknown storage request tag " + tag);
     };
@@ -110,6 +112,9 @@ final class StorageCodecs {
       Wire.string(out, failed.message());
     } else if (reply instanceof StorageReply.Pong) {
       out.appendByte(PONG);
+    } else if (reply instanceof StorageReply.OverLimit over) {
+      out.appendByte(OVER_LIMIT);
+      out.appendLong(over.needed());
     } else {
       throw new IllegalArgumentException("unknown storage reply " + reply);
     }
@@ -123,6 +128,7 @@ final class StorageCodecs {
       case VALUES -> readValues(in);
       case FAILED -> new StorageReply.Failed(in.readInt(), in.readString());
       case PONG -> StorageReply.Pong.PONG;
+      case OVER_LIMIT -> new StorageReply.OverLimit(in.readLong());
       default -> throw new IllegalArgumentException("unknown storage reply tag " + tag);
     };
   }

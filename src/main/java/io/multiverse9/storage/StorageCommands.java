@@ -11,10 +11,13 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one storage request as Redis commands (SPEC 2) and answers with its typed reply. Each value is one Redis
@@ -27,6 +30,13 @@ final class StorageCommands {
   private static final int CREATE_ATTEMPTS = 3;
 
   private final RedisKeys keys;
+  /** Where Redis keeps the size classes of the values under the prefix ({@link ValueSizes}). */
+  private final byte[] sizesKey;
+  private final ValueSizes sizes;
+  /** The SADDs of size classes under way on this verticle's connection, by class. */
+  private final Map<Integer, Future<?>> classesRecording = new HashMap<>();
+  /** The reading of {@link #sizes} under way, if any: a scan of the prefix may take longer than a second. */
+  private Future<Void> refreshing;
   private final boolean cluster;
   private final long timeoutMs;
   private final RedisConnectionHolder connection;
@@ -47,6 +57,8 @@ final class StorageCommands {
       BooleanSupplier confirmPersisted) {
     this.confirmPersisted = confirmPersisted;
     this.keys = new RedisKeys(settings.keyPrefix());
+    this.sizesKey = (settings.keyPrefix() + "!value-sizes").getBytes(StandardCharsets.UTF_8);
+    this.sizes = ValueSizes.of(settings.redis() + "\n" + settings.keyPrefix());
     this.cluster = settings.redis().isCluster();
     this.timeoutMs = settings.limits().storageTimeoutMs();
     this.connection = connection;
@@ -64,7 +76,7 @@ final class StorageCommands {
     } else if (request instanceof StorageRequest.Remove remove) {
       return remove(remove.keys());
     } else if (request instanceof StorageRequest.Fetch fetch) {
-      return fetch(fetch.keys());
+      return fetch(fetch.keys(), fetch.maxBytes());
     } else if (request instanceof StorageRequest.Ping) {
       return ping();
     }
@@ -77,8 +89,17 @@ final class StorageCommands {
   }
 
   private Future<StorageReply.Created> create(String key, Buffer value, int attemptsLeft) {
+    Future<?> classRecorded = recordClass(value.length());
     Request set = Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX");
     return call(set, (c, sent) -> landed(c, key, value, sent))
+      .compose(reply -> classRecorded.<Response>transform(ar -> {
+        if (ar.failed() && reply != null) {
+          // stored, but a node would read it as if it were no larger than the values before it: not acknowledged
+          forget(key);
+          return Future.failedFuture(ar.cause());
+        }
+        return Future.succeededFuture(reply);
+      }))
       .compose(reply -> {
         if (reply != null) {
           return !confirmPersisted.getAsBoolean() ? Future.succeededFuture(new StorageReply.Created(key))
@@ -92,6 +113,61 @@ final class StorageCommands {
         return Future.failedFuture(new StorageException(Status.INTERNAL,
           "no fresh key after " + CREATE_ATTEMPTS + " attempts"));
       });
+  }
+
+  /**
+   * Records the size class of a value about to be stored when it is larger than any known ({@link ValueSizes}):
+   * sent before its SET, in the same pipeline, so no one can read the value before its class is in Redis.
+   */
+  private Future<?> recordClass(int length) {
+    int c = ValueSizes.classOf(length);
+    if (cluster) {
+      return Future.succeededFuture();
+    }
+    sizes.raise(c);
+    if (sizes.isRecorded(c)) {
+      return Future.succeededFuture();
+    }
+    // one SADD per class and verticle, shared by the CREATEs of that class until Redis has it (or it failed)
+    Future<?> recording = classesRecording.get(c);
+    if (recording == null || recording.failed()) {
+      recording = call(Request.cmd(Command.SADD).arg(sizesKey).arg(c), CommandBatcher.ALONE)
+        .onSuccess(v -> {
+          sizes.recorded(c);
+          classesRecording.remove(c);
+        });
+      classesRecording.put(c, recording);
+    }
+    return recording;
+  }
+
+  /**
+   * Reads the size classes stored under the prefix (every second, and at start): values stored by other JVMs on
+   * the same Redis raise the bound within a second. A prefix that holds values but no classes (stored by a node
+   * that did not record them) is scanned once, its values' lengths taken, and their class recorded.
+   */
+  Future<Void> refreshSizes() {
+    if (cluster) {
+      return Future.succeededFuture();
+    }
+    if (refreshing == null || refreshing.isComplete()) {
+      refreshing = readSizes();
+    }
+    return refreshing;
+  }
+
+  private Future<Void> readSizes() {
+    return call(Request.cmd(Command.SMEMBERS).arg(sizesKey)).compose(members -> {
+      if (members != null && members.size() > 0) {
+        int largest = ValueSizes.NONE;
+        for (Response member : members) {
+          largest = Math.max(largest, member.toInteger());
+        }
+        sizes.learned(largest);
+        return Future.succeededFuture();
+      }
+      return new SizeScan(this::call, keys.prefix(), sizesKey).run().onSuccess(sizes::learned).mapEmpty();
+    });
   }
 
   /**
@@ -159,9 +235,17 @@ final class StorageCommands {
     return call(unlink, CommandBatcher.ALONE).map(count -> new StorageReply.Removed(count.toLong()));
   }
 
-  private Future<StorageReply.Values> fetch(List<String> fetched) {
+  /**
+   * With a bound, one {@code MGET} only when the largest value ever stored under the prefix ({@link ValueSizes})
+   * times the keys fits in it: then nothing it returns can be more. Otherwise (and always in a Redis Cluster, which
+   * reads key by key anyway) {@link #fetchWithin}.
+   */
+  private Future<? extends StorageReply> fetch(List<String> fetched, long maxBytes) {
     if (fetched.isEmpty()) {
       return Future.succeededFuture(new StorageReply.Values(List.of()));
+    }
+    if (maxBytes >= 0 && (cluster || !sizes.fit(fetched.size(), maxBytes))) {
+      return fetchWithin(fetched, maxBytes);
     }
     if (cluster) {
       return fetchEach(fetched);
@@ -177,6 +261,70 @@ final class StorageCommands {
         values.add(value == null ? null : value.toBuffer());
       }
       return new StorageReply.Values(values);
+    });
+  }
+
+  /**
+   * Reads values that may add up to no more than {@code maxBytes}, never holding more than that (plus a byte a key):
+   * each key's share is read with {@code GETRANGE key 0 share}, which returns one byte more than the share when the
+   * value is longer; the lengths of those are asked ({@code STRLEN}), and only if all fit are they read whole
+   * ({@code GETRANGE key 0 length-1}, bounded even if the key changed meanwhile). A missing key reads as the empty
+   * string, which no value is (CREATE refuses it). One command per key: dearer than an {@code MGET}, which is why
+   * it is taken only when the values might not fit.
+   */
+  private Future<StorageReply> fetchWithin(List<String> fetched, long maxBytes) {
+    int share = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, maxBytes / fetched.size()));
+    List<Future<Response>> reads = new ArrayList<>(fetched.size());
+    for (String key : fetched) {
+      reads.add(call(Request.cmd(Command.GETRANGE).arg(keys.of(key)).arg(0).arg(share)));
+    }
+    return Future.all(reads).compose(all -> {
+      List<Buffer> values = new ArrayList<>(fetched.size());
+      List<Integer> cut = new ArrayList<>();
+      long whole = 0;
+      for (int i = 0; i < reads.size(); i++) {
+        Response read = reads.get(i).result();
+        int length = read == null ? 0 : read.toBuffer().length();
+        if (length > share) {
+          cut.add(i);
+          values.add(null);
+        } else {
+          whole += length;
+          values.add(length == 0 ? null : read.toBuffer());
+        }
+      }
+      return cut.isEmpty() ? Future.succeededFuture(new StorageReply.Values(values))
+        : readCut(fetched, values, cut, whole, maxBytes);
+    });
+  }
+
+  private Future<StorageReply> readCut(List<String> fetched, List<Buffer> values, List<Integer> cut,
+      long whole, long maxBytes) {
+    List<Future<Response>> lengths = new ArrayList<>(cut.size());
+    for (int i : cut) {
+      lengths.add(call(Request.cmd(Command.STRLEN).arg(keys.of(fetched.get(i)))));
+    }
+    return Future.all(lengths).compose(all -> {
+      long needed = whole;
+      for (Future<Response> length : lengths) {
+        needed += length.result().toLong();
+      }
+      if (needed > maxBytes) {
+        return Future.succeededFuture(new StorageReply.OverLimit(needed));
+      }
+      List<Future<Response>> rest = new ArrayList<>(cut.size());
+      for (int j = 0; j < cut.size(); j++) {
+        long length = lengths.get(j).result().toLong();
+        // removed since: nothing to read (GETRANGE key 0 -1 would read a value of any length)
+        rest.add(length <= 0 ? Future.succeededFuture(null) : call(Request.cmd(Command.GETRANGE).arg(keys.of(fetched.get(cut.get(j)))).arg(0).arg(length - 1)));
+      }
+      return Future.all(rest).map(done -> {
+        for (int j = 0; j < cut.size(); j++) {
+          Response value = rest.get(j).result();
+          values.set(cut.get(j), value == null || value.toBuffer().length() == 0 ? null : value.toBuffer());
+        }
+        return new StorageReply.Values(values);
+      });
     });
   }
 

@@ -22,6 +22,10 @@ public sealed interface StorageReply {
   record Values(List<Buffer> values) implements StorageReply {
   }
 
+  /** The reply to a {@link StorageRequest.Fetch} whose values come to {@code needed} bytes, more than it may read. */
+  record OverLimit(long needed) implements StorageReply {
+  }
+
   /** The reply to {@link StorageRequest.Ping}: Redis answered. */
   record Pong() implements StorageReply {
 

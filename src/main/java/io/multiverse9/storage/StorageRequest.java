@@ -21,8 +21,16 @@ public sealed interface StorageRequest {
   record Remove(List<String> keys) implements StorageRequest {
   }
 
-  /** Read keys; replied with {@link StorageReply.Values}. */
-  record Fetch(List<String> keys) implements StorageRequest {
+  /**
+   * Read keys; replied with {@link StorageReply.Values}. With {@code maxBytes} zero or more, the values read add up
+   * to no more than that (SPEC 1.6: the node may hold only so much): values that would come to more are replied
+   * with {@link StorageReply.OverLimit}, saying how much they come to, and none is kept. Negative: no bound.
+   */
+  record Fetch(List<String> keys, long maxBytes) implements StorageRequest {
+
+    public Fetch(List<String> keys) {
+      this(keys, -1);
+    }
   }
 
   /** Is Redis there? Replied with {@link StorageReply.Pong}. */

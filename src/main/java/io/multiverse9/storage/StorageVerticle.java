@@ -37,6 +37,8 @@ public final class StorageVerticle extends VerticleBase {
    */
   static final long LOW_SPACE_BYTES = 64L * 1024 * 1024;
   private static final long SPACE_CHECK_MS = 1000;
+  /** How soon a value stored by another JVM on the same Redis bounds this one's reads (ValueSizes). */
+  private static final long SIZES_REFRESH_MS = 1000;
   /** After Redis refused a write (MISCONF), CREATEs wait for that proof for this long, whatever the disk says. */
   private static final long REFUSED_WRITE_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(60);
   static final long PERSIST_WARNING_INTERVAL_MS = 300_000;
@@ -54,6 +56,7 @@ public final class StorageVerticle extends VerticleBase {
   private volatile boolean lowOnSpace;
   private volatile long lastRefusedWriteNanos = System.nanoTime() - REFUSED_WRITE_MEMORY_NANOS;
   private long spaceTimer = -1;
+  private long sizesTimer = -1;
 
   /** @param meters where storage records its failures: the node's metrics, handed in by who deploys it */
   public StorageVerticle(Settings settings, StorageMeters meters) {
@@ -86,6 +89,9 @@ public final class StorageVerticle extends VerticleBase {
       space = lookAtSpace();
       spaceTimer = vertx.setPeriodic(SPACE_CHECK_MS, id -> lookAtSpace());
     }
+    // not waited for: a node whose Redis is down starts all the same, and reads bounded key by key until it knows
+    commands.refreshSizes();
+    sizesTimer = vertx.setPeriodic(SIZES_REFRESH_MS, id -> commands.refreshSizes());
     return space.compose(v -> listener.ready()).andThen(ar -> checkReachable());
   }
 
@@ -113,6 +119,7 @@ public final class StorageVerticle extends VerticleBase {
     if (spaceTimer >= 0) {
       vertx.cancelTimer(spaceTimer);
     }
+    vertx.cancelTimer(sizesTimer);
     return listener.stop()
       .compose(v -> {
         if (inFlight == 0) {

@@ -231,7 +231,7 @@ class MemoryBoundsTest {
   }
 
   /** A fresh connection gets its PING answered. */
-  private static void assertServes(NodeProcess node, String when) {
+  static void assertServes(NodeProcess node, String when) {
     try (WireClient probe = new WireClient(node.host(), node.port())) {
       probe.socket().setSoTimeout(5_000);
       WireClient.Frame pong = probe.call(5, "are you there");
@@ -243,7 +243,7 @@ class MemoryBoundsTest {
     }
   }
 
-  private static void assertNoOutOfMemory(NodeProcess node) {
+  static void assertNoOutOfMemory(NodeProcess node) {
     assertFalse(node.output().stream().anyMatch(line -> line.contains("OutOfMemoryError")),
       "the node ran out of memory: " + node.output());
   }
