@@ -2,6 +2,7 @@ package io.multiverse9.node;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
+import io.multiverse9.peer.OverAllowanceException;
 import io.multiverse9.peer.PeerClient;
 import io.multiverse9.peer.PeerException;
 import io.multiverse9.protocol.Address;
@@ -27,9 +28,10 @@ import java.util.Map;
  * grouped by peer, one AGGREGATE of bare keys each, all asked in parallel; a target on any other address is
  * FORBIDDEN and no connection is made. A failed part turns only its own entries into errors.
  *
- * <p>Run with an {@link Allowance} (SPEC 1.6, requests already read), it reads no more than that of its local
- * values altogether, and asks no peer unless it runs alone: it answers {@code null} when that is not enough, and
- * its connection runs it again when it may hold what it needs.
+ * <p>Run with an {@link Allowance} (SPEC 1.6, requests already read), it holds no more than that: its local values
+ * and each peer's answer get a share, and a part that would be more keeps nothing (storage does not read it whole,
+ * a peer's answer is read past). It then answers {@code null}, and its connection runs it again when it may hold
+ * what each part was found to need.
  */
 final class Aggregation {
 
@@ -48,9 +50,9 @@ final class Aggregation {
   }
 
   /**
-   * @param allowance what its local values may add up to: when they would come to more the reply is {@code null}
-   *     ({@link Allowance#needed} says how much), and so it is at once for targets on peers unless it runs alone;
-   *     values that alone come to more than {@code max_answer_bytes} are answered TOO_LARGE without being read
+   * @param allowance what its local values and its peers' answers may add up to, each part within its share: when
+   *     one would be more the reply is {@code null} ({@link Allowance#needed} says how much all came to); values
+   *     that alone come to more than {@code max_answer_bytes} are answered TOO_LARGE without being read
    */
   static Future<Reply> run(Settings now, Address listening, Segments targets, StorageClient storage,
       PeerClient peers, Allowance allowance) {
@@ -78,32 +80,65 @@ final class Aggregation {
         }
       }
     }
-    if (!allowance.alone && !placement.remote().isEmpty()) {
+    if (!placement.remote().isEmpty() && !allowance.mayAskPeers) {
       return Future.succeededFuture(null);
     }
     int maxAnswer = now.limits().maxAnswerBytes();
-    List<Future<?>> parts = new ArrayList<>();
+    List<String> partNames = new ArrayList<>();
     KeyGroup local = placement.local();
     if (local.size() > 0) {
-      parts.add(storage.fetch(local.keys, allowance.bytes)
+      partNames.add(Allowance.LOCAL);
+    }
+    for (PeerEntry peer : placement.remote().keySet()) {
+      partNames.add(peer.addr().toString());
+    }
+    List<Future<?>> parts = new ArrayList<>();
+    if (local.size() > 0) {
+      parts.add(storage.fetch(local.keys, allowance.share(Allowance.LOCAL, partNames))
         .onSuccess(reply -> {
           if (reply instanceof StorageReply.OverLimit over) {
-            allowance.needed = over.needed();
+            allowance.cameTo(Allowance.LOCAL, over.needed(), true);
           } else {
-            fillValues(local, ((StorageReply.Values) reply).values());
+            List<Buffer> values = ((StorageReply.Values) reply).values();
+            allowance.cameTo(Allowance.LOCAL, lengthOf(values), false);
+            fillValues(local, values);
           }
         })
         .onFailure(e -> failGroup(local, EntryStatus.UNAVAILABLE, e.getMessage())));
     }
     for (Map.Entry<PeerEntry, KeyGroup> e : placement.remote().entrySet()) {
       KeyGroup group = e.getValue();
-      parts.add(peers.aggregate(e.getKey().addr(), group.keys, now.limits().peerTimeoutMs())
-        .onSuccess(answer -> fillEntries(group, answer))
-        .onFailure(failure -> failGroup(group, failure instanceof PeerException pe ? pe.status()
-          : EntryStatus.UNAVAILABLE, failure.getMessage())));
+      String part = e.getKey().addr().toString();
+      parts.add(peers.aggregate(e.getKey().addr(), group.keys, now.limits().peerTimeoutMs(),
+          allowance.share(part, partNames))
+        .onSuccess(answer -> {
+          allowance.cameTo(part, ResponseEncoder.payloadLength(answer), false);
+          allowance.peerFitted(true);
+          fillEntries(group, answer);
+        })
+        .onFailure(failure -> {
+          if (failure instanceof OverAllowanceException over) {
+            allowance.cameTo(part, over.needed(), true);
+            allowance.peerFitted(false);
+          } else {
+            failGroup(group, failure instanceof PeerException pe ? pe.status() : EntryStatus.UNAVAILABLE,
+              failure.getMessage());
+          }
+        }));
     }
-    return Future.join(parts).transform(ar -> Future.succeededFuture(allowance.needed == 0 ? answer(maxAnswer)
-      : allowance.needed > maxAnswer ? tooLarge("its values come to " + allowance.needed, maxAnswer) : null));
+    return Future.join(parts).transform(ar -> {
+      long needed = allowance.needed();
+      return Future.succeededFuture(needed == 0 ? answer(maxAnswer)
+        : needed > maxAnswer ? tooLarge("its values come to " + needed, maxAnswer) : null);
+    });
+  }
+
+  private static long lengthOf(List<Buffer> values) {
+    long sum = 0;
+    for (Buffer value : values) {
+      sum += value == null ? 0 : value.length();
+    }
+    return sum;
   }
 
   /** The entries, or TOO_LARGE when they would not fit in {@code limits.max_answer_bytes} (SPEC 1.6). */

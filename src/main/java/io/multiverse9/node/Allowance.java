@@ -1,24 +1,104 @@
 package io.multiverse9.node;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * What one AGGREGATE may read while it runs (SPEC 1.6, requests already read): reserved in its connection's count
  * and the node's before it starts, so that what running requests may hold never adds up to more than the limits.
- * An AGGREGATE whose values come to more reads none of them whole and says how much it {@link #needed}.
+ * It is shared among the request's parts (its local keys, and each peer asked), none of which holds more than its
+ * share: a part that would reads none of it whole and says how much it came to, and the request runs again with
+ * what each part is then known to need ({@link #needed}).
  */
 final class Allowance {
 
   /** No bound: for callers that hold no count (tests, tools). */
-  static final Allowance NONE = new Allowance(-1, true);
+  static final Allowance NONE = new Allowance(-1, null, true);
 
-  /** The most its local values may add up to, or negative for no bound. */
+  /** The part of the local keys; each peer's part is named by its address. */
+  static final String LOCAL = "";
+
+  /** The most the parts may add up to, or negative for no bound. */
   final long bytes;
-  /** Nothing else of its connection is running: it may also ask peers, whose answers are bounded otherwise. */
-  final boolean alone;
-  /** What its values came to, when that was more than {@link #bytes}; 0 until then. */
-  long needed;
+  /** What each part came to the last time the request did not fit; {@code null} before. */
+  private final Map<String, Long> known;
+  /**
+   * Whether it may ask peers now: alone on its connection, or beside others once the connection's last answer from
+   * a peer fitted its share. A peer cannot be told how much to send, so an answer over a share costs its transfer
+   * (read past); a connection's first wave of pipelined requests could otherwise make a peer send each of them.
+   */
+  final boolean mayAskPeers;
+  private final Map<String, Long> cameTo = new HashMap<>();
+  private boolean over;
+  /** Whether the peers asked fitted their shares; {@code null} when none was asked or none answered. */
+  private Boolean peersFitted;
 
-  Allowance(long bytes, boolean alone) {
+  Allowance(long bytes, Allowance before, boolean mayAskPeers) {
     this.bytes = bytes;
-    this.alone = alone;
+    this.known = before == null ? null : before.known();
+    this.mayAskPeers = mayAskPeers;
+  }
+
+  /**
+   * What {@code part} may hold: what it came to before, if known; otherwise an even share of what the parts whose
+   * size is known leave.
+   */
+  long share(String part, Collection<String> parts) {
+    if (bytes < 0) {
+      return -1;
+    }
+    if (known != null && known.containsKey(part)) {
+      return known.get(part);
+    }
+    long left = bytes;
+    int unknown = 0;
+    for (String p : parts) {
+      if (known != null && known.containsKey(p)) {
+        left -= known.get(p);
+      } else {
+        unknown++;
+      }
+    }
+    return Math.max(1, left / Math.max(1, unknown));
+  }
+
+  /** {@code part} came to {@code bytes}; {@code overShare}: more than its share, and nothing of it was kept. */
+  void cameTo(String part, long bytes, boolean overShare) {
+    if (this.bytes < 0) {
+      return; // NONE is shared, and nothing is over no bound
+    }
+    cameTo.put(part, bytes);
+    over |= overShare;
+  }
+
+  /** A peer's answer came within its share, or not. */
+  void peerFitted(boolean fitted) {
+    peersFitted = peersFitted == null ? fitted : peersFitted && fitted;
+  }
+
+  Boolean peersFitted() {
+    return peersFitted;
+  }
+
+  /** Whether a part was more than its share: the request answers nothing and runs again. */
+  boolean over() {
+    return over;
+  }
+
+  /** What the parts came to, all together: 0 while none was over its share. */
+  long needed() {
+    if (!over) {
+      return 0;
+    }
+    long sum = 0;
+    for (long b : cameTo.values()) {
+      sum += b;
+    }
+    return sum;
+  }
+
+  private Map<String, Long> known() {
+    return over ? Map.copyOf(cameTo) : known;
   }
 }

@@ -128,6 +128,8 @@ final class Connection implements RequestDecoder.Listener {
   private long answerBytes;
   /** The allowances of the AGGREGATEs running bounded: what their values may come to. */
   private long reserved;
+  /** Whether the last answer from a peer fitted its share: AGGREGATEs naming peers may then run side by side. */
+  private boolean peersFitted;
   /** About the largest AGGREGATE answer of late, fading by an eighth per answer: what the next one may need. */
   private long expected;
   /** What this connection has added to {@link #nodeHolds}; given back when it closes. */
@@ -304,14 +306,16 @@ final class Connection implements RequestDecoder.Listener {
     if (!alone) {
       room = Math.min(room, limits.maxPendingBytes() - answerBytes - reserved);
     }
-    long needed = slot.allowance == null ? 0 : slot.allowance.needed;
-    long bytes = Math.min(room, Math.max(needed, Math.max(MIN_ALLOWANCE, 2 * expected)));
+    long needed = slot.allowance == null ? 0 : slot.allowance.needed();
+    // what it is known to need, and room for the parts whose size is not known (a peer that failed before)
+    long wanted = needed > 0 ? needed + MIN_ALLOWANCE : Math.max(MIN_ALLOWANCE, 2 * expected);
+    long bytes = Math.min(room, wanted);
     if (bytes <= 0 || bytes < needed || released || !nodeHolds.tryTake(bytes)) {
       return null;
     }
     // counted in the node's total at once, so that no other connection can reserve the same room
     counted += bytes;
-    return new Allowance(bytes, alone);
+    return new Allowance(bytes, slot.allowance, alone || peersFitted);
   }
 
   /** What the node may still hold: its limit, less what all connections hold and what this one has not told yet. */
@@ -329,6 +333,9 @@ final class Connection implements RequestDecoder.Listener {
       }
       if (slot.allowance != null) {
         reserved -= slot.allowance.bytes;
+        if (slot.allowance.peersFitted() != null) {
+          peersFitted = slot.allowance.peersFitted();
+        }
       }
       if (ar.succeeded() && ar.result() == null) {
         // its values were more than its allowance; none was kept: it runs again alone, once it may hold them

@@ -29,14 +29,23 @@ public final class PeerClient {
    * whose status every entry of that peer takes; never takes much longer than {@code timeoutMs}.
    */
   public Future<List<AggregateEntry>> aggregate(Address peer, List<String> keys, long timeoutMs) {
+    return aggregate(peer, keys, timeoutMs, -1);
+  }
+
+  /**
+   * As {@link #aggregate(Address, List, long)}, holding no answer longer than {@code maxBytes} (negative: no bound
+   * but {@code max_answer_bytes}): a longer one fails with an {@link OverAllowanceException} saying its length.
+   */
+  public Future<List<AggregateEntry>> aggregate(Address peer, List<String> keys, long timeoutMs, long maxBytes) {
     // the peer verticle bounds the request by timeoutMs; this catches a peer verticle that vanished
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + 1000);
     // to the peer verticle on this event loop when there is one: no other thread to wake, twice per AGGREGATE
     return vertx.eventBus().<PeerMessages.Answer>request(LoopAffinity.choose(vertx, address),
-        new PeerMessages.Aggregate(peer, keys), delivery)
+        new PeerMessages.Aggregate(peer, keys, maxBytes), delivery)
       .map(Message::body)
-      .map(PeerMessages.Answer::entries)
-      .recover(e -> Future.failedFuture(translate(peer, e)));
+      .recover(e -> Future.failedFuture(translate(peer, e)))
+      .compose(answer -> answer.needed() > 0 ? Future.failedFuture(new OverAllowanceException(answer.needed()))
+        : Future.succeededFuture(answer.entries()));
   }
 
   private static PeerException translate(Address peer, Throwable e) {

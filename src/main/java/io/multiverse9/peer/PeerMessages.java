@@ -20,17 +20,21 @@ public final class PeerMessages {
    * verticle finds the token (and whether the peer is still acknowledged) in the settings in force, so that no
    * token crosses the event bus, which between JVMs is in clear.
    */
-  public record Aggregate(Address peer, List<String> keys) {
+  public record Aggregate(Address peer, List<String> keys, long maxBytes) {
   }
 
-  /** The peer's entries, one per key in the order the keys were sent, each naming its bare key. */
-  public record Answer(List<AggregateEntry> entries) {
+  /**
+   * The peer's entries, one per key in the order the keys were sent, each naming its bare key; or, when the answer
+   * was more than {@link Aggregate#maxBytes}, none, and how long it was ({@code needed}).
+   */
+  public record Answer(List<AggregateEntry> entries, long needed) {
   }
 
   static final BusCodec<Aggregate> AGGREGATE_CODEC = BusCodec.of(Aggregate.class, (out, m) -> {
     Wire.string(out, m.peer().toString());
     Wire.strings(out, m.keys());
-  }, in -> new Aggregate(Address.parse(in.readString(), false), in.readStrings()));
+    out.appendLong(m.maxBytes());
+  }, in -> new Aggregate(Address.parse(in.readString(), false), in.readStrings(), in.readLong()));
 
   /**
    * The entries in their SPEC 1.3 form, as one length-prefixed buffer: the protocol's one writer and reader. The
@@ -38,11 +42,18 @@ public final class PeerMessages {
    * alone, and it holds nothing but them.
    */
   static final BusCodec<Answer> ANSWER_CODEC = BusCodec.of(Answer.class, (out, m) -> {
+    out.appendLong(m.needed());
+    if (m.entries() == null) {
+      return;
+    }
     int lengthAt = out.length();
     out.appendInt(0);
     ResponseEncoder.appendEntries(out, m.entries());
     out.setInt(lengthAt, out.length() - lengthAt - 4);
-  }, in -> new Answer(EntryDecoder.decodeSharing(in.readBuffer())));
+  }, in -> {
+    long needed = in.readLong();
+    return new Answer(needed > 0 ? null : EntryDecoder.decodeSharing(in.readBuffer()), needed);
+  });
 
   /** Lets these messages travel on the event bus: by reference in one JVM, encoded between JVMs. */
   static void registerCodecs(Vertx vertx) {

@@ -84,16 +84,16 @@ final class PeerPool {
    * over {@code maxAnswerBytes} is not read (SPEC 1.6): its connection is closed, failing what is on it, and the
    * next request opens another.
    */
-  Future<List<AggregateEntry>> aggregate(List<String> keys, long timeoutMs, int maxAnswerBytes) {
+  Future<List<AggregateEntry>> aggregate(List<String> keys, long timeoutMs, int maxAnswerBytes, long maxBytes) {
     Buffer frame = frame(keys);
     return acquire(timeoutMs)
       .compose(connection -> connection.send(frame, timeoutMs, (status, length) ->
-          reader(keys, status, length, maxAnswerBytes))
+          reader(keys, status, length, maxAnswerBytes, maxBytes))
         .andThen(ar -> closeIfRetiredAndIdle(connection)))
-      .recover(e -> Future.failedFuture(e instanceof PeerException ? e
+      .recover(e -> Future.failedFuture(e instanceof PeerException || e instanceof OverAllowanceException ? e
         : new PeerException(EntryStatus.UNAVAILABLE, e.getMessage())))
-      .andThen(ar -> NodeMetrics.peerRequest(peer.toString(),
-        ar.succeeded() ? "ok" : ((PeerException) ar.cause()).status().name().toLowerCase(Locale.ROOT)));
+      .andThen(ar -> NodeMetrics.peerRequest(peer.toString(), ar.succeeded() ? "ok"
+        : ar.cause() instanceof PeerException pe ? pe.status().name().toLowerCase(Locale.ROOT) : "deferred"));
   }
 
   /** Closes every connection now, failing what is in flight on them. */
@@ -125,10 +125,15 @@ final class PeerPool {
   }
 
   /** How an answer is read, from its header: entries decoded as they arrive, or an error's message. */
-  private AnswerReader<List<AggregateEntry>> reader(List<String> keys, int status, long length, int maxAnswerBytes) {
+  private AnswerReader<List<AggregateEntry>> reader(List<String> keys, int status, long length, int maxAnswerBytes,
+      long maxBytes) {
     if (length > maxAnswerBytes) {
       throw new AnswerRefusedException("announced an answer of " + length + " bytes, more than the limit of "
         + maxAnswerBytes + " (limits.max_answer_bytes): not read, the connection is closed");
+    }
+    if (status == Status.OK.code() && maxBytes >= 0 && length > maxBytes) {
+      // a lawful answer the request may not hold now: read past, so the answers behind it on this connection go on
+      return new SkippedAnswer(length);
     }
     if (status == Status.OK.code()) {
       return new AnswerDecoder(keys, length);

@@ -79,9 +79,12 @@ public final class PeerVerticle extends VerticleBase {
       return;
     }
     pools.computeIfAbsent(peer.addr(), addr -> new PeerPool(vertx, client, peer))
-      .aggregate(request.keys(), now.limits().peerTimeoutMs(), now.limits().maxAnswerBytes()).onComplete(ar -> {
+      .aggregate(request.keys(), now.limits().peerTimeoutMs(), now.limits().maxAnswerBytes(), request.maxBytes())
+      .onComplete(ar -> {
         if (ar.succeeded()) {
-          message.reply(new PeerMessages.Answer(ar.result()));
+          message.reply(new PeerMessages.Answer(ar.result(), 0));
+        } else if (ar.cause() instanceof OverAllowanceException over) {
+          message.reply(new PeerMessages.Answer(null, over.needed()));
         } else if (ar.cause() instanceof PeerException pe) {
           message.fail(pe.status().code(), pe.getMessage());
         } else {

@@ -20,9 +20,9 @@ class PeerMessagesTest {
   }
 
   @Test
-  void anAggregateCarriesTheAddressAndKeysOnly() {
+  void anAggregateCarriesTheAddressKeysAndBoundOnly() {
     PeerMessages.Aggregate sent = new PeerMessages.Aggregate(Address.parse("[::1]:7001", false),
-      List.of("01ARZ3NDEKTSV4RRFFQ69G5FAV", "01BX5ZZKBKACTAV9WEVGEMMVRZ"));
+      List.of("01ARZ3NDEKTSV4RRFFQ69G5FAV", "01BX5ZZKBKACTAV9WEVGEMMVRZ"), 16_384);
     assertEquals(sent, acrossJvms(PeerMessages.AGGREGATE_CODEC, sent));
   }
 
@@ -31,9 +31,15 @@ class PeerMessagesTest {
     PeerMessages.Answer sent = new PeerMessages.Answer(List.of(
       AggregateEntry.found(Buffer.buffer("01ARZ3NDEKTSV4RRFFQ69G5FAV"), Buffer.buffer(new byte[] {0, -1, 7})),
       AggregateEntry.notFound(Buffer.buffer("01BX5ZZKBKACTAV9WEVGEMMVRZ")),
-      AggregateEntry.failed(EntryStatus.UNAVAILABLE, Buffer.buffer("01BX5ZZKBKACTAV9WEVGEMMVS0"), "down")));
+      AggregateEntry.failed(EntryStatus.UNAVAILABLE, Buffer.buffer("01BX5ZZKBKACTAV9WEVGEMMVS0"), "down")), 0);
     assertEquals(sent, acrossJvms(PeerMessages.ANSWER_CODEC, sent));
-    assertEquals(new PeerMessages.Answer(List.of()), acrossJvms(PeerMessages.ANSWER_CODEC,
-      new PeerMessages.Answer(List.of())));
+    assertEquals(new PeerMessages.Answer(List.of(), 0), acrossJvms(PeerMessages.ANSWER_CODEC,
+      new PeerMessages.Answer(List.of(), 0)));
+  }
+
+  @Test
+  void anAnswerTooLongForItsRequestCarriesItsLengthOnly() {
+    PeerMessages.Answer sent = new PeerMessages.Answer(null, 16_777_249);
+    assertEquals(sent, acrossJvms(PeerMessages.ANSWER_CODEC, sent));
   }
 }
