@@ -16,10 +16,12 @@ package io.multiverse9.config;
  *   together, before the node stops reading new requests
  * @param maxAnswerBytes largest answer the node builds; a larger one is refused TOO_LARGE
  * @param maxStrangerFrameBytes largest request a connection that is not acknowledged can make the node hold
+ * @param tlsHandshakeTimeoutMs a connection to a TLS listener that has not finished its handshake this long after
+ *   it was accepted is closed (it holds one of {@code maxConnections} meanwhile)
  */
 public record Limits(int maxFrameBytes, int maxTargets, int maxConnections, int idleTimeoutS, int peerTimeoutMs,
                      int maxPipeline, int storageTimeoutMs, int maxPendingBytes, long maxBufferedBytes,
-                     int maxAnswerBytes, int maxStrangerFrameBytes) {
+                     int maxAnswerBytes, int maxStrangerFrameBytes, int tlsHandshakeTimeoutMs) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_TARGETS = 4096;
@@ -32,10 +34,12 @@ public record Limits(int maxFrameBytes, int maxTargets, int maxConnections, int 
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 256L * 1024 * 1024;
   public static final int DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
   public static final int DEFAULT_MAX_STRANGER_FRAME_BYTES = 64 * 1024;
+  public static final int DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
   public static Limits defaults() {
     return new Limits(DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_TARGETS, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT_S,
       DEFAULT_PEER_TIMEOUT_MS, DEFAULT_MAX_PIPELINE, DEFAULT_STORAGE_TIMEOUT_MS, DEFAULT_MAX_PENDING_BYTES,
-      DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_STRANGER_FRAME_BYTES);
+      DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_STRANGER_FRAME_BYTES,
+      DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS);
   }
 }

@@ -28,7 +28,7 @@ public final class SettingsParser {
   private static final Set<String> PERMS = Set.of("open_metadata", "open_interactions");
   private static final Set<String> LIMITS = Set.of("max_frame_bytes", "max_targets", "max_connections",
     "idle_timeout_s", "peer_timeout_ms", "max_pipeline", "storage_timeout_ms", "max_pending_bytes",
-    "max_buffered_bytes", "max_answer_bytes", "max_stranger_frame_bytes");
+    "max_buffered_bytes", "max_answer_bytes", "max_stranger_frame_bytes", "tls_handshake_timeout_ms");
   private static final Set<String> VERTICLES = Set.of("node", "storage", "peer");
   private static final Set<String> AUTH = Set.of("token");
   private static final Set<String> METRICS = Set.of("addr", "idle_timeout_s", "max_connections");
@@ -241,7 +241,8 @@ public final class SettingsParser {
       positiveInt(json, "limits.", "max_pending_bytes", Limits.DEFAULT_MAX_PENDING_BYTES),
       positiveLong(json, "limits.", "max_buffered_bytes", Limits.DEFAULT_MAX_BUFFERED_BYTES),
       positiveInt(json, "limits.", "max_answer_bytes", Limits.DEFAULT_MAX_ANSWER_BYTES),
-      positiveInt(json, "limits.", "max_stranger_frame_bytes", Limits.DEFAULT_MAX_STRANGER_FRAME_BYTES));
+      positiveInt(json, "limits.", "max_stranger_frame_bytes", Limits.DEFAULT_MAX_STRANGER_FRAME_BYTES),
+      positiveInt(json, "limits.", "tls_handshake_timeout_ms", Limits.DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS));
   }
 
   private Verticles verticles(JsonObject json) {

@@ -7,6 +7,8 @@ package io.multiverse9.config;
  * @param keyPath PEM private key of that certificate
  * @param caPath PEM certificates to trust, or {@code null}: when set, clients must present a certificate signed by
  *               one of them (and are then acknowledged, SPEC 3), and peers' certificates are checked against them
+ *               whatever host they name; when not, peers' certificates are checked against the JVM's CAs and must
+ *               be valid for the host of their {@code nodes} entry
  */
 public record Tls(String certPath, String keyPath, String caPath) {
 }

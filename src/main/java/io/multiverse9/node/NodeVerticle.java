@@ -3,9 +3,8 @@ package io.multiverse9.node;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.config.Tls;
-import io.vertx.core.http.ClientAuth;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
+import io.multiverse9.net.ClosingNow;
+import io.multiverse9.net.ServerTls;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.Reply;
 import io.multiverse9.protocol.ResponseEncoder;
@@ -24,12 +23,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Serves the wire protocol on the node's address (SPEC 1). Several instances share one port, each on its own
  * event loop; they reach storage only over the event bus.
  */
 public final class NodeVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(NodeVerticle.class.getName());
 
   private final SettingsHolder settings;
   private final Address bindTo;
@@ -38,6 +40,8 @@ public final class NodeVerticle extends VerticleBase {
   private final Runnable wakeOnDrain = () -> context.runOnContext(v -> wakeAll());
   private final long startedAtMs;
   private NetServer server;
+  /** TLS for every accepted connection, or {@code null} without {@code tls}. */
+  private ServerTls tls;
   private RequestHandler handler;
   private final Set<Connection> open = new HashSet<>();
   private long idleSweep;
@@ -59,12 +63,18 @@ public final class NodeVerticle extends VerticleBase {
       now.limits().storageTimeoutMs());
     handler = new RequestHandler(settings, bindTo, storage, new PeerClient(vertx, PeerVerticle.address(now)),
       startedAtMs);
-    server = vertx.createNetServer(serverOptions(now)).connectHandler(this::onConnect);
+    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(this::onConnect);
     // idle connections are found here rather than by the server option, so that a new limits.idle_timeout_s
     // applies to open connections too
     idleSweep = vertx.setPeriodic(1000, id -> sweep());
     nodeHolds.whenDrained(wakeOnDrain);
-    return server.listen(bindTo.port(), bindTo.host());
+    Tls files = now.tls();
+    Future<ServerTls> loaded = files == null ? Future.succeededFuture()
+      : ServerTls.load(vertx, files.certPath(), files.keyPath(), files.caPath());
+    return loaded.compose(ready -> {
+      tls = ready;
+      return server.listen(bindTo.port(), bindTo.host());
+    });
   }
 
   /**
@@ -76,20 +86,6 @@ public final class NodeVerticle extends VerticleBase {
     vertx.cancelTimer(idleSweep);
     nodeHolds.stopWaking(wakeOnDrain);
     return server.shutdown(settings.get().shutdownGraceS(), TimeUnit.SECONDS);
-  }
-
-  private static NetServerOptions serverOptions(Settings settings) {
-    NetServerOptions options = new NetServerOptions().setTcpNoDelay(true);
-    Tls tls = settings.tls();
-    if (tls != null) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath())
-        .setKeyPath(tls.keyPath()));
-      if (tls.caPath() != null) {
-        // a client certificate signed by tls.ca is required, and acknowledges the connection (Session)
-        options.setTrustOptions(new PemTrustOptions().addCertPath(tls.caPath())).setClientAuth(ClientAuth.REQUIRED);
-      }
-    }
-    return options;
   }
 
   /**
@@ -118,17 +114,53 @@ public final class NodeVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A connection is counted from the moment it is accepted, before a TLS handshake, which holds a file descriptor
+   * and memory too (SPEC 1.6): past {@code max_connections} it is closed at once, and one whose handshake has not
+   * finished within {@code limits.tls_handshake_timeout_ms} is closed then.
+   */
   private void onConnect(NetSocket socket) {
     Settings now = settings.get();
     if (!connections.tryAcquire(now.limits().maxConnections())) {
-      socket.write(ResponseEncoder.encode(Reply.error(Status.BUSY, "this node has "
-        + now.limits().maxConnections() + " connections open (limits.max_connections); try again later"),
-        Form.BINARY));
-      socket.end();
+      refuse(socket, now);
       return;
     }
-    Connection connection = new Connection(socket, handler, settings, nodeHolds,
-      socket.isSsl() && now.tls() != null && now.tls().caPath() != null);
+    if (tls == null) {
+      serve(socket, false);
+      return;
+    }
+    // a failed handshake is anyone's to cause: said once, at FINE, below, rather than by Vert.x as an unhandled
+    // exception for each
+    socket.exceptionHandler(e -> { });
+    tls.handshake(socket, now.limits().tlsHandshakeTimeoutMs()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        serve(socket, tls.verifiesClients());
+      } else {
+        connections.release();
+        LOG.fine(() -> "TLS handshake with " + socket.remoteAddress() + " failed: " + ar.cause());
+        ClosingNow.close(socket);
+      }
+    });
+  }
+
+  /**
+   * Past {@code max_connections}: a plain connection is told BUSY; a TLS one is closed before its handshake,
+   * which would cost what the limit is there to save.
+   */
+  private void refuse(NetSocket socket, Settings now) {
+    if (tls != null) {
+      ClosingNow.close(socket);
+      return;
+    }
+    socket.write(ResponseEncoder.encode(Reply.error(Status.BUSY, "this node has "
+      + now.limits().maxConnections() + " connections open (limits.max_connections); try again later"),
+      Form.BINARY));
+    socket.end();
+  }
+
+  /** A connection that holds a place: it gives it back when it closes. */
+  private void serve(NetSocket socket, boolean verifiedCertificate) {
+    Connection connection = new Connection(socket, handler, settings, nodeHolds, verifiedCertificate);
     open.add(connection);
     connection.start(context, () -> {
       open.remove(connection);

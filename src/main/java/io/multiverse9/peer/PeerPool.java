@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -166,7 +167,7 @@ final class PeerPool {
   private Future<FrameChannel> open(long timeoutMs) {
     return client.connect(peer.addr().port(), peer.addr().host())
       .recover(e -> Future.failedFuture(new PeerException(EntryStatus.UNAVAILABLE,
-        "cannot reach " + peer + ": " + e.getMessage())))
+        "cannot reach " + peer + ": " + why(e))))
       .compose(socket -> {
         // the entries of a peer that stops answering say "UNAVAILABLE: why" in the AGGREGATE answer's bytes
         FrameChannel connection = new FrameChannel(vertx, socket, peer.toString(), MAX_PENDING, MAX_AUTH_ANSWER_BYTES,
@@ -178,6 +179,21 @@ final class PeerPool {
           return connection;
         });
       });
+  }
+
+  /**
+   * Why a connection could not be opened. A certificate refused in the handshake is said as such, with the JDK's
+   * reason ("No subject alternative names matching IP address 10.0.0.3 found"), which Vert.x's own message
+   * ("Failed to create SSL connection") leaves out.
+   */
+  static String why(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof CertificateException refused) {
+        return "its TLS certificate is not accepted: " + refused.getMessage()
+          + " (docs/OPERATIONS.md, TLS between peers)";
+      }
+    }
+    return e.getMessage();
   }
 
   private void forget(FrameChannel connection) {

@@ -138,12 +138,18 @@ public final class PeerVerticle extends VerticleBase {
       options.setLocalAddress(key.localHost());
     }
     if (key.tls() != null) {
-      // peers speak TLS too; our certificate is our client certificate, tls.ca (else the JVM's CAs) vouches for
-      // theirs. Trust rests on the CA, not on the peer's host name, which is often an IP here.
-      options.setSsl(true).setHostnameVerificationAlgorithm("")
+      // peers speak TLS too; our certificate is our client certificate
+      options.setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(key.tls().certPath()).setKeyPath(key.tls().keyPath()));
       if (key.tls().caPath() != null) {
-        options.setTrustOptions(new PemTrustOptions().addCertPath(key.tls().caPath()));
+        // the network's own CA: every certificate it signed belongs to the network, whatever host it names (peers
+        // are often listed by IP), as for the clients it lets in
+        options.setHostnameVerificationAlgorithm("")
+          .setTrustOptions(new PemTrustOptions().addCertPath(key.tls().caPath()));
+      } else {
+        // the JVM's CAs vouch for names, not for belonging to this network: anyone can get a certificate from them
+        // for a name of their own, so a peer's must be valid for the host its nodes entry names
+        options.setHostnameVerificationAlgorithm("HTTPS");
       }
     }
     client = vertx.createNetClient(options);

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestCertificates {
 
-  private static final String PASSWORD = "changeit";
+  /** The password of the key and trust stores made here ({@link #trustStore()}). */
+  public static final String PASSWORD = "changeit";
 
   private final Path dir;
   private final Path caStore;
@@ -50,6 +51,19 @@ public final class TestCertificates {
   /** The CA's certificate, PEM: what clients of a server it signed are told to trust. */
   public Path ca() {
     return caPem;
+  }
+
+  /**
+   * A PKCS#12 trust store holding this CA's certificate, password {@link #PASSWORD}: what a JVM is given with
+   * {@code -Djavax.net.ssl.trustStore} to trust it as one of "the JVM's CAs". Made once.
+   */
+  public Path trustStore() throws IOException {
+    Path store = dir.resolve("trust.p12");
+    if (!Files.exists(store)) {
+      keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore", store.toString(),
+        "-storetype", "PKCS12", "-storepass", PASSWORD);
+    }
+    return store;
   }
 
   /**
