@@ -80,6 +80,9 @@ final class Aggregation {
         }
       }
     }
+    if (allowance.bytes >= 0) {
+      allowance.parsed(raw.length);
+    }
     if (!placement.remote().isEmpty() && !allowance.mayAskPeers) {
       return Future.succeededFuture(null);
     }

@@ -56,6 +56,8 @@ final class Connection implements RequestDecoder.Listener {
     long replyBytes;
     /** The reply goes out as a binary frame of exactly {@link #replyBytes}, written by {@code encodeBinary}. */
     boolean exact;
+    /** What the objects made from an AGGREGATE's targets hold while it runs, counted beside its payload. */
+    long parsed;
     /** What an AGGREGATE may read while it runs, reserved for it; {@code null} until it starts. */
     Allowance allowance;
 
@@ -326,8 +328,15 @@ final class Connection implements RequestDecoder.Listener {
   private void start(Slot slot) {
     running++;
     removeRunning = slot.isRemove();
-    handler.handle(slot.request, session, slot.allowance == null ? Allowance.NONE : slot.allowance).onComplete(ar -> {
+    Future<Reply> reply = handler.handle(slot.request, session,
+      slot.allowance == null ? Allowance.NONE : slot.allowance);
+    // what parsing its targets made the node hold (SPEC 1.6), counted until it is answered or put back
+    slot.parsed = slot.allowance == null ? 0 : slot.allowance.parsedBytes();
+    requestBytes += slot.parsed;
+    reply.onComplete(ar -> {
       running--;
+      requestBytes -= slot.parsed;
+      slot.parsed = 0;
       if (slot.isRemove()) {
         removeRunning = false;
       }

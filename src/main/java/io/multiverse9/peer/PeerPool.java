@@ -21,6 +21,7 @@ import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,7 +47,11 @@ final class PeerPool {
   private Future<FrameChannel> connecting;
   private boolean retired;
 
-  PeerPool(Vertx vertx, NetClient client, PeerEntry peer) {
+  /** What may wait to be sent to the peer on one connection ({@code limits.max_pending_bytes}). */
+  private final LongSupplier maxUnsentBytes;
+
+  PeerPool(Vertx vertx, NetClient client, PeerEntry peer, LongSupplier maxUnsentBytes) {
+    this.maxUnsentBytes = maxUnsentBytes;
     this.vertx = vertx;
     this.client = client;
     this.peer = peer;
@@ -171,7 +176,8 @@ final class PeerPool {
       .compose(socket -> {
         // the entries of a peer that stops answering say "UNAVAILABLE: why" in the AGGREGATE answer's bytes
         FrameChannel connection = new FrameChannel(vertx, socket, peer.toString(), MAX_PENDING, MAX_AUTH_ANSWER_BYTES,
-          why -> new PeerException(EntryStatus.UNAVAILABLE, Status.UNAVAILABLE.name() + ": " + why));
+          why -> new PeerException(EntryStatus.UNAVAILABLE, Status.UNAVAILABLE.name() + ": " + why))
+          .boundUnsent(maxUnsentBytes);
         return authenticate(connection, timeoutMs).map(v -> {
           connections.add(connection);
           open.incrementAndGet();

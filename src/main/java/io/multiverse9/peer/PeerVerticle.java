@@ -78,7 +78,8 @@ public final class PeerVerticle extends VerticleBase {
       message.fail(EntryStatus.FORBIDDEN.code(), request.peer() + " is not an acknowledged node");
       return;
     }
-    pools.computeIfAbsent(peer.addr(), addr -> new PeerPool(vertx, client, peer))
+    pools.computeIfAbsent(peer.addr(), addr -> new PeerPool(vertx, client, peer,
+      () -> settings.get().limits().maxPendingBytes()))
       .aggregate(request.keys(), now.limits().peerTimeoutMs(), now.limits().maxAnswerBytes(), request.maxBytes())
       .onComplete(ar -> {
         if (ar.succeeded()) {

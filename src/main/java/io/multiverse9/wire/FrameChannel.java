@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +40,7 @@ public final class FrameChannel {
   private final NetSocket socket;
   private final String peer;
   private final int maxPending;
+  private LongSupplier maxUnsentBytes = () -> Long.MAX_VALUE;
   private final long maxResponseBytes;
   private final Function<String, ? extends RuntimeException> unavailable;
   private final PendingRequests pending;
@@ -74,6 +76,16 @@ public final class FrameChannel {
     socket.handler(this::onRead);
     socket.exceptionHandler(e -> LOG.fine(() -> "peer " + peer + ": " + e));
     socket.closeHandler(v -> failAll("the connection to " + peer + " closed"));
+  }
+
+  /**
+   * Bounds what waits to be sent: a request that would make more than {@code maxUnsentBytes} wait for a peer that
+   * does not read fails at once, as the owner's {@code unavailable}, instead of queueing in memory. Read anew on
+   * each request, so a changed limit applies at once.
+   */
+  public FrameChannel boundUnsent(LongSupplier maxUnsentBytes) {
+    this.maxUnsentBytes = maxUnsentBytes;
+    return this;
   }
 
   public void onClose(Runnable action) {
@@ -112,6 +124,11 @@ public final class FrameChannel {
     if (pending.size() >= maxPending) {
       return Future.failedFuture(unavailable.apply(
         peer + " has " + maxPending + " requests waiting on this connection"));
+    }
+    long waiting = writer.unsentBytes();
+    if (waiting > 0 && waiting + frame.length() > maxUnsentBytes.getAsLong()) {
+      return Future.failedFuture(unavailable.apply(peer + " is not reading what is sent to it: " + waiting
+        + " bytes wait to be sent on this connection (limits.max_pending_bytes)"));
     }
     Future<T> answer = pending.add(reader, timeoutMs);
     writer.write(frame);

@@ -27,6 +27,8 @@ final class TurnWriter {
   private final List<Buffer> frames = new ArrayList<>();
   private long joinedBytes;
   private int writes;
+  /** Bytes handed to {@link #write} that the socket has not taken yet: queued here, or written and not flushed. */
+  private long unsent;
 
   TurnWriter(Context context, NetSocket socket) {
     this.context = context;
@@ -38,6 +40,7 @@ final class TurnWriter {
       context.runOnContext(v -> flush());
     }
     frames.add(frame);
+    unsent += frame.length();
     if (frame.length() <= JOIN_LIMIT) {
       joinedBytes += frame.length();
     }
@@ -45,8 +48,15 @@ final class TurnWriter {
 
   /** Forgets the frames not yet written: the requests they carry have failed, so they are worthless. */
   void drop() {
+    for (Buffer frame : frames) {
+      unsent -= frame.length();
+    }
     frames.clear();
     joinedBytes = 0;
+  }
+
+  long unsentBytes() {
+    return unsent;
   }
 
   /** Writes made to the socket so far. */
@@ -73,13 +83,15 @@ final class TurnWriter {
       }
       send(joint);
     }
-    drop();
+    frames.clear();
+    joinedBytes = 0;
   }
 
   private void send(Buffer out) {
     if (out != null) {
       writes++;
-      socket.write(out);
+      int length = out.length();
+      socket.write(out).onComplete(ar -> unsent -= length);
     }
   }
 }
