@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -27,6 +28,11 @@ import java.util.function.Function;
  * on their own.
  */
 public final class StorageClient {
+
+  /** How Vert.x says a consumer that was unregistered dropped a request it had not handled. */
+  private static final String DISCARDED = "Discarded the request";
+  /** A request meets a storage being stopped at most once per live change; a few sends are plenty. */
+  private static final int MAX_RESENDS = 3;
 
   private final Vertx vertx;
   private final String address;
@@ -147,9 +153,24 @@ public final class StorageClient {
   }
 
   private <R> Future<R> sendNow(StorageRequest request) {
+    return sendNow(request, MAX_RESENDS);
+  }
+
+  /**
+   * A request that a storage verticle being stopped had not begun when its consumer went away (a live change of
+   * redis_uri or key_prefix: the old storage stops beside the new) is discarded by the event bus unanswered; it
+   * never ran, so it is sent again, to whichever storage now listens.
+   */
+  private <R> Future<R> sendNow(StorageRequest request, int resends) {
     return vertx.eventBus().<R>request(LoopAffinity.choose(vertx, address), request, delivery)
       .map(Message::body)
-      .recover(e -> Future.failedFuture(translate(e)));
+      .recover(e -> resends > 0 && discarded(e) ? sendNow(request, resends - 1)
+        : Future.failedFuture(translate(e)));
+  }
+
+  private static boolean discarded(Throwable e) {
+    return e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT && re.getMessage() != null
+      && re.getMessage().startsWith(DISCARDED);
   }
 
   private StorageException translate(Throwable e) {
