@@ -57,7 +57,9 @@ public final class ServerTls {
           .clientAuth(ClientAuth.REQUIRE);
       }
       return new ServerTls(builder.build(), caPath != null);
-    });
+    }).recover(e -> Future.failedFuture(new IllegalArgumentException("tls.cert " + certPath + " and tls.key "
+      + keyPath + (caPath == null ? "" : " and tls.ca " + caPath) + " cannot be used: " + e.getMessage()
+      + " (PEM files: a certificate chain, its PKCS#8 or PKCS#1 key; docs/OPERATIONS.md, TLS)", e)));
   }
 
   /**

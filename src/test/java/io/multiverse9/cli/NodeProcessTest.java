@@ -201,6 +201,18 @@ class NodeProcessTest {
   }
 
   @Test
+  void tlsFilesThatAreNoPemStopTheStartWithOneLineNamingThem() throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate");
+    Path key = Files.writeString(dir.resolve("key.pem"), "not a key");
+    Path file = dir.resolve("tls.json");
+    Files.writeString(file, settings(dir, "127.0.0.1:0")
+      .put("tls", new JsonObject().put("cert", cert.toString()).put("key", key.toString())).encode());
+    String output = oneLineFailure(java(dir, "run", "-s", file.toString()), 1);
+    assertTrue(output.contains("tls.cert " + cert) && output.contains("tls.key " + key)
+      && output.contains("cannot be used"), output);
+  }
+
+  @Test
   void aFifoIsRefusedInsteadOfWaitedOn() throws Exception {
     Path fifo = dir.resolve("settings.fifo");
     Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
