@@ -87,17 +87,21 @@ final class Aggregation {
       return Future.succeededFuture(null);
     }
     int maxAnswer = now.limits().maxAnswerBytes();
-    List<String> partNames = new ArrayList<>();
     KeyGroup local = placement.local();
-    if (local.size() > 0) {
-      partNames.add(Allowance.LOCAL);
-    }
-    for (PeerEntry peer : placement.remote().keySet()) {
-      partNames.add(peer.addr().toString());
+    List<String> partNames = null;
+    if (!placement.remote().isEmpty()) {
+      partNames = new ArrayList<>();
+      if (local.size() > 0) {
+        partNames.add(Allowance.LOCAL);
+      }
+      for (PeerEntry peer : placement.remote().keySet()) {
+        partNames.add(peer.addr().toString());
+      }
     }
     List<Future<?>> parts = new ArrayList<>();
     if (local.size() > 0) {
-      parts.add(storage.fetch(local.keys, allowance.share(Allowance.LOCAL, partNames))
+      long share = partNames == null ? allowance.localShare() : allowance.share(Allowance.LOCAL, partNames);
+      parts.add(storage.fetch(local.keys, share)
         .onSuccess(reply -> {
           if (reply instanceof StorageReply.OverLimit over) {
             allowance.cameTo(Allowance.LOCAL, over.needed(), true);

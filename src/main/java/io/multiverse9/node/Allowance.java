@@ -24,15 +24,18 @@ final class Allowance {
 
   /** The most the parts may add up to, or negative for no bound. */
   final long bytes;
-  /** What each part came to the last time the request did not fit; {@code null} before. */
-  private final Map<String, Long> known;
   /**
    * Whether it may ask peers now: alone on its connection, or beside others once the connection's last answer from
    * a peer fitted its share. A peer cannot be told how much to send, so an answer over a share costs its transfer
    * (read past); a connection's first wave of pipelined requests could otherwise make a peer send each of them.
    */
   final boolean mayAskPeers;
-  private final Map<String, Long> cameTo = new HashMap<>();
+  /** What each part came to the last time the request did not fit; {@code null} before. */
+  private final Map<String, Long> known;
+  /** What each part came to in this run; made only when a request has more than its local part, or was over. */
+  private Map<String, Long> cameTo;
+  /** What the local part came to in this run, or -1: kept apart so that a local AGGREGATE allocates no map. */
+  private long localCameTo = -1;
   private boolean over;
   private long parsedBytes;
   /** Whether the peers asked fitted their shares; {@code null} when none was asked or none answered. */
@@ -42,6 +45,11 @@ final class Allowance {
     this.bytes = bytes;
     this.known = before == null ? null : before.known();
     this.mayAskPeers = mayAskPeers;
+  }
+
+  /** What the local keys may hold when they are all the request asks for. */
+  long localShare() {
+    return bytes < 0 ? -1 : known != null && known.containsKey(LOCAL) ? known.get(LOCAL) : bytes;
   }
 
   /**
@@ -72,7 +80,14 @@ final class Allowance {
     if (this.bytes < 0) {
       return; // NONE is shared, and nothing is over no bound
     }
-    cameTo.put(part, bytes);
+    if (LOCAL.equals(part)) {
+      localCameTo = bytes;
+    } else {
+      if (cameTo == null) {
+        cameTo = new HashMap<>();
+      }
+      cameTo.put(part, bytes);
+    }
     over |= overShare;
   }
 
@@ -109,14 +124,23 @@ final class Allowance {
     if (!over) {
       return 0;
     }
-    long sum = 0;
-    for (long b : cameTo.values()) {
-      sum += b;
+    long sum = Math.max(0, localCameTo);
+    if (cameTo != null) {
+      for (long b : cameTo.values()) {
+        sum += b;
+      }
     }
     return sum;
   }
 
   private Map<String, Long> known() {
-    return over ? Map.copyOf(cameTo) : known;
+    if (!over) {
+      return known;
+    }
+    Map<String, Long> parts = cameTo == null ? new HashMap<>() : new HashMap<>(cameTo);
+    if (localCameTo >= 0) {
+      parts.put(LOCAL, localCameTo);
+    }
+    return Map.copyOf(parts);
   }
 }
