@@ -58,6 +58,7 @@ class ValueSizesTest {
   @Test
   void theClassOfAValueIsInRedisOnceItsCreateIsAnswered() throws Exception {
     deploy();
+    awaitRead(); // until then every CREATE records its class: nothing is known of what Redis holds
     String key = call(storage -> storage.create(Buffer.buffer(new byte[1000])));
     assertEquals(Set.of("10"), classes(), "1000 bytes are class 10 (up to 1024)");
     call(storage -> storage.create(Buffer.buffer(new byte[3])));
@@ -107,6 +108,17 @@ class ValueSizesTest {
 
   private void deploy() throws Exception {
     vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
+  }
+
+  /** Until storage has read the prefix's classes: a fresh prefix is scanned, and the scan recorded as -1. */
+  private void awaitRead() throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!redis(Request.cmd(Command.SISMEMBER).arg(prefix + "!value-sizes").arg(-1)).toBoolean()) {
+      assertTrue(System.currentTimeMillis() < deadline, "storage did not read the prefix's size classes");
+      Thread.sleep(20); // polling Redis, bounded by the deadline
+    }
+    // the verticle learns it when the SADD is answered: one storage round trip after Redis has it
+    call(storage -> storage.ping());
   }
 
   private <T> T call(Function<StorageClient, Future<T>> call) throws Exception {
