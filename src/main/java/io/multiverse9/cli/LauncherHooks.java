@@ -1,7 +1,7 @@
 package io.multiverse9.cli;
 
 import io.multiverse9.cluster.ClosedCluster;
-import io.multiverse9.node.NodeApplication;
+import io.multiverse9.app.NodeApplication;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;

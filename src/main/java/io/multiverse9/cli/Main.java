@@ -3,7 +3,7 @@ package io.multiverse9.cli;
 import io.multiverse9.cluster.ClosedCluster;
 import io.multiverse9.cluster.ClusterException;
 import io.multiverse9.config.NearMiss;
-import io.multiverse9.node.NodeApplication;
+import io.multiverse9.app.NodeApplication;
 import io.vertx.launcher.application.VertxApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /**
  * The jar's entry point. Named commands ({@code run}, {@code setup}, ...) are ours; the Vert.x application
  * launcher's own options ({@code -conf settings.json -instances 2}) go to it, with
- * {@link io.multiverse9.node.NodeApplication} as the main verticle. Anything else is an unknown command: one line
+ * {@link io.multiverse9.app.NodeApplication} as the main verticle. Anything else is an unknown command: one line
  * saying so, the closest command, and ours, with exit code 2.
  */
 @Command(name = "multiverse9", versionProvider = Version.class,

@@ -7,7 +7,7 @@ import io.multiverse9.config.SettingsException;
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.config.SettingsStore;
 import io.multiverse9.config.Verticles;
-import io.multiverse9.node.NodeApplication;
+import io.multiverse9.app.NodeApplication;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

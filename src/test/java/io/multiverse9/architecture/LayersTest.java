@@ -42,7 +42,9 @@ class LayersTest {
     List.of("storage"),
     List.of("metrics"),
     List.of("peer"),
-    List.of("node"),
+    List.of("service"),
+    List.of("server"),
+    List.of("app"),
     List.of("bench", "cluster"),
     List.of("cli"));
 

@@ -1,7 +1,7 @@
 package io.multiverse9.cluster;
 
 import io.multiverse9.cli.ClusterDefaults;
-import io.multiverse9.node.NodeApplication;
+import io.multiverse9.app.NodeApplication;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.multiverse9.jmh;
 
-import io.multiverse9.node.KeyGroupAccess;
+import io.multiverse9.service.KeyGroupAccess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

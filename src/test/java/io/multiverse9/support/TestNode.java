@@ -1,7 +1,7 @@
 package io.multiverse9.support;
 
 import io.multiverse9.config.Settings;
-import io.multiverse9.node.NodeApplication;
+import io.multiverse9.app.NodeApplication;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

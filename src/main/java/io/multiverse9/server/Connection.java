@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.server;
 
 import io.multiverse9.config.Limits;
 import io.multiverse9.config.Settings;
@@ -16,6 +16,10 @@ import io.multiverse9.protocol.Request;
 import io.multiverse9.protocol.RequestDecoder;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.multiverse9.protocol.Status;
+import io.multiverse9.service.Access;
+import io.multiverse9.service.Allowance;
+import io.multiverse9.service.RequestHandler;
+import io.multiverse9.service.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.server;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,22 +9,22 @@ import java.util.function.LongSupplier;
  * written to their sockets ({@code limits.max_buffered_bytes}, SPEC 1.6). Shared by every node verticle of the
  * node; over the limit, connections stop reading new requests, and those waiting are woken when it drains below.
  */
-final class BufferedBytes {
+public final class BufferedBytes {
 
   private final AtomicLong held = new AtomicLong();
   private final LongSupplier max;
   private final CopyOnWriteArrayList<Runnable> onDrained = new CopyOnWriteArrayList<>();
 
   /** @param max the limit in force, read anew on each check so that a changed limit applies at once */
-  BufferedBytes(LongSupplier max) {
+  public BufferedBytes(LongSupplier max) {
     this.max = max;
   }
 
-  boolean over() {
+  public boolean over() {
     return held.get() > max.getAsLong();
   }
 
-  long held() {
+  public long held() {
     return held.get();
   }
 
@@ -32,7 +32,7 @@ final class BufferedBytes {
    * Adds {@code bytes} only if the total stays within the limit, as one step: connections on several event loops
    * reserving at once cannot together pass it.
    */
-  boolean tryTake(long bytes) {
+  public boolean tryTake(long bytes) {
     long limit = max.getAsLong();
     long now;
     do {
@@ -45,7 +45,7 @@ final class BufferedBytes {
   }
 
   /** Adds {@code delta} (negative to release); wakes the waiters when this brings the total down to the limit. */
-  void add(long delta) {
+  public void add(long delta) {
     long after = held.addAndGet(delta);
     if (delta < 0) {
       long limit = max.getAsLong();
@@ -56,11 +56,11 @@ final class BufferedBytes {
   }
 
   /** {@code wake} runs, on whichever thread released the bytes, each time the total comes down to the limit. */
-  void whenDrained(Runnable wake) {
+  public void whenDrained(Runnable wake) {
     onDrained.add(wake);
   }
 
-  void stopWaking(Runnable wake) {
+  public void stopWaking(Runnable wake) {
     onDrained.remove(wake);
   }
 }

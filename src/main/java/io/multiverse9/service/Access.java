@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.service;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
@@ -8,7 +8,7 @@ import java.net.InetAddress;
 import java.security.MessageDigest;
 
 /** Who may do what (SPEC 3), decided per request from the settings in force. */
-final class Access {
+public final class Access {
 
   private Access() {
   }
@@ -18,7 +18,7 @@ final class Access {
    * with a token since changed or removed is no longer acknowledged by it), loopback with trust_loopback, or a
    * client certificate verified against tls.ca (SPEC 3).
    */
-  static boolean acknowledged(Settings settings, Session session) {
+  public static boolean acknowledged(Settings settings, Session session) {
     if (session.verifiedCertificate() || (session.loopback() && settings.trustLoopback())) {
       return true;
     }
@@ -38,7 +38,7 @@ final class Access {
   }
 
   /** @return {@code null} when allowed, else why not */
-  static String deny(Settings settings, Session session, Opcode opcode) {
+  public static String deny(Settings settings, Session session, Opcode opcode) {
     switch (opcode) {
       case CREATE, REMOVE, AGGREGATE -> {
         if (settings.perms().openInteractions() || acknowledged(settings, session)) {

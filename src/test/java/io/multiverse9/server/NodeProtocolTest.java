@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.server;
 
 import static io.multiverse9.support.WireClient.frame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,14 +1,14 @@
-package io.multiverse9.node;
+package io.multiverse9.server;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Open client connections of one node, across all its node verticle instances ({@code limits.max_connections}). */
-final class ConnectionCounter {
+public final class ConnectionCounter {
 
   private final AtomicInteger open = new AtomicInteger();
 
   /** Takes a place if fewer than {@code max} are taken. */
-  boolean tryAcquire(int max) {
+  public boolean tryAcquire(int max) {
     while (true) {
       int now = open.get();
       if (now >= max) {
@@ -20,11 +20,11 @@ final class ConnectionCounter {
     }
   }
 
-  void release() {
+  public void release() {
     open.decrementAndGet();
   }
 
-  int open() {
+  public int open() {
     return open.get();
   }
 }

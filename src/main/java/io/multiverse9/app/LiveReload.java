@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.app;
 
 import io.multiverse9.config.Settings;
 import io.vertx.core.Future;

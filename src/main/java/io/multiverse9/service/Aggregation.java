@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.service;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;

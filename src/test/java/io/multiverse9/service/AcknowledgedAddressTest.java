@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

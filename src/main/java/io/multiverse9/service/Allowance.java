@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.service;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,10 +11,10 @@ import java.util.Map;
  * share: a part that would reads none of it whole and says how much it came to, and the request runs again with
  * what each part is then known to need ({@link #needed}).
  */
-final class Allowance {
+public final class Allowance {
 
   /** No bound: for callers that hold no count (tests, tools). */
-  static final Allowance NONE = new Allowance(-1, null, true);
+  public static final Allowance NONE = new Allowance(-1, null, true);
 
   /** What one parsed target makes the node hold while its request runs ({@link #parsed}). */
   static final int PER_TARGET = 256;
@@ -23,7 +23,7 @@ final class Allowance {
   static final String LOCAL = "";
 
   /** The most the parts may add up to, or negative for no bound. */
-  final long bytes;
+  public final long bytes;
   /**
    * Whether it may ask peers now: alone on its connection, or beside others once the connection's last answer from
    * a peer fitted its share. A peer cannot be told how much to send, so an answer over a share costs its transfer
@@ -41,7 +41,7 @@ final class Allowance {
   /** Whether the peers asked fitted their shares; {@code null} when none was asked or none answered. */
   private Boolean peersFitted;
 
-  Allowance(long bytes, Allowance before, boolean mayAskPeers) {
+  public Allowance(long bytes, Allowance before, boolean mayAskPeers) {
     this.bytes = bytes;
     this.known = before == null ? null : before.known();
     this.mayAskPeers = mayAskPeers;
@@ -101,7 +101,7 @@ final class Allowance {
     parsedBytes = (long) targets * PER_TARGET;
   }
 
-  long parsedBytes() {
+  public long parsedBytes() {
     return parsedBytes;
   }
 
@@ -110,7 +110,7 @@ final class Allowance {
     peersFitted = peersFitted == null ? fitted : peersFitted && fitted;
   }
 
-  Boolean peersFitted() {
+  public Boolean peersFitted() {
     return peersFitted;
   }
 
@@ -120,7 +120,7 @@ final class Allowance {
   }
 
   /** What the parts came to, all together: 0 while none was over its share. */
-  long needed() {
+  public long needed() {
     if (!over) {
       return 0;
     }

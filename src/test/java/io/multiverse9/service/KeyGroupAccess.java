@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.service;
 
 /** Lets the JMH benchmarks, in another package, time the package-private {@link KeyGroup}. */
 public final class KeyGroupAccess {

@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.service;
 
 import io.multiverse9.protocol.Keys;
 import java.lang.invoke.MethodHandles;

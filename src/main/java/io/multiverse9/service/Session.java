@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.service;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.TokenDigest;
@@ -8,7 +8,7 @@ import java.net.InetAddress;
  * What the node knows about one client connection: where it comes from and which token it passed AUTH with.
  * Confined to the connection's event loop.
  */
-final class Session {
+public final class Session {
 
   private final String remoteIp;
   private final InetAddress remoteAddress;
@@ -16,7 +16,7 @@ final class Session {
   private TokenDigest authenticatedWith;
   private int wrongTokens;
 
-  Session(String remoteIp, boolean verifiedCertificate) {
+  public Session(String remoteIp, boolean verifiedCertificate) {
     this.remoteIp = remoteIp;
     // the socket gives a literal IP: read once here, so requests compare addresses without parsing or lookups
     this.remoteAddress = remoteIp == null ? null : PeerEntry.literalIp(remoteIp);
@@ -28,7 +28,7 @@ final class Session {
     return verifiedCertificate;
   }
 
-  String remoteIp() {
+  public String remoteIp() {
     return remoteIp;
   }
 
@@ -63,7 +63,7 @@ final class Session {
    * The connection sent {@link RequestHandler#MAX_WRONG_TOKENS} wrong tokens: it may guess no more, and is closed
    * once the requests it sent before are answered.
    */
-  boolean guessedTooOften() {
+  public boolean guessedTooOften() {
     return wrongTokens >= RequestHandler.MAX_WRONG_TOKENS;
   }
 }

@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.app;
 
 import io.multiverse9.config.EnvOverrides;
 import io.multiverse9.config.Settings;
@@ -10,6 +10,9 @@ import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.metrics.NodeStorageMeters;
 import io.multiverse9.peer.PeerVerticle;
 import io.multiverse9.protocol.Address;
+import io.multiverse9.server.BufferedBytes;
+import io.multiverse9.server.ConnectionCounter;
+import io.multiverse9.server.NodeVerticle;
 import io.multiverse9.storage.EmbeddedRedis;
 import io.multiverse9.storage.StorageVerticle;
 import io.vertx.core.DeploymentOptions;

@@ -1,4 +1,4 @@
-package io.multiverse9.node;
+package io.multiverse9.service;
 
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
@@ -31,10 +31,10 @@ import java.util.logging.Logger;
  * Turns one decoded request into its reply: validation, permissions (SPEC 3), then storage. Never fails its
  * future: every outcome, storage failures included, is a {@link Reply} with a status and a message.
  */
-final class RequestHandler {
+public final class RequestHandler {
 
-  static final int MAX_PING_BYTES = 1024;
-  static final String PING_TOO_LONG = "PING carries at most " + MAX_PING_BYTES + " bytes";
+  public static final int MAX_PING_BYTES = 1024;
+  public static final String PING_TOO_LONG = "PING carries at most " + MAX_PING_BYTES + " bytes";
   private static final int MAX_TARGET_BYTES = 0xFFFF; // target_len is a u16 (SPEC 1.3)
 
   private final SettingsHolder settings;
@@ -51,7 +51,7 @@ final class RequestHandler {
   private final WarningThrottle wrongTokenWarnings = new WarningThrottle(5, 10, TimeUnit.SECONDS);
 
   /** {@code listening} is this listener's address: a key addressed to it is local, even while a new addr moves in. */
-  RequestHandler(SettingsHolder settings, Address listening, StorageClient storage, PeerClient peers,
+  public RequestHandler(SettingsHolder settings, Address listening, StorageClient storage, PeerClient peers,
       long startedAtMs) {
     this.settings = settings;
     this.listening = listening;
@@ -60,7 +60,7 @@ final class RequestHandler {
     this.startedAtMs = startedAtMs;
   }
 
-  Future<Reply> handle(Request request, Session session) {
+  public Future<Reply> handle(Request request, Session session) {
     return handle(request, session, Allowance.NONE);
   }
 
@@ -68,7 +68,7 @@ final class RequestHandler {
    * @param allowance what the values of an AGGREGATE may add up to (SPEC 1.6): one that would need more succeeds
    *     with {@code null}, having read no more than that, to be handled again once its connection may hold it
    */
-  Future<Reply> handle(Request request, Session session, Allowance allowance) {
+  public Future<Reply> handle(Request request, Session session, Allowance allowance) {
     long start = System.nanoTime();
     return answer(request, session, allowance).andThen(ar -> {
       if (ar.failed() || ar.result() != null) {
@@ -100,7 +100,7 @@ final class RequestHandler {
   }
 
   /** The message for a request naming no v1 opcode or command. */
-  static String unknown(Form form, String command) {
+  public static String unknown(Form form, String command) {
     return "unknown " + (form == Form.TEXT ? "command " : "opcode ") + command
       + "; this node speaks CREATE, REMOVE, AGGREGATE, METADATA, PING and AUTH";
   }

@@ -1,17 +1,18 @@
-package io.multiverse9.node;
+package io.multiverse9.server;
 
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.config.Tls;
 import io.multiverse9.net.ClosingNow;
 import io.multiverse9.net.ServerTls;
-import io.multiverse9.protocol.Address;
-import io.multiverse9.protocol.Reply;
-import io.multiverse9.protocol.ResponseEncoder;
-import io.multiverse9.protocol.Form;
-import io.multiverse9.protocol.Status;
 import io.multiverse9.peer.PeerClient;
 import io.multiverse9.peer.PeerVerticle;
+import io.multiverse9.protocol.Address;
+import io.multiverse9.protocol.Form;
+import io.multiverse9.protocol.Reply;
+import io.multiverse9.protocol.ResponseEncoder;
+import io.multiverse9.protocol.Status;
+import io.multiverse9.service.RequestHandler;
 import io.multiverse9.storage.StorageClient;
 import io.multiverse9.storage.StorageVerticle;
 import io.vertx.core.Future;
@@ -47,7 +48,7 @@ public final class NodeVerticle extends VerticleBase {
   private long idleSweep;
 
   /** {@code bindTo} is passed apart from the settings: they name the new address only once it is bound. */
-  NodeVerticle(SettingsHolder settings, Address bindTo, ConnectionCounter connections, BufferedBytes nodeHolds,
+  public NodeVerticle(SettingsHolder settings, Address bindTo, ConnectionCounter connections, BufferedBytes nodeHolds,
       long startedAtMs) {
     this.settings = settings;
     this.bindTo = bindTo;
