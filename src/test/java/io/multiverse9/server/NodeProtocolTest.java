@@ -410,7 +410,15 @@ class NodeProtocolTest {
       assertEquals(true, json.getBoolean("open_metadata"));
       assertEquals(false, json.getBoolean("open_interactions"));
       assertEquals(new JsonArray(), json.getJsonArray("nodes"));
-      assertTrue(json.getLong("uptime_ms") >= 0);
+      // the node runs in this JVM: it cannot have been up longer than the JVM, and its uptime goes on
+      long uptime = json.getLong("uptime_ms");
+      assertTrue(uptime >= 0 && uptime <= java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+        "uptime_ms " + uptime);
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (new JsonObject(client.call(METADATA, new byte[0]).text()).getLong("uptime_ms") <= uptime) {
+        assertTrue(System.currentTimeMillis() < deadline, "uptime_ms did not grow past " + uptime);
+        Thread.sleep(5); // polling the node, bounded by the deadline
+      }
       JsonObject memory = json.getJsonObject("memory");
       long heapUsed = memory.getLong("heap_used_bytes");
       assertTrue(heapUsed > 0 && heapUsed <= memory.getLong("heap_max_bytes"), memory.encode());
