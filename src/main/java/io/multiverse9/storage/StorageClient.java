@@ -25,7 +25,7 @@ import java.util.function.Function;
  * <p>The calls made in one turn of the owning verticle's event loop travel as one event-bus message (a
  * {@link StorageRequest.Batch}, see {@link TurnBatch}): with pipelined clients or many connections a turn makes
  * dozens, and each request/reply costs a reply handler, a timer and a delivery. Calls from any other thread go
- * on their own.
+ * as a batch of their own: a batch of one is a batch.
  */
 public final class StorageClient {
 
@@ -126,17 +126,13 @@ public final class StorageClient {
     if (Vertx.currentContext() == context) {
       turn.add(pending);
     } else {
-      this.<StorageReply>sendNow(request).onComplete(pending);
+      flush(List.of(pending));
     }
     return pending.answer.future();
   }
 
+  /** The calls of one turn, or one call from another thread: a batch of one is a batch. */
   private void flush(List<Pending<?>> batch) {
-    if (batch.size() == 1) {
-      Pending<?> only = batch.get(0);
-      this.<StorageReply>sendNow(only.request).onComplete(only);
-      return;
-    }
     List<StorageRequest> requests = new ArrayList<>(batch.size());
     for (Pending<?> p : batch) {
       requests.add(p.request);

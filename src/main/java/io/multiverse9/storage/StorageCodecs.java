@@ -3,6 +3,7 @@ package io.multiverse9.storage;
 import io.multiverse9.bus.BusCodec;
 import io.multiverse9.bus.Wire;
 import io.multiverse9.bus.WireReader;
+import io.multiverse9.protocol.Status;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ final class StorageCodecs {
       out.appendByte(VALUES).appendInt(values.values().size());
       values.values().forEach(v -> Wire.buffer(out, v));
     } else if (reply instanceof StorageReply.Failed failed) {
-      out.appendByte(FAILED).appendInt(failed.status());
+      out.appendByte(FAILED).appendInt(failed.status().code());
       Wire.string(out, failed.message());
     } else if (reply instanceof StorageReply.Pong) {
       out.appendByte(PONG);
@@ -126,7 +127,7 @@ final class StorageCodecs {
       case CREATED -> new StorageReply.Created(in.readString());
       case REMOVED -> new StorageReply.Removed(in.readLong());
       case VALUES -> readValues(in);
-      case FAILED -> new StorageReply.Failed(in.readInt(), in.readString());
+      case FAILED -> new StorageReply.Failed(statusOf(in.readInt()), in.readString());
       case PONG -> StorageReply.Pong.PONG;
       case OVER_LIMIT -> new StorageReply.OverLimit(in.readLong());
       default -> throw new IllegalArgumentException("unknown storage reply tag " + tag);
@@ -140,5 +141,11 @@ final class StorageCodecs {
       values.add(in.readBuffer());
     }
     return new StorageReply.Values(values);
+  }
+
+  /** A status from another JVM that this one does not know (a newer version) is answered as INTERNAL. */
+  private static Status statusOf(int code) {
+    Status known = Status.valueOf(code);
+    return known == null ? Status.INTERNAL : known;
   }
 }

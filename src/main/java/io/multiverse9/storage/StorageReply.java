@@ -33,11 +33,10 @@ public sealed interface StorageReply {
   }
 
   /** A request of a {@link StorageRequest.Batch} that failed, with the status to answer. */
-  record Failed(int status, String message) implements StorageReply {
+  record Failed(Status status, String message) implements StorageReply {
 
     StorageException toException() {
-      Status known = Status.valueOf(status);
-      return new StorageException(known == null ? Status.INTERNAL : known, message);
+      return new StorageException(status, message);
     }
   }
 

@@ -168,7 +168,7 @@ public final class StorageVerticle extends VerticleBase {
         message.reply(ar.result());
       } else {
         StorageReply.Failed failed = failed(ar.cause());
-        message.fail(failed.status(), failed.message());
+        message.fail(failed.status().code(), failed.message());
       }
     });
   }
@@ -207,9 +207,9 @@ public final class StorageVerticle extends VerticleBase {
       warnCannotPersist(describe(cause));
     }
     if (cause instanceof StorageException ours) {
-      return new StorageReply.Failed(ours.status().code(), "storage request failed: " + describe(cause));
+      return new StorageReply.Failed(ours.status(), "storage request failed: " + describe(cause));
     }
-    return new StorageReply.Failed(Status.UNAVAILABLE.code(), "storage unavailable: " + describe(cause));
+    return new StorageReply.Failed(Status.UNAVAILABLE, "storage unavailable: " + describe(cause));
   }
 
   // A pipelined batch that fails says so once per command in it ("ERR [0] CONNECTION_CLOSED\nERR [1] ..."): a

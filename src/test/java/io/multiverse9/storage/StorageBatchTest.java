@@ -211,7 +211,7 @@ class StorageBatchTest {
         settings), new StorageRequest.Batch(List.of(nested, new StorageRequest.Ping())))
       .await(30, TimeUnit.SECONDS).body();
     StorageReply.Failed failed = assertInstanceOf(StorageReply.Failed.class, outcomes.replies().get(0));
-    assertEquals(Status.INTERNAL.code(), failed.status(), failed.message());
+    assertEquals(Status.INTERNAL, failed.status(), failed.message());
     assertInstanceOf(StorageReply.Pong.class, outcomes.replies().get(1));
   }
 }
