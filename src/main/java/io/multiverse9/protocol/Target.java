@@ -10,8 +10,14 @@ import java.nio.charset.StandardCharsets;
  * @param key the normalised key, or {@code null} when the target is invalid
  * @param address the node it lives on, or {@code null} for a bare key
  * @param error why the target is invalid, or {@code null}
+ * @param place where its address is in the {@link TargetParser}'s table of this AGGREGATE's addresses, or -1 (a
+ *     bare key, or an address past those the table holds): the one table by which the addresses are told apart
  */
-public record Target(Buffer raw, String key, Address address, String error) {
+public record Target(Buffer raw, String key, Address address, String error, int place) {
+
+  public Target(Buffer raw, String key, Address address, String error) {
+    this(raw, key, address, error, -1);
+  }
 
   public boolean isValid() {
     return error == null;
@@ -53,16 +59,14 @@ public record Target(Buffer raw, String key, Address address, String error) {
     if (at < 0) {
       return new Target(raw, key, null, null);
     }
-    Address seen = parser == null ? null : parser.seen(bytes, at + 1, to);
-    if (seen != null) {
-      return new Target(raw, key, seen, null);
+    int seen = parser == null ? -1 : parser.placeOf(bytes, at + 1, to);
+    if (seen >= 0) {
+      return new Target(raw, key, parser.address(seen), null, seen);
     }
     try {
       Address address = Address.parse(new String(bytes, at + 1, to - at - 1, StandardCharsets.ISO_8859_1), false);
-      if (parser != null) {
-        parser.remember(bytes, at + 1, to, address);
-      }
-      return new Target(raw, key, address, null);
+      int place = parser == null ? -1 : parser.remember(bytes, at + 1, to, address);
+      return new Target(raw, key, address, null, place);
     } catch (IllegalArgumentException e) {
       return new Target(raw, null, null, "malformed address: " + e.getMessage());
     }

@@ -11,7 +11,8 @@ import java.util.Arrays;
  */
 public final class TargetParser {
 
-  private static final int REMEMBERED = 8;
+  /** How many distinct addresses the table of one AGGREGATE holds. */
+  public static final int REMEMBERED = 8;
 
   /** The bytes after the '@' of valid targets, one per distinct address, and the address they parse to. */
   /** Made with the first address: most AGGREGATEs name none. */
@@ -29,24 +30,31 @@ public final class TargetParser {
     return items.target(i, this);
   }
 
-  /** The address of a remembered target whose address is written as {@code bytes[from, to)}. */
-  Address seen(byte[] bytes, int from, int to) {
+  /** The place in the table of the address written as {@code bytes[from, to)}, or -1 when it is not there. */
+  int placeOf(byte[] bytes, int from, int to) {
     for (int r = 0; r < count; r++) {
       if (Arrays.equals(written[r], 0, written[r].length, bytes, from, to)) {
-        return addresses[r];
+        return r;
       }
     }
-    return null;
+    return -1;
   }
 
-  void remember(byte[] bytes, int from, int to, Address address) {
+  Address address(int place) {
+    return addresses[place];
+  }
+
+  /** Puts the address in the table if there is room: its place, or -1. */
+  int remember(byte[] bytes, int from, int to, Address address) {
     if (written == null) {
       written = new byte[REMEMBERED][];
       addresses = new Address[REMEMBERED];
     }
-    if (count < REMEMBERED) {
-      written[count] = Arrays.copyOfRange(bytes, from, to);
-      addresses[count++] = address;
+    if (count == REMEMBERED) {
+      return -1;
     }
+    written[count] = Arrays.copyOfRange(bytes, from, to);
+    addresses[count] = address;
+    return count++;
   }
 }

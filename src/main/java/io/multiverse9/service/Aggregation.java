@@ -72,7 +72,7 @@ final class Aggregation {
       } else if (!target.isRemote()) {
         placement.local().add(target.key(), i);
       } else {
-        KeyGroup group = placement.groupFor(target.address());
+        KeyGroup group = placement.groupFor(target.address(), target.place());
         if (group == null) {
           fail(i, EntryStatus.FORBIDDEN, target.address() + " is not an acknowledged node");
         } else {

@@ -3,6 +3,7 @@ package io.multiverse9.service;
 import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
 import io.multiverse9.protocol.Address;
+import io.multiverse9.protocol.TargetParser;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,13 +12,11 @@ import java.util.Map;
  * an acknowledged peer to that peer's group, keys on any other address nowhere. An address is resolved once per
  * AGGREGATE, not once per target: the targets of an AGGREGATE name few addresses, and resolving one (this node's
  * three addresses, then the acknowledged peers, then the peer's group) cost node A of an AGGREGATE over two peers
- * more than the rest of placing its targets. {@code TargetParser} hands out one {@link Address} object per distinct
- * address it remembers, so the addresses resolved are found again by identity; past {@link #REMEMBERED} of them,
- * each target's address is resolved as it comes.
+ * more than the rest of placing its targets. The addresses are told apart by their place in the
+ * {@link TargetParser}'s table, the one table of the AGGREGATE's addresses; an address past it is resolved as it
+ * comes.
  */
 final class Placement {
-
-  private static final int REMEMBERED = 8;
 
   private final KeyGroup local;
   /** Made when a target is on a peer: most AGGREGATEs are local. */
@@ -25,11 +24,9 @@ final class Placement {
 
   private final Settings now;
   private final Address listening;
-  /** Made with the first address: most AGGREGATEs name none, and cost no more than before for it. */
-  private Address[] resolved;
-  /** The group of each address resolved; {@code null} for an address that is no acknowledged node. */
+  /** The group of each place of the parser's table once resolved; made with the first address. */
   private KeyGroup[] groups;
-  private int count;
+  private boolean[] resolved;
 
   Placement(Settings now, Address listening, int targets) {
     this.now = now;
@@ -39,21 +36,23 @@ final class Placement {
 
   /** The group for targets on {@code address}, or {@code null} when it is no node this one acknowledges. */
   KeyGroup groupFor(Address address) {
-    for (int r = 0; r < count; r++) {
-      if (resolved[r] == address) {
-        return groups[r];
-      }
+    return groupFor(address, -1);
+  }
+
+  /** As {@link #groupFor(Address)}, for an address at {@code place} in the parser's table (-1: none). */
+  KeyGroup groupFor(Address address, int place) {
+    if (place < 0) {
+      return resolve(address);
     }
-    KeyGroup group = resolve(address);
-    if (resolved == null) {
-      resolved = new Address[REMEMBERED];
-      groups = new KeyGroup[REMEMBERED];
+    if (groups == null) {
+      groups = new KeyGroup[TargetParser.REMEMBERED];
+      resolved = new boolean[TargetParser.REMEMBERED];
     }
-    if (count < REMEMBERED) {
-      resolved[count] = address;
-      groups[count++] = group;
+    if (!resolved[place]) {
+      groups[place] = resolve(address);
+      resolved[place] = true;
     }
-    return group;
+    return groups[place];
   }
 
   /** The targets for this node's storage. */

@@ -27,7 +27,7 @@ class TargetParserTest {
     TargetParser parser = new TargetParser();
     for (String text : targets) {
       Buffer raw = Buffer.buffer(text);
-      assertEquals(Target.parse(raw), parser.parse(raw), text);
+      assertEquals(Target.parse(raw), withoutPlace(parser.parse(raw)), text);
     }
   }
 
@@ -44,7 +44,7 @@ class TargetParserTest {
     TargetParser parser = new TargetParser();
     for (int i = 0; i < items.size(); i++) {
       Buffer copy = Buffer.buffer(alone.get(i).getBytes());
-      assertEquals(Target.parse(copy), parser.parse(items, i), payload.toString());
+      assertEquals(Target.parse(copy), withoutPlace(parser.parse(items, i)), payload.toString());
     }
   }
 
@@ -80,5 +80,10 @@ class TargetParserTest {
       Arbitraries.just("@127.0.0.3"),
       Arbitraries.strings().ascii().ofMaxLength(20).map(s -> "@" + s));
     return Combinators.combine(key, address).as((k, a) -> k + a).list().ofMaxSize(40);
+  }
+
+  /** A target as parsed on its own: the same, but for its place in the parser's table of addresses. */
+  private static Target withoutPlace(Target target) {
+    return new Target(target.raw(), target.key(), target.address(), target.error());
   }
 }
