@@ -48,6 +48,11 @@ class SentinelFailoverTest {
    * acknowledged one to be lost; at this size they are, now and then.
    */
   static final byte[] PADDING = new byte[4096];
+  /**
+   * With {@code -Dmv9.failover.load_s=S} (bench/failover.sh), the load runs for S seconds, the master killed a third
+   * of the way in; by default it runs until the counts above are reached.
+   */
+  static final long LOAD_S = Long.getLong("mv9.failover.load_s", 0);
 
   @TempDir
   Path dir;
@@ -83,6 +88,14 @@ class SentinelFailoverTest {
     assertTrue(outcome.acknowledged() >= ACKED_BEFORE_KILL + ACKED_AFTER_KILL, outcome.toString());
   }
 
+  static long loadNanos() {
+    return TimeUnit.SECONDS.toNanos(LOAD_S);
+  }
+
+  static long perSecond(int answers, long nanos) {
+    return nanos <= 0 ? 0 : Math.round(answers * 1e9 / nanos);
+  }
+
   Outcome failOverUnderLoad(int replicas) throws Exception {
     JsonObject settings = new JsonObject().put("name", "multiverse9_sentinel_test")
       .put("redis_uri", group.sentinelUris().get(0)).put("version", "0.1.0")
@@ -95,6 +108,8 @@ class SentinelFailoverTest {
     AtomicInteger refused = new AtomicInteger();
     AtomicInteger okAfterKill = new AtomicInteger();
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong servedAgainAt = new AtomicLong();
+    AtomicInteger ackedWhenServedAgain = new AtomicInteger();
     AtomicLong lastOk = new AtomicLong(System.nanoTime());
     AtomicLong longestWithoutOk = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
@@ -127,6 +142,9 @@ class SentinelFailoverTest {
                 longestWithoutOk.accumulateAndGet(now - since, Math::max);
                 if (sentAt > killedAt.get()) {
                   okAfterKill.incrementAndGet();
+                  if (servedAgainAt.compareAndSet(0, now)) {
+                    ackedWhenServedAgain.set(acknowledged.size());
+                  }
                 }
               }
             }
@@ -137,8 +155,9 @@ class SentinelFailoverTest {
         load.start();
         loads.add(load);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (acknowledged.size() < ACKED_BEFORE_KILL) {
+      long started = System.nanoTime();
+      long deadline = started + TimeUnit.SECONDS.toNanos(60 + LOAD_S);
+      while (acknowledged.size() < ACKED_BEFORE_KILL || System.nanoTime() - started < loadNanos() / 3) {
         assertTrue(System.nanoTime() < deadline && failures.isEmpty(), "load did not start: " + failures
           + node.output());
         Thread.sleep(10); // polling the load's progress, bounded
@@ -147,7 +166,7 @@ class SentinelFailoverTest {
       killedAt.set(System.nanoTime());
       group.master().kill(); // SIGKILL with CREATEs in flight on four connections
       lastOk.set(System.nanoTime());
-      while (okAfterKill.get() < ACKED_AFTER_KILL) {
+      while (okAfterKill.get() < ACKED_AFTER_KILL || System.nanoTime() - started < loadNanos()) {
         assertTrue(System.nanoTime() < deadline && failures.isEmpty(), "the node did not serve again after the "
           + "failover: " + failures + " " + node.output());
         Thread.sleep(10); // polling the load's progress, bounded
@@ -156,6 +175,7 @@ class SentinelFailoverTest {
       for (Thread load : loads) {
         load.join(20_000);
       }
+      long ended = System.nanoTime();
       assertEquals(List.of(), failures, "the load's connections");
 
       String newMaster = group.masterAddress();
@@ -187,7 +207,11 @@ class SentinelFailoverTest {
       System.out.println("[SentinelFailoverTest] durability.replicas " + replicas + ": acknowledged " + keys.size()
         + " (" + beforeKill + " before the kill), lost " + lost + ", refused " + outcome.refused()
         + ", longest without an OK " + outcome.longestWithoutOkMs() + " ms; master " + oldMaster + " -> "
-        + newMaster);
+        + newMaster + "; OK/s before the kill " + perSecond(beforeKill, killedAt.get() - started)
+        + ", from the kill until served again " + perSecond(ackedWhenServedAgain.get() - beforeKill,
+          servedAgainAt.get() - killedAt.get()) + " (" + TimeUnit.NANOSECONDS.toMillis(servedAgainAt.get()
+          - killedAt.get()) + " ms), after " + perSecond(keys.size() - ackedWhenServedAgain.get(),
+          ended - servedAgainAt.get()));
       return outcome;
     }
   }
