@@ -13,7 +13,9 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -136,6 +138,29 @@ class DurabilityTest {
       WireClient.Frame removed = client.call(2, key);
       assertEquals(OK, removed.status(), removed.text());
       assertEquals(1, ByteBuffer.wrap(removed.payload()).getInt());
+    }
+  }
+
+  @Test
+  void aChangeOfDurabilityAppliesLiveOnTheSameConnection() throws Exception {
+    Path file = dir.resolve("settings.json");
+    JsonObject settings = settings(2).put("config_scan_ms", 100);
+    Files.writeString(file, settings.encodePrettily());
+    try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
+      WireClient.Frame refused = client.call(1, "two replicas asked of one");
+      assertEquals(UNAVAILABLE, refused.status(), refused.text());
+
+      Path next = dir.resolve("settings.tmp");
+      Files.writeString(next, settings.put("durability", new JsonObject().put("replicas", 1)).encodePrettily());
+      Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      long deadline = System.currentTimeMillis() + 10_000;
+      WireClient.Frame answer = client.call(1, "one replica asked of one");
+      while (answer.status() != OK) {
+        assertEquals(UNAVAILABLE, answer.status(), answer.text());
+        assertTrue(System.currentTimeMillis() < deadline, "durability.replicas 1 never applied: " + answer.text());
+        Thread.sleep(50); // polling until the next scan applied the change, bounded
+        answer = client.call(1, "one replica asked of one");
+      }
     }
   }
 }
