@@ -8,8 +8,8 @@ import java.util.logging.Logger;
 /**
  * Applies each new, valid version of the settings to a running node (SPEC 4.1), one version at a time, whole or
  * not at all: permissions, peers, tokens and limits at once, by putting the new settings in force; a new
- * {@code addr} by starting listeners there beside the old ones; a new {@code redis_uri}, {@code key_prefix} or Redis
- * topology by deploying storage verticles beside the old ones. Only once every part has started does the node
+ * {@code addr} by starting listeners there beside the old ones; a new {@code redis_uri}, {@code key_prefix}, Redis
+ * topology or {@code durability} by deploying storage verticles beside the old ones. Only once every part has started does the node
  * switch over (the old listeners drain, the old storage finishes what it holds); if a part fails, what the
  * others had started is taken away again and the last good settings stay in force, all of them. Fields that only
  * a restart can change are kept, with a warning.
@@ -76,8 +76,10 @@ final class LiveReload {
       return Future.succeededFuture();
     }
     Settings running = node.running();
+    // durability too: the storage verticles' batchers are built for one number of replicas, and new ones beside
+    // the old take over as for a new Redis, with nothing dropped
     boolean storageMoves = next.hasRole("storage") && (changed.contains("redis_uri")
-      || changed.contains("key_prefix") || changed.contains("redis"));
+      || changed.contains("key_prefix") || changed.contains("redis") || changed.contains("durability"));
     boolean addrMoves = next.hasRole("node") && changed.contains("addr");
     // listeners first: binding a port is what fails most often, and storage, once started beside the old one,
     // already takes requests, so it is the last part to start

@@ -36,6 +36,7 @@ public record Settings(
   Set<String> roles,
   Tls tls,
   int shutdownGraceS,
+  Durability durability,
   TokenDigest authTokenDigest) {
 
   public static final int DEFAULT_SHUTDOWN_GRACE_S = 10;
@@ -44,9 +45,9 @@ public record Settings(
   public Settings(String name, String redisUri, String version, Perms perms, Address addr, List<PeerEntry> nodes,
       Address advertisedAddr, boolean trustLoopback, String authToken, String keyPrefix, String dataDir,
       Limits limits, Verticles verticles, Address metricsAddr, MetricsLimits metricsLimits, int configScanMs,
-      RedisTopology redis, Set<String> roles, Tls tls, int shutdownGraceS) {
+      RedisTopology redis, Set<String> roles, Tls tls, int shutdownGraceS, Durability durability) {
     this(name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken, keyPrefix, dataDir,
-      limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls, shutdownGraceS,
+      limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls, shutdownGraceS, durability,
       TokenDigest.of(authToken));
   }
 
@@ -135,6 +136,7 @@ public record Settings(
     Set<String> roles;
     Tls tls;
     int shutdownGraceS;
+    Durability durability;
     TokenDigest authTokenDigest;
 
     Copy(Settings from) {
@@ -158,13 +160,14 @@ public record Settings(
       roles = from.roles;
       tls = from.tls;
       shutdownGraceS = from.shutdownGraceS;
+      durability = from.durability;
       authTokenDigest = from.authTokenDigest;
     }
 
     Settings build() {
       return new Settings(name, redisUri, version, perms, addr, nodes, advertisedAddr, trustLoopback, authToken,
         keyPrefix, dataDir, limits, verticles, metricsAddr, metricsLimits, configScanMs, redis, roles, tls,
-        shutdownGraceS, authTokenDigest);
+        shutdownGraceS, durability, authTokenDigest);
     }
   }
 
@@ -197,6 +200,7 @@ public record Settings(
     check.accept("roles", roles.equals(other.roles));
     check.accept("tls", Objects.equals(tls, other.tls));
     check.accept("shutdown_grace_s", shutdownGraceS == other.shutdownGraceS);
+    check.accept("durability", durability.equals(other.durability));
     return changed;
   }
 

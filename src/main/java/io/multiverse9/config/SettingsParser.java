@@ -21,7 +21,7 @@ public final class SettingsParser {
 
   private static final Set<String> TOP = Set.of("name", "redis_uri", "version", "perms", "addr", "nodes",
     "advertised_addr", "trust_loopback", "auth", "key_prefix", "data_dir", "limits", "verticles", "metrics",
-    "config_scan_ms", "redis", "roles", "tls", "shutdown_grace_s");
+    "config_scan_ms", "redis", "roles", "tls", "shutdown_grace_s", "durability");
   private static final Set<String> TLS = Set.of("cert", "key", "ca");
   private static final Set<String> REDIS = Set.of("type", "endpoints", "master_name", "tls");
   private static final Set<String> REDIS_TLS = Set.of("ca", "cert", "key");
@@ -29,6 +29,9 @@ public final class SettingsParser {
   private static final Set<String> LIMITS = Set.of("max_frame_bytes", "max_targets", "max_connections",
     "idle_timeout_s", "peer_timeout_ms", "max_pipeline", "storage_timeout_ms", "max_pending_bytes",
     "max_buffered_bytes", "max_answer_bytes", "max_stranger_frame_bytes", "tls_handshake_timeout_ms");
+  private static final Set<String> DURABILITY = Set.of("replicas", "timeout_ms");
+  /** More replicas than any Redis deployment runs; a typo such as 10000 stops the start instead. */
+  static final int MAX_REPLICAS = 100;
   private static final Set<String> VERTICLES = Set.of("node", "storage", "peer");
   private static final Set<String> AUTH = Set.of("token");
   private static final Set<String> METRICS = Set.of("addr", "idle_timeout_s", "max_connections");
@@ -86,9 +89,10 @@ public final class SettingsParser {
       positiveInt(metrics, "metrics.", "max_connections", MetricsLimits.DEFAULT_MAX_CONNECTIONS));
     int scan = positiveInt(json, "", "config_scan_ms", 2000);
     RedisTopology redis = redisTopology(object(json, "redis", false), redisUri);
+    Durability durability = durability(object(json, "durability", false), redisUri, redis, limits);
     return new Settings(name, redisUri, version, perms, addr, nodes, advertised, trustLoopback, token, keyPrefix,
       dataDir, limits, verticles, metricsAddr, metricsLimits, scan, redis, roles(json), tls(json),
-      positiveInt(json, "", "shutdown_grace_s", Settings.DEFAULT_SHUTDOWN_GRACE_S));
+      positiveInt(json, "", "shutdown_grace_s", Settings.DEFAULT_SHUTDOWN_GRACE_S), durability);
   }
 
   private List<PeerEntry> nodes(JsonObject json) {
@@ -245,6 +249,36 @@ public final class SettingsParser {
       positiveInt(json, "limits.", "tls_handshake_timeout_ms", Limits.DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS));
   }
 
+  /**
+   * {@code durability.*} (SPEC 2.1), refused where the node could not confirm replication: a node that claimed to
+   * wait for replicas and could not would answer every write UNAVAILABLE, or worse, OK unconfirmed.
+   */
+  private Durability durability(JsonObject json, String redisUri, RedisTopology redis, Limits limits) {
+    warnUnknown("durability.", json, DURABILITY);
+    int replicas = (int) wholeNumber(json, "durability.", "replicas", 0, 0, MAX_REPLICAS);
+    int timeoutMs = positiveInt(json, "durability.", "timeout_ms", Durability.DEFAULT_TIMEOUT_MS);
+    if (replicas == 0) {
+      return new Durability(replicas, timeoutMs);
+    }
+    if (redis.isCluster()) {
+      // WAIT counts the replicas of the server that got it, and a cluster connection sends a keyless command to
+      // any master, not to the one that took the write
+      throw new SettingsException("durability.replicas", "cannot be confirmed on a Redis Cluster connection (WAIT "
+        + "would not reach the master that took the write): use redis.type sentinel or standalone, or set "
+        + "durability.replicas to 0");
+    }
+    if (redisUri.equals(Settings.EMBEDDED)) {
+      throw new SettingsException("durability.replicas", "the embedded Redis has no replicas: point redis_uri or "
+        + "redis.type sentinel at a Redis with replicas, or set durability.replicas to 0");
+    }
+    if (timeoutMs >= limits.storageTimeoutMs()) {
+      // a WAIT holds every command pipelined behind it on the connection: it must end before their storage timeout
+      throw new SettingsException("durability.timeout_ms", "must be below limits.storage_timeout_ms ("
+        + limits.storageTimeoutMs() + "), got " + timeoutMs);
+    }
+    return new Durability(replicas, timeoutMs);
+  }
+
   private Verticles verticles(JsonObject json) {
     warnUnknown("verticles.", json, VERTICLES);
     int cores = Runtime.getRuntime().availableProcessors();
@@ -325,6 +359,11 @@ public final class SettingsParser {
   }
 
   private static long wholeNumber(JsonObject json, String prefix, String field, long defaultValue, long max) {
+    return wholeNumber(json, prefix, field, defaultValue, 1, max);
+  }
+
+  private static long wholeNumber(JsonObject json, String prefix, String field, long defaultValue, long min,
+      long max) {
     Object value = json.getValue(field);
     if (value == null) {
       return defaultValue;
@@ -332,8 +371,8 @@ public final class SettingsParser {
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new SettingsException(prefix + field, "must be a whole number");
     }
-    if (n.longValue() < 1 || n.longValue() > max) {
-      throw new SettingsException(prefix + field, "must be between 1 and " + max + ", got " + n);
+    if (n.longValue() < min || n.longValue() > max) {
+      throw new SettingsException(prefix + field, "must be between " + min + " and " + max + ", got " + n);
     }
     return n.longValue();
   }

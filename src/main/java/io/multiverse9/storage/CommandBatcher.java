@@ -42,6 +42,13 @@ import java.util.concurrent.TimeoutException;
  * is what the node verticle's own wait ({@code StorageClient}: the storage timeout and a second) counts on. One
  * whose time ran out while held fails without being sent.
  *
+ * <p>With {@code durability.replicas} (a {@link ReplicaWait}), a batch that carries writes that must reach the
+ * replicas ends with one {@code WAIT}, sent after the batch's commands on their connection, and each such write is
+ * answered once both its own reply and the WAIT's are in: OK only when enough replicas confirmed it (SPEC 2.1).
+ * One WAIT per batch, not per write: WAIT counts the replicas that hold every write sent before it on its
+ * connection. The WAIT is a command of the batch like the others (in the count of those out, under the same
+ * deadline), so room is kept for it.
+ *
  * <p>Used from the storage verticle's context only.
  */
 final class CommandBatcher {
@@ -61,7 +68,8 @@ final class CommandBatcher {
   /** A command whose reply cannot be had again (UNLINK: its count): never in a batch, always its own send. */
   static final Retry ALONE = null;
 
-  private record Pending(Request request, Retry retry, Promise<Response> answer) {
+  /** @param replicated answered only once the batch's WAIT confirmed it (when there is a {@link ReplicaWait}) */
+  private record Pending(Request request, Retry retry, Promise<Response> answer, boolean replicated) {
   }
 
   private record Held(Pending pending, long arrivedNanos) {
@@ -75,13 +83,16 @@ final class CommandBatcher {
     final List<Pending> batch;
     final Future<RedisConnection> connection;
     final long deadlineNanos;
+    /** The reply of the WAIT that ends the batch, or {@code null} when it has none. */
+    final Future<Response> replicas;
     /** Its commands not yet answered; none once it timed out. */
     int unanswered;
 
-    Sent(List<Pending> batch, Future<RedisConnection> connection, long deadlineNanos) {
+    Sent(List<Pending> batch, Future<RedisConnection> connection, long deadlineNanos, Future<Response> replicas) {
       this.batch = batch;
       this.connection = connection;
       this.deadlineNanos = deadlineNanos;
+      this.replicas = replicas;
       this.unanswered = batch.size();
     }
 
@@ -94,6 +105,10 @@ final class CommandBatcher {
   private final RedisConnectionHolder connection;
   private final long timeoutMs;
   private final long timeoutNanos;
+  /** {@code null} without {@code durability.replicas}. */
+  private final ReplicaWait replicaWait;
+  /** Room kept on the connection for the WAIT that may end a batch. */
+  private final int waitRoom;
   private final TurnBatch<Pending> turn;
   /** In the order sent, so by deadline. A batch answered out of order (after a reconnect) waits here settled. */
   private final ArrayDeque<Sent> unsettled = new ArrayDeque<>();
@@ -104,6 +119,13 @@ final class CommandBatcher {
   private final ArrayDeque<Held> held = new ArrayDeque<>();
 
   CommandBatcher(Context context, RedisConnectionHolder connection, long timeoutMs) {
+    this(context, connection, timeoutMs, null);
+  }
+
+  /** @param replicaWait what confirms replicated writes, or {@code null} when none must reach replicas */
+  CommandBatcher(Context context, RedisConnectionHolder connection, long timeoutMs, ReplicaWait replicaWait) {
+    this.replicaWait = replicaWait;
+    this.waitRoom = replicaWait == null ? 0 : 1;
     this.vertx = context.owner();
     this.connection = connection;
     this.timeoutMs = timeoutMs;
@@ -118,14 +140,22 @@ final class CommandBatcher {
 
   /** @param retry how it gets its own answer when its batch failed as a whole, or {@link #ALONE} */
   Future<Response> send(Request request, Retry retry) {
+    return send(request, retry, false);
+  }
+
+  /**
+   * @param replicated a write answered only once the replicas confirmed it (with a {@link ReplicaWait}; a
+   *     {@link ReplicaWait.Unconfirmed} failure when fewer did); without one, as any command
+   */
+  Future<Response> send(Request request, Retry retry, boolean replicated) {
     Promise<Response> answer = Promise.promise();
-    turn.add(new Pending(request, retry, answer));
+    turn.add(new Pending(request, retry, answer, replicated));
     return answer.future();
   }
 
   private void flush(List<Pending> batch) {
     long now = System.nanoTime();
-    if (held.isEmpty() && inFlight + batch.size() <= RedisOptionsFactory.MAX_WAITING_HANDLERS) {
+    if (held.isEmpty() && inFlight + batch.size() + waitRoom <= RedisOptionsFactory.MAX_WAITING_HANDLERS) {
       send(batch, now);
     } else {
       for (Pending pending : batch) {
@@ -144,7 +174,7 @@ final class CommandBatcher {
     while (!held.isEmpty() && now - held.peekFirst().arrivedNanos() >= timeoutNanos) {
       held.pollFirst().pending().answer().fail(timedOut(timeoutMs));
     }
-    int room = Math.min(RedisOptionsFactory.MAX_WAITING_HANDLERS - inFlight, held.size());
+    int room = Math.min(RedisOptionsFactory.MAX_WAITING_HANDLERS - inFlight - waitRoom, held.size());
     if (room <= 0) {
       return;
     }
@@ -158,9 +188,16 @@ final class CommandBatcher {
 
   /** @param arrivedNanos when the oldest command of {@code batch} arrived: its deadline is the batch's */
   private void send(List<Pending> batch, long arrivedNanos) {
-    inFlight += batch.size();
+    Pending wait = replicaWait == null ? null : replicaWaitFor(batch);
+    List<Pending> all = batch;
+    if (wait != null) {
+      all = new ArrayList<>(batch.size() + 1);
+      all.addAll(batch);
+      all.add(wait);
+    }
+    inFlight += all.size();
     Future<RedisConnection> current = connection.get();
-    Sent sent = new Sent(batch, current, arrivedNanos + timeoutNanos);
+    Sent sent = new Sent(all, current, arrivedNanos + timeoutNanos, wait == null ? null : wait.answer().future());
     unsettled.addLast(sent);
     if (!timerArmed) {
       arm(millisUntil(sent.deadlineNanos, System.nanoTime()));
@@ -191,7 +228,20 @@ final class CommandBatcher {
         c.batch(together.stream().map(Pending::request).toList())
           .onComplete(replies -> answered(sent, together, replies));
       }
+      if (wait != null) { // last, on the same connection: it counts the replicas that hold all of the above
+        c.send(wait.request()).onComplete(reply -> answered(sent, wait, reply));
+      }
     });
+  }
+
+  /** The WAIT that ends {@code batch}, or {@code null} when no command of it must reach the replicas. */
+  private Pending replicaWaitFor(List<Pending> batch) {
+    for (Pending pending : batch) {
+      if (pending.replicated()) {
+        return new Pending(replicaWait.request(), ALONE, Promise.promise(), false);
+      }
+    }
+    return null;
   }
 
   /**
@@ -210,11 +260,27 @@ final class CommandBatcher {
     boolean errorReply = cause instanceof Response && !String.valueOf(cause.getMessage()).contains("CONNECTION_CLOSED");
     for (Pending pending : together) {
       if (errorReply && !sent.settled()) {
-        connection.get().compose(c -> pending.retry().on(c, pending.request())).onComplete(reply -> answered(sent, pending, reply));
+        connection.get().compose(c -> pending.retry().on(c, pending.request()).compose(reply -> confirmRetry(c, pending, reply)))
+          .onComplete(reply -> answered(sent, pending, reply));
       } else {
         answered(sent, pending, Future.failedFuture(cause));
       }
     }
+  }
+
+  /**
+   * A replicated write that got its own answer through its {@link Retry} went out after the batch's WAIT, maybe on
+   * another connection: a WAIT of its own on that connection confirms what the retry wrote. It still waits for the
+   * batch's WAIT too, which confirms what its first sending wrote.
+   */
+  private Future<Response> confirmRetry(RedisConnection c, Pending pending, Response reply) {
+    if (replicaWait == null || !pending.replicated()) {
+      return Future.succeededFuture(reply);
+    }
+    return c.send(replicaWait.request()).transform(wait -> {
+      ReplicaWait.Unconfirmed unconfirmed = replicaWait.judge(reply, wait);
+      return unconfirmed == null ? Future.succeededFuture(reply) : Future.failedFuture(unconfirmed);
+    });
   }
 
   private void answered(Sent sent, Pending pending, AsyncResult<Response> reply) {
@@ -223,13 +289,24 @@ final class CommandBatcher {
     }
     sent.unanswered--;
     inFlight--;
-    if (reply.succeeded()) {
+    if (reply.succeeded() && pending.replicated() && sent.replicas != null) {
+      Response own = reply.result();
+      // the batch may time out while the WAIT blocks: that fails this answer first, hence the tries
+      sent.replicas.onComplete(wait -> {
+        ReplicaWait.Unconfirmed unconfirmed = replicaWait.judge(own, wait);
+        if (unconfirmed == null) {
+          pending.answer().tryComplete(own);
+        } else {
+          pending.answer().tryFail(unconfirmed);
+        }
+      });
+    } else if (reply.succeeded()) {
       pending.answer().complete(reply.result());
     } else {
       // an error reply (OOM, READONLY, MISCONF) came over a working connection and concerns this command only:
       // replacing the connection would cost a reconnect per failing command while Redis keeps refusing; no answer
-      // at all (the connection lost, a write that failed) is what replaces it
-      if (!(reply.cause() instanceof Response)) {
+      // at all (the connection lost, a write that failed) is what replaces it; nor do too few replicas
+      if (!(reply.cause() instanceof Response) && !(reply.cause() instanceof ReplicaWait.Unconfirmed)) {
         connection.drop(sent.connection);
       }
       pending.answer().fail(reply.cause());

@@ -52,6 +52,16 @@ final class RedisConnectionHolder {
     }
   }
 
+  /**
+   * The connection goes to a server that is no longer the one to use (Sentinel promoted another master): closed
+   * with its client, so that the next command opens one to the server in charge now.
+   */
+  void replace() {
+    if (connection != null) {
+      drop(connection);
+    }
+  }
+
   Future<Void> close() {
     connection = null;
     return redis.close();

@@ -23,7 +23,6 @@ final class RedisOptionsFactory {
   static final int MAX_WAITING_HANDLERS = 4096;
 
   static RedisOptions create(Settings settings) {
-    int timeout = settings.limits().storageTimeoutMs();
     RedisOptions options = new RedisOptions();
     RedisTopology topology = settings.redis();
     switch (topology.type()) {
@@ -36,10 +35,23 @@ final class RedisOptionsFactory {
       .setMaxPoolSize(8)
       .setMaxPoolWaiting(4096)
       .setMaxWaitingHandlers(MAX_WAITING_HANDLERS)
-      .setNetClientOptions(tls(new NetClientOptions()
-        .setConnectTimeout(timeout)
-        .setTcpNoDelay(true)
-        .setTcpKeepAlive(true), topology.tls()));
+      .setNetClientOptions(netClient(settings));
+  }
+
+  /** One connection to the sentinel at {@code endpoint}, as {@link SentinelWatch} subscribes on. */
+  static RedisOptions sentinel(Settings settings, String endpoint) {
+    return new RedisOptions()
+      .setConnectionString(endpoint)
+      .setMaxPoolSize(1)
+      .setMaxPoolWaiting(8)
+      .setNetClientOptions(netClient(settings));
+  }
+
+  private static NetClientOptions netClient(Settings settings) {
+    return tls(new NetClientOptions()
+      .setConnectTimeout(settings.limits().storageTimeoutMs())
+      .setTcpNoDelay(true)
+      .setTcpKeepAlive(true), settings.redis().tls());
   }
 
   /**

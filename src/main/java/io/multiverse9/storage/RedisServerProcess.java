@@ -37,6 +37,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(RedisServerProcess.class.getName());
   private static final String READY = "Ready to accept connections";
+  /** What a sentinel says once it listens and monitors; it never says {@link #READY}. */
+  private static final String SENTINEL_READY = "Sentinel ID is";
   private static final long START_TIMEOUT_MS = 15_000;
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
@@ -78,6 +80,21 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password,
                                          List<String> extraConfig) throws IOException {
+    return start(dir, appendOnly, port, password, extraConfig, false);
+  }
+
+  /**
+   * A Redis Sentinel ({@code redis-server --sentinel}, the same binary) on a free port, with {@code password} as
+   * its own and {@code sentinelConfig} ({@code sentinel monitor ...} and the like) in its configuration file,
+   * which Sentinel rewrites as it learns.
+   */
+  public static RedisServerProcess startSentinel(Path dir, String password, List<String> sentinelConfig)
+    throws IOException {
+    return start(dir, false, 0, password, sentinelConfig, true);
+  }
+
+  private static RedisServerProcess start(Path dir, boolean appendOnly, int port, String password,
+                                          List<String> extraConfig, boolean sentinel) throws IOException {
     Files.createDirectories(dir);
     Path absolute = dir.toAbsolutePath();
     Path binary = RedisBinary.locate();
@@ -85,12 +102,14 @@ public final class RedisServerProcess implements AutoCloseable {
     for (int attempt = 0; attempt < (port == 0 ? 3 : 1); attempt++) {
       int chosen = port == 0 ? freePort() : port;
       Path conf = writeConfig(absolute, chosen, password, appendOnly, extraConfig);
-      Process process = new ProcessBuilder(inASessionOfItsOwn(binary.toString(), conf.toString()))
+      List<String> command = sentinel ? inASessionOfItsOwn(binary.toString(), conf.toString(), "--sentinel")
+        : inASessionOfItsOwn(binary.toString(), conf.toString());
+      Process process = new ProcessBuilder(command)
         .directory(absolute.toFile())
         .redirectErrorStream(true)
         .start();
       try {
-        awaitReady(process);
+        awaitReady(process, sentinel ? SENTINEL_READY : READY);
         return new RedisServerProcess(process, chosen, password, binary);
       } catch (IOException e) {
         // most likely another process took the port between our probe and redis-server's bind: try another
@@ -125,6 +144,11 @@ public final class RedisServerProcess implements AutoCloseable {
   /** Completes with the exit code when the server process ends, however it ends; on the JDK's own thread. */
   public CompletableFuture<Integer> exited() {
     return process.onExit().thenApply(Process::exitValue);
+  }
+
+  /** SIGKILL: the server ends at once, with whatever it had not yet sent to its replicas or its file. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
   /** Stops the server gracefully (SIGTERM: Redis writes out its append-only file first). */
@@ -181,16 +205,17 @@ public final class RedisServerProcess implements AutoCloseable {
     return conf;
   }
 
-  private static void awaitReady(Process process) throws IOException {
+  private static void awaitReady(Process process, String ready) throws IOException {
     CountDownLatch settled = new CountDownLatch(1);
-    AtomicBoolean ready = new AtomicBoolean();
     Deque<String> lastLines = new ArrayDeque<>();
-    Thread reader = new Thread(() -> drain(process, settled, ready, lastLines), "redis-server-output-" + process.pid());
+    AtomicBoolean wasReady = new AtomicBoolean();
+    Thread reader = new Thread(() -> drain(process, ready, settled, wasReady, lastLines),
+      "redis-server-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
     try {
       // its output ending is not enough: a server that cannot bind closes it and is still alive for a moment
-      if (settled.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) && ready.get() && process.isAlive()) {
+      if (settled.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) && wasReady.get() && process.isAlive()) {
         return;
       }
     } catch (InterruptedException e) {
@@ -207,7 +232,8 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   // Keeps reading so that redis-server never blocks on a full pipe; its log goes to ours at debug level.
-  private static void drain(Process process, CountDownLatch settled, AtomicBoolean ready, Deque<String> lastLines) {
+  private static void drain(Process process, String readyLine, CountDownLatch settled, AtomicBoolean ready,
+                            Deque<String> lastLines) {
     try (BufferedReader in = new BufferedReader(
       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -220,7 +246,7 @@ public final class RedisServerProcess implements AutoCloseable {
               lastLines.removeFirst();
             }
           }
-          if (line.contains(READY)) {
+          if (line.contains(readyLine)) {
             ready.set(true);
             settled.countDown();
           }

@@ -22,8 +22,10 @@ import java.util.function.BooleanSupplier;
 /**
  * Runs one storage request as Redis commands (SPEC 2) and answers with its typed reply. Each value is one Redis
  * string at {@code key_prefix + KEY}, written with {@code SET ... NX}; reads are one {@code MGET}; removal is
- * {@code UNLINK}. Every command is bounded by {@code limits.storage_timeout_ms}. Confined to the storage
- * verticle's context.
+ * {@code UNLINK}. Every command is bounded by {@code limits.storage_timeout_ms}. With {@code durability.replicas}
+ * (SPEC 2.1) a CREATE or REMOVE is answered once that many replicas hold it ({@link ReplicaWait}); a value they did
+ * not confirm is deleted again before the CREATE is answered UNAVAILABLE. Confined to the storage verticle's
+ * context.
  */
 final class StorageCommands {
 
@@ -63,7 +65,8 @@ final class StorageCommands {
     this.timeoutMs = settings.limits().storageTimeoutMs();
     this.connection = connection;
     this.context = context;
-    this.batcher = new CommandBatcher(context, connection, timeoutMs);
+    this.batcher = new CommandBatcher(context, connection, timeoutMs,
+      settings.durability().waitsForReplicas() ? new ReplicaWait(settings.durability()) : null);
   }
 
   /**
@@ -91,7 +94,8 @@ final class StorageCommands {
   private Future<StorageReply.Created> create(String key, Buffer value, int attemptsLeft) {
     Future<?> classRecorded = recordClass(value.length());
     Request set = Request.cmd(Command.SET).arg(keys.of(key)).arg(value).arg("NX");
-    return call(set, (c, sent) -> landed(c, key, value, sent))
+    return call(set, (c, sent) -> landed(c, key, value, sent), true)
+      .recover(e -> unreplicated(key, e))
       .compose(reply -> classRecorded.<Response>transform(ar -> {
         if (ar.failed() && reply != null) {
           // stored, but a node would read it as if it were no larger than the values before it: not acknowledged
@@ -171,6 +175,23 @@ final class StorageCommands {
   }
 
   /**
+   * A SET that fewer replicas confirmed than {@code durability.replicas} is deleted again, then answered
+   * UNAVAILABLE: its key was given to no one, so no one saw a value that a failover may lose. A SET NX that found
+   * the key taken wrote nothing, and goes on as NX refused ({@code null}).
+   */
+  private Future<Response> unreplicated(String key, Throwable e) {
+    if (!(e instanceof ReplicaWait.Unconfirmed unconfirmed)) {
+      return Future.failedFuture(e);
+    }
+    if (unconfirmed.reply() == null) {
+      return Future.succeededFuture();
+    }
+    return forget(key).transform(deleted -> Future.failedFuture(new StorageException(Status.UNAVAILABLE,
+      "not stored: " + unconfirmed.getMessage() + "; the value was deleted again"
+        + (deleted.succeeded() ? "" : " as far as Redis let us (" + deleted.cause().getMessage() + ")"))));
+  }
+
+  /**
    * Whether a SET NX whose reply was lost (its batch failed as a whole) took effect: the key holds our value (a
    * fresh key: no one else writes it), else it is sent again, alone, and its own reply counts. A key that holds
    * another value answers as NX does, with no reply.
@@ -222,8 +243,8 @@ final class StorageCommands {
    * Best effort for a value that Redis holds but did not confirm: its key was given to no one. Redis refuses the
    * UNLINK too while it cannot write its file; the value then only takes space.
    */
-  private void forget(String key) {
-    call(Request.cmd(Command.UNLINK).arg(keys.of(key)), CommandBatcher.ALONE);
+  private Future<Response> forget(String key) {
+    return call(Request.cmd(Command.UNLINK).arg(keys.of(key)), CommandBatcher.ALONE);
   }
 
   private Future<StorageReply.Removed> remove(List<String> removed) {
@@ -232,7 +253,11 @@ final class StorageCommands {
     for (String key : removed) {
       unlink.arg(keys.of(key));
     }
-    return call(unlink, CommandBatcher.ALONE).map(count -> new StorageReply.Removed(count.toLong()));
+    return call(unlink, CommandBatcher.ALONE, true)
+      .recover(e -> Future.failedFuture(!(e instanceof ReplicaWait.Unconfirmed) ? e
+        : new StorageException(Status.UNAVAILABLE, "removed on the Redis master, but " + e.getMessage()
+          + ": the removal may not survive a failover")))
+      .map(count -> new StorageReply.Removed(count.toLong()));
   }
 
   /**
@@ -355,8 +380,16 @@ final class StorageCommands {
 
   /** @param retry how the command gets its own answer when its batch failed as a whole ({@link CommandBatcher}) */
   private Future<Response> call(Request request, CommandBatcher.Retry retry) {
+    return call(request, retry, false);
+  }
+
+  /**
+   * @param replicated a write that {@code durability.replicas} replicas must confirm; never on a Redis Cluster,
+   *     where the settings refuse durability
+   */
+  private Future<Response> call(Request request, CommandBatcher.Retry retry, boolean replicated) {
     if (!cluster) {
-      return batcher.send(request, retry);
+      return batcher.send(request, retry, replicated);
     }
     long arrived = System.nanoTime();
     return clusterBound.submit(() -> sendOnCluster(request, arrived));

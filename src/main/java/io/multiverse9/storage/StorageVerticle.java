@@ -48,6 +48,8 @@ public final class StorageVerticle extends VerticleBase {
   private RedisConnectionHolder connection;
   private StorageCommands commands;
   private LoopAffinity.Listener<StorageRequest> listener;
+  /** {@code null} unless Redis is found through Sentinel. */
+  private SentinelWatch sentinelWatch;
   private int inFlight;
   private Promise<Void> drained;
   private boolean stopping;
@@ -83,6 +85,10 @@ public final class StorageVerticle extends VerticleBase {
     StorageCodecs.register(vertx);
     connection = new RedisConnectionHolder(() -> Redis.createClient(vertx, RedisOptionsFactory.create(settings)));
     commands = new StorageCommands(context, settings, connection, this::mayFailToPersist);
+    if (settings.redis().type().equals("sentinel")) {
+      sentinelWatch = new SentinelWatch(vertx, settings, connection::replace);
+      sentinelWatch.start();
+    }
     listener = LoopAffinity.listen(vertx, address(settings), this::onRequest);
     Future<Void> space = Future.succeededFuture();
     if (appendOnlyDir != null) {
@@ -128,7 +134,8 @@ public final class StorageVerticle extends VerticleBase {
         drained = Promise.promise();
         return drained.future();
       })
-      .eventually(() -> connection.close());
+      .eventually(() -> sentinelWatch == null ? connection.close()
+        : Future.join(sentinelWatch.stop(), connection.close()).mapEmpty());
   }
 
   // A node whose Redis is down still starts and answers UNAVAILABLE until Redis is back.

@@ -201,6 +201,7 @@ class SettingsParserTest {
       .put("config_scan_ms", 100).put("redis", new JsonObject().put("type", "standalone"))
       .put("roles", new io.vertx.core.json.JsonArray().add("node").add("storage").add("peer"))
       .put("shutdown_grace_s", 1)
+      .put("durability", new JsonObject().put("replicas", 0).put("timeout_ms", 1))
       .put("nodes", new io.vertx.core.json.JsonArray().add(new JsonObject().put("addr", "10.0.0.2:1").put("token", "t")));
     assertEquals(new MetricsLimits(5, 8), parser.parse(json).metricsLimits());
     assertTrue(warnings.isEmpty(), warnings.toString());
@@ -216,6 +217,43 @@ class SettingsParserTest {
   void anUnknownFieldThatResemblesNoneIsOnlyAWarning(String field) {
     parser.parse(new JsonObject(ORIGINAL).put(field, "x"));
     assertEquals(List.of("unknown setting " + field + " is ignored"), warnings);
+  }
+
+  // --- SPEC 2.1: durability ---
+
+  @Test
+  void durabilityWaitsForNoReplicaByDefault() {
+    assertEquals(new Durability(0, 1000), parser.parse(ORIGINAL).durability());
+    JsonObject json = new JsonObject(ORIGINAL)
+      .put("durability", new JsonObject().put("replicas", 2).put("timeout_ms", 500));
+    assertEquals(new Durability(2, 500), parser.parse(json).durability());
+    json.put("redis", new JsonObject().put("type", "sentinel"));
+    assertEquals(new Durability(2, 500), parser.parse(json).durability());
+  }
+
+  static Stream<Arguments> durabilityThatCannotBeConfirmed() {
+    return Stream.of(
+      Arguments.of(new JsonObject().put("redis", new JsonObject().put("type", "cluster")),
+        "durability.replicas: cannot be confirmed on a Redis Cluster connection (WAIT would not reach the master "
+          + "that took the write): use redis.type sentinel or standalone, or set durability.replicas to 0"),
+      Arguments.of(new JsonObject().put("redis_uri", "embedded"),
+        "durability.replicas: the embedded Redis has no replicas: point redis_uri or redis.type sentinel at a Redis "
+          + "with replicas, or set durability.replicas to 0"),
+      Arguments.of(new JsonObject().put("durability", new JsonObject().put("replicas", 1).put("timeout_ms", 3000)),
+        "durability.timeout_ms: must be below limits.storage_timeout_ms (3000), got 3000"),
+      Arguments.of(new JsonObject().put("durability", new JsonObject().put("replicas", -1)),
+        "durability.replicas: must be between 0 and 100, got -1"),
+      Arguments.of(new JsonObject().put("durability", new JsonObject().put("replicas", 1).put("timeout_ms", 0)),
+        "durability.timeout_ms: must be between 1 and 2147483647, got 0"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("durabilityThatCannotBeConfirmed")
+  void durabilityThatCannotBeConfirmedStopsTheStartInOneLine(JsonObject change, String message) {
+    JsonObject json = new JsonObject(ORIGINAL).put("durability", new JsonObject().put("replicas", 1));
+    json.mergeIn(change);
+    SettingsException e = assertThrows(SettingsException.class, () -> parser.parse(json));
+    assertEquals(message, e.getMessage());
   }
 
   // --- start-up edge cases: a bound on verticles ---
