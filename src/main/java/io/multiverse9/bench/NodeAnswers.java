@@ -1,14 +1,15 @@
 package io.multiverse9.bench;
 
+import io.multiverse9.protocol.FrameHeader;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
-/** Answers of a node: {@code status u16 | length u32 | payload} (SPEC 1.1). */
+/** Answers of a node: {@code status u16 | length u32 | payload} (SPEC 1.1), the header read by {@link FrameHeader}. */
 final class NodeAnswers implements AnswerFraming {
 
   static final NodeAnswers INSTANCE = new NodeAnswers();
-  private static final int HEADER = 6;
+  private static final int HEADER = FrameHeader.BYTES;
 
   private NodeAnswers() {
   }
@@ -18,7 +19,7 @@ final class NodeAnswers implements AnswerFraming {
     if (to - from < HEADER) {
       return -1;
     }
-    long payload = buffer.getUnsignedInt(from + 2);
+    long payload = FrameHeader.payloadLength(buffer, from);
     if (payload > MAX_ANSWER_BYTES) {
       throw new IllegalStateException("the node announced an answer of " + payload + " bytes");
     }
@@ -27,7 +28,7 @@ final class NodeAnswers implements AnswerFraming {
 
   @Override
   public String failure(Buffer buffer, int from, int end) {
-    int status = buffer.getUnsignedShort(from);
+    int status = FrameHeader.code(buffer, from);
     if (status == Status.OK.code()) {
       return null;
     }

@@ -67,18 +67,24 @@ abstract class ClientCommand implements Callable<Integer> {
         + "JAVA_OPTS=-Xmx...");
       return USAGE;
     }
+    ClientOptions options;
+    try {
+      // the command bounds itself, to name its own option when the node is too slow (the library's timeout is
+      // off: it would name the library's)
+      options = new ClientOptions().withAddress(host, port).withToken(token)
+        .withRequestTimeoutMs(0)
+        .withMaxAnswerBytes(maxAnswerBytes != null ? maxAnswerBytes
+          : Math.min(ClientOptions.DEFAULT_MAX_ANSWER_BYTES, heapBound));
+    } catch (IllegalArgumentException e) {
+      err.println("multiverse9: " + e.getMessage() + " (-h HOST -p PORT)");
+      return USAGE;
+    }
     Integer early = prepare();
     if (early != null) {
       return early;
     }
     Vertx vertx = Vertx.vertx();
     try {
-      // the command bounds itself, to name its own option when the node is too slow (the library's timeout is
-      // off: it would name the library's)
-      ClientOptions options = new ClientOptions().withAddress(host, port).withToken(token)
-        .withRequestTimeoutMs(0)
-        .withMaxAnswerBytes(maxAnswerBytes != null ? maxAnswerBytes
-          : Math.min(ClientOptions.DEFAULT_MAX_ANSWER_BYTES, heapBound));
       return Mv9Client.connect(vertx, options)
         .compose(client -> run(client).timeout(timeoutS, TimeUnit.SECONDS).eventually(client::close))
         .await(timeoutS + 5L, TimeUnit.SECONDS);

@@ -3,12 +3,11 @@ package io.multiverse9.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceFactory;
+import io.multiverse9.net.PemTls;
 import io.vertx.core.Completable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -70,9 +69,8 @@ public final class ClosedCluster {
   public VertxOptions secureEventBus(VertxOptions options) {
     options.getEventBusOptions()
       .setSsl(true)
-      .setKeyCertOptions(new PemKeyCertOptions().setCertPath(credentials.certificate().toString())
-        .setKeyPath(credentials.key().toString()))
-      .setTrustOptions(new PemTrustOptions().addCertPath(credentials.authorities().toString()))
+      .setKeyCertOptions(PemTls.identity(credentials.certificate().toString(), credentials.key().toString()))
+      .setTrustOptions(PemTls.trust(credentials.authorities().toString()))
       .setClientAuth(ClientAuth.REQUIRED);
     return options;
   }

@@ -11,8 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 
 /**
  * TLS for a listener that accepts plain TCP: the handshake is started by the connect handler, on a socket it has
@@ -48,12 +46,12 @@ public final class ServerTls {
    */
   public static Future<ServerTls> load(Vertx vertx, String certPath, String keyPath, String caPath) {
     return vertx.executeBlocking(() -> {
-      SslContextBuilder builder = SslContextBuilder.forServer(new PemKeyCertOptions().setCertPath(certPath)
-          .setKeyPath(keyPath).getKeyManagerFactory(vertx))
+      SslContextBuilder builder = SslContextBuilder.forServer(PemTls.identity(certPath, keyPath)
+          .getKeyManagerFactory(vertx))
         .sslProvider(SslProvider.JDK)
         .protocols("TLSv1.3", "TLSv1.2");
       if (caPath != null) {
-        builder.trustManager(new PemTrustOptions().addCertPath(caPath).getTrustManagerFactory(vertx))
+        builder.trustManager(PemTls.trust(caPath).getTrustManagerFactory(vertx))
           .clientAuth(ClientAuth.REQUIRE);
       }
       return new ServerTls(builder.build(), caPath != null);

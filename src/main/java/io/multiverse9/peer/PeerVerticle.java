@@ -5,6 +5,7 @@ import io.multiverse9.config.PeerEntry;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.Tls;
 import io.multiverse9.config.SettingsHolder;
+import io.multiverse9.net.PemTls;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.EntryStatus;
 import io.vertx.core.Future;
@@ -12,8 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -139,19 +138,9 @@ public final class PeerVerticle extends VerticleBase {
       options.setLocalAddress(key.localHost());
     }
     if (key.tls() != null) {
-      // peers speak TLS too; our certificate is our client certificate
-      options.setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(key.tls().certPath()).setKeyPath(key.tls().keyPath()));
-      if (key.tls().caPath() != null) {
-        // the network's own CA: every certificate it signed belongs to the network, whatever host it names (peers
-        // are often listed by IP), as for the clients it lets in
-        options.setHostnameVerificationAlgorithm("")
-          .setTrustOptions(new PemTrustOptions().addCertPath(key.tls().caPath()));
-      } else {
-        // the JVM's CAs vouch for names, not for belonging to this network: anyone can get a certificate from them
-        // for a name of their own, so a peer's must be valid for the host its nodes entry names
-        options.setHostnameVerificationAlgorithm("HTTPS");
-      }
+      // peers speak TLS too; our certificate is our client certificate. Without tls.ca a peer's certificate must be
+      // valid for the host its nodes entry names (PemTls.client says why)
+      PemTls.client(options, key.tls().certPath(), key.tls().keyPath(), key.tls().caPath());
     }
     client = vertx.createNetClient(options);
     clientKey = key;

@@ -12,13 +12,7 @@ public enum Opcode {
   PING(0x0005),
   AUTH(0x0006);
 
-  private static final Opcode[] BY_CODE = new Opcode[0x100];
-
-  static {
-    for (Opcode op : values()) {
-      BY_CODE[op.code] = op;
-    }
-  }
+  private static final Opcode[] BY_CODE = WireCodes.byCode(values(), Opcode::code);
 
   private final int code;
 

@@ -3,7 +3,10 @@ package io.multiverse9.protocol;
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
 
-/** Tables from a wire code to its enum constant, for the enums whose codes are the contract (SPEC 1). */
+/**
+ * Tables from a wire code to its enum constant, for the enums whose codes are the contract (SPEC 1): request
+ * opcodes, answer statuses, entry statuses.
+ */
 final class WireCodes {
 
   private WireCodes() {

@@ -45,7 +45,8 @@ public final class FrameChannel {
   private final Function<String, ? extends RuntimeException> unavailable;
   private final PendingRequests pending;
   private final TurnWriter writer;
-  private final byte[] header = new byte[FrameHeader.BYTES];
+  /** A header that came split over reads, gathered here until whole; most come whole in one read. */
+  private final Buffer splitHeader = Buffer.buffer(new byte[FrameHeader.BYTES]);
   private int headerFilled;
   /** The answer whose payload is being read, or null between answers. */
   private Reading<?> reading;
@@ -157,14 +158,19 @@ public final class FrameChannel {
     int end = bytes.length();
     try {
       while (at < end && !closed) {
-        if (reading == null) {
+        if (reading == null && headerFilled == 0 && end - at >= FrameHeader.BYTES) {
+          int status = FrameHeader.code(bytes, at);
+          long length = FrameHeader.payloadLength(bytes, at);
+          at += FrameHeader.BYTES;
+          begin(status, length);
+        } else if (reading == null) {
           int n = Math.min(FrameHeader.BYTES - headerFilled, end - at);
-          bytes.getBytes(at, at + n, header, headerFilled);
+          splitHeader.setBuffer(headerFilled, bytes, at, n);
           headerFilled += n;
           at += n;
           if (headerFilled == FrameHeader.BYTES) {
             headerFilled = 0;
-            begin();
+            begin(FrameHeader.code(splitHeader, 0), FrameHeader.payloadLength(splitHeader, 0));
           }
         } else {
           int n = (int) Math.min(payloadLeft, end - at);
@@ -184,15 +190,12 @@ public final class FrameChannel {
     }
   }
 
-  private void begin() {
+  private void begin(int status, long length) {
     PendingRequests.Request<?> request = pending.peek();
     if (request == null) {
       close(peer + " sent an answer to no request");
       return;
     }
-    int status = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
-    long length = ((header[2] & 0xFFL) << 24) | ((header[3] & 0xFF) << 16) | ((header[4] & 0xFF) << 8)
-      | (header[5] & 0xFF);
     reading = reading(request, status, length);
     payloadLeft = length;
     if (length == 0) {

@@ -84,6 +84,15 @@ class CommandLineTest {
     assertEquals("multiverse9: cannot read the value from no-such-value.txt: no such file\n", missing.err());
   }
 
+  /** Before, the connection failed on it: exit 1, as though the node had not answered. */
+  @Test
+  void aPortOutOfRangeIsBadUsageNamedInOneLine() throws Exception {
+    Run bad = run("metadata", "-p", "70000");
+    assertEquals(2, bad.exit(), bad.err());
+    assertEquals("multiverse9: port must be between 1 and 65535, not 70000 (-h HOST -p PORT)\n", bad.err());
+    assertEquals("", bad.out());
+  }
+
   @Test
   void pingTimesRoundTripsOnOneOpenConnection() throws Exception {
     Vertx vertx = Vertx.vertx();

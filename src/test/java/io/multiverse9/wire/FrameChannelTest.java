@@ -105,6 +105,11 @@ class FrameChannelTest {
    * per byte (TCP_NODELAY: each is its own segment, mostly its own read) up to {@code sendBytes}, then closes.
    */
   private static ServerSocket byteByByte(int requests, byte[] answer, int sendBytes) throws IOException {
+    return inPieces(requests, answer, sendBytes, 1);
+  }
+
+  /** As {@link #byteByByte}, writing {@code piece} bytes at a time. */
+  private static ServerSocket inPieces(int requests, byte[] answer, int sendBytes, int piece) throws IOException {
     ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
     Thread serving = new Thread(() -> {
       try (Socket s = raw.accept()) {
@@ -115,8 +120,8 @@ class FrameChannelTest {
           in.readFully(new byte[in.readInt()]);
         }
         OutputStream out = s.getOutputStream();
-        for (int i = 0; i < sendBytes; i++) {
-          out.write(answer[i]);
+        for (int i = 0; i < sendBytes; i += piece) {
+          out.write(answer, i, Math.min(piece, sendBytes - i));
           out.flush();
         }
       } catch (IOException e) {
@@ -155,6 +160,33 @@ class FrameChannelTest {
       assertEquals("first", sent.get(0).await().payload().toString());
       assertEquals("", sent.get(1).await().payload().toString());
       assertEquals("third answer", sent.get(2).await().payload().toString());
+    }
+  }
+
+  /**
+   * Pieces of 2 to 13 bytes split the six-byte headers at every place, and bring the end of one answer with the
+   * start of the next: each header is read whether it comes whole in one read or gathered over several.
+   */
+  @Test
+  void answersArrivingInPiecesOfAnySizeAreReadWholeAndInOrder(Vertx vertx) throws IOException {
+    List<String> payloads = List.of("first", "", "third answer", "4", "", "sixth");
+    byte[] answers = answers(payloads.toArray(String[]::new));
+    for (int piece : new int[] {2, 3, 4, 5, 7, 9, 13}) {
+      try (ServerSocket raw = inPieces(payloads.size(), answers, answers.length, piece)) {
+        connect(vertx, raw.getLocalPort(), 64, 1 << 20);
+        List<Future<FrameChannel.Response>> sent = on(() -> {
+          List<Future<FrameChannel.Response>> requests = new ArrayList<>();
+          for (int i = 0; i < payloads.size(); i++) {
+            requests.add(channel.send(ping(Integer.toString(i)), 10_000));
+          }
+          return Future.succeededFuture(requests);
+        });
+        for (int i = 0; i < payloads.size(); i++) {
+          assertEquals(payloads.get(i), sent.get(i).await().payload().toString(),
+            "pieces of " + piece + ", answer " + i);
+        }
+        on(() -> channel.close("the next piece size"));
+      }
     }
   }
 

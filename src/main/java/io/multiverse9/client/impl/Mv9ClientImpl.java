@@ -3,6 +3,7 @@ package io.multiverse9.client.impl;
 import io.multiverse9.client.ClientOptions;
 import io.multiverse9.client.Mv9Client;
 import io.multiverse9.client.Mv9Exception;
+import io.multiverse9.net.PemTls;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryDecoder;
 import io.multiverse9.protocol.MalformedAnswerException;
@@ -19,8 +20,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -50,12 +49,7 @@ public final class Mv9ClientImpl implements Mv9Client {
       .setTcpNoDelay(true);
     if (options.tls() != null) {
       ClientOptions.Tls tls = options.tls();
-      netOptions.setSsl(true).setHostnameVerificationAlgorithm("")
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caPath()));
-      if (tls.certPath() != null) {
-        netOptions.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath())
-          .setKeyPath(tls.keyPath()));
-      }
+      PemTls.client(netOptions, tls.certPath(), tls.keyPath(), tls.caPath());
     }
     NetClient netClient = vertx.createNetClient(netOptions);
     return netClient.connect(options.port(), options.host())
