@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.storage.RedisServerProcess;
-import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -22,11 +22,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client commands and bench, each run as a separate JVM: their output and exit codes (SPEC 5 and 6). */
+@ExtendWith(VertxExtension.class)
 class ClientCommandsTest {
 
+  /** The class's Vert.x, for the Redis clients of the static helpers. */
   static Vertx vertx;
   static TestNode node;
 
@@ -37,15 +40,14 @@ class ClientCommandsTest {
   }
 
   @BeforeAll
-  static void startNode() {
-    vertx = Vertx.vertx();
+  static void startNode(Vertx injected) {
+    vertx = injected;
     node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri()));
   }
 
   @AfterAll
   static void stopNode() {
     node.close();
-    vertx.close().await();
   }
 
   Run run(byte[] stdin, String... args) throws Exception {

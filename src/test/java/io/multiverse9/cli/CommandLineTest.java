@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a person typing commands sees: unknown commands, the version, errors as one line, ping's round trips. */
+@ExtendWith(VertxExtension.class)
 class CommandLineTest {
 
   @TempDir
@@ -94,17 +97,12 @@ class CommandLineTest {
   }
 
   @Test
-  void pingTimesRoundTripsOnOneOpenConnection() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      TestNode node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri()));
-      Run ping = run("ping", "-p", Integer.toString(node.port()), "-c", "5", "hi");
-      assertEquals(0, ping.exit(), ping.err());
-      assertTrue(Pattern.matches("hi: 5 round trips on one connection, min [0-9.]+ / avg [0-9.]+ / max [0-9.]+ ms\n",
-        ping.out()), ping.out());
-    } finally {
-      vertx.close().await();
-    }
+  void pingTimesRoundTripsOnOneOpenConnection(Vertx vertx) throws Exception {
+    TestNode node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri()));
+    Run ping = run("ping", "-p", Integer.toString(node.port()), "-c", "5", "hi");
+    assertEquals(0, ping.exit(), ping.err());
+    assertTrue(Pattern.matches("hi: 5 round trips on one connection, min [0-9.]+ / avg [0-9.]+ / max [0-9.]+ ms\n",
+      ping.out()), ping.out());
   }
 
   /**

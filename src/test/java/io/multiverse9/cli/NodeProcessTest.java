@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.config.SettingsParser;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -13,6 +14,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -111,11 +113,8 @@ class NodeProcessTest {
         assertTrue(client.call(4, "").text().contains("\"open_interactions\":false"));
         Files.writeString(settings, json.copy().put("perms", new JsonObject().put("open_metadata", true)
           .put("open_interactions", true)).encode());
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!client.call(4, "").text().contains("\"open_interactions\":true")) {
-          assertTrue(System.currentTimeMillis() < deadline, "the -conf file is not watched");
-          Thread.sleep(50); // polling METADATA for the change, bounded
-        }
+        Poll.until("the change to the watched -conf file applies", Duration.ofSeconds(10),
+          () -> client.call(4, "").text(), metadata -> metadata.contains("\"open_interactions\":true"));
       }
       String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
           java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),

@@ -10,12 +10,14 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -23,6 +25,7 @@ import io.vertx.redis.client.Response;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SPEC 3, a closed cluster: a token-protected node split over two JVMs (front: node and peer; back: storage), both
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.TestInstance;
  * cluster name, port and node name but hold no certificate (issue 26, item 1).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VertxExtension.class)
 class ClosedClusterTest {
 
   static final String TOKEN = "closed-cluster-token";
@@ -47,11 +52,10 @@ class ClosedClusterTest {
   ClusterJvm front;
   ClusterJvm back;
   int frontPort;
-  Vertx vertx;
   Redis redis;
 
   @BeforeAll
-  void startTheVictim() throws Exception {
+  void startTheVictim(Vertx vertx) throws Exception {
     dir = Files.createTempDirectory("mv9-closed-cluster");
     clusterProperties = List.of("-Dmv9.cluster.name=mv9-closed-" + UUID.randomUUID().toString().substring(0, 8),
       "-Dmv9.cluster.port=" + NodeProcess.freePort("127.0.0.1"), "-Dmv9.cluster.members=127.0.0.1");
@@ -65,7 +69,6 @@ class ClosedClusterTest {
     front = ClusterJvm.node(dir.resolve("front"),
       settings.copy().put("roles", new JsonArray().add("node").add("peer")), victimProperties);
     frontPort = front.awaitListening(120_000);
-    vertx = Vertx.vertx();
     redis = Redis.createClient(vertx, TestRedis.get().uri());
   }
 
@@ -73,7 +76,6 @@ class ClosedClusterTest {
   void stop() throws Exception {
     if (redis != null) {
       redis.close();
-      vertx.close().await();
     }
     for (ClusterJvm jvm : new ClusterJvm[] {front, back}) {
       if (jvm != null) {
@@ -90,14 +92,8 @@ class ClosedClusterTest {
 
   /** A CREATE through the victim's front, retried while its storage JVM's consumers spread through the cluster. */
   String victimCreate(WireClient client, String value) throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (true) {
-      WireClient.Frame created = client.call(1, value);
-      if (created.status() == 0) {
-        return created.text();
-      }
-      assertTrue(System.currentTimeMillis() < deadline, "the victim never stored: " + created.text());
-    }
+    return Poll.until("the victim stores", Duration.ofSeconds(30), () -> client.call(1, value),
+      created -> created.status() == 0, WireClient.Frame::text).text();
   }
 
   ClusterJvm intruder(String name, JsonArray roles) throws Exception {

@@ -1,6 +1,7 @@
 package io.multiverse9.cluster;
 
 import io.multiverse9.cli.Main;
+import io.multiverse9.support.Poll;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -70,26 +72,19 @@ final class ClusterJvm implements AutoCloseable {
   }
 
   /** Waits until a line matches {@code wanted}, or the process has ended; the line, or {@code null}. */
-  String awaitLine(Predicate<String> wanted, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline) {
-      synchronized (output) {
-        for (String line : output) {
-          if (wanted.test(line)) {
-            return line;
-          }
-        }
-      }
-      if (!process.isAlive()) {
-        process.waitFor(); // let the drain take the last lines
-        Thread.sleep(50);
-        synchronized (output) {
-          return output.stream().filter(wanted).findFirst().orElse(null);
-        }
-      }
-      Thread.sleep(50);
+  String awaitLine(Predicate<String> wanted, long timeoutMs) throws Exception {
+    Poll.until("a line of output matches, or the JVM ends", Duration.ofMillis(timeoutMs),
+      () -> firstLine(wanted) != null || !process.isAlive(), this::output);
+    if (!process.isAlive()) {
+      drain.join(10_000); // the drain has read its last lines
     }
-    return null;
+    return firstLine(wanted);
+  }
+
+  private String firstLine(Predicate<String> wanted) {
+    synchronized (output) {
+      return output.stream().filter(wanted).findFirst().orElse(null);
+    }
   }
 
   /** Waits until the JVM has ended and all its output is read; its exit code. */
@@ -102,7 +97,7 @@ final class ClusterJvm implements AutoCloseable {
   }
 
   /** Waits for the start line of a node that has a listener; its port. */
-  int awaitListening(long timeoutMs) throws InterruptedException {
+  int awaitListening(long timeoutMs) throws Exception {
     String line = awaitLine(l -> LISTENING.matcher(l).find(), timeoutMs);
     if (line == null) {
       throw new IllegalStateException("no start line: " + output());
@@ -113,7 +108,7 @@ final class ClusterJvm implements AutoCloseable {
   }
 
   /** Waits for the start line of a node without a listener (roles without node). */
-  void awaitRunning(long timeoutMs) throws InterruptedException {
+  void awaitRunning(long timeoutMs) throws Exception {
     if (awaitLine(l -> l.contains("running roles"), timeoutMs) == null) {
       throw new IllegalStateException("no start line: " + output());
     }

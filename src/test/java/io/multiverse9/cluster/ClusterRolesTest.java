@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.cli.ClusterDefaults;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
@@ -18,6 +19,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -54,13 +56,11 @@ class ClusterRolesTest {
       TestNode node = TestNode.start(front, settings.copy().put("roles", new JsonArray().add("node").add("peer")));
       try (WireClient client = node.connect()) {
         // subscriptions spread through the cluster shortly after deployment: poll until storage is reached
-        long deadline = System.currentTimeMillis() + 30_000;
-        WireClient.Frame created;
-        do {
-          created = client.call(1, "stored across JVMs");
-          assertTrue(created.status() == 0 || created.status() == 5, created.text());
-          assertTrue(System.currentTimeMillis() < deadline, "storage never reachable: " + created.text());
-        } while (created.status() != 0);
+        WireClient.Frame created = Poll.until("storage is reached", Duration.ofSeconds(30), () -> {
+          WireClient.Frame answer = client.call(1, "stored across JVMs");
+          assertTrue(answer.status() == 0 || answer.status() == 5, answer.text());
+          return answer;
+        }, answer -> answer.status() == 0, WireClient.Frame::text);
         String key = created.text();
         Response stored = redis.send(Request.cmd(Command.GET).arg(settings.getString("key_prefix") + key)).await();
         assertEquals("stored across JVMs", stored.toString());

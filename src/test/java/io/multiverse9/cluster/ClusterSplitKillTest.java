@@ -2,15 +2,16 @@ package io.multiverse9.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -18,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,13 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILLed under pipelined load and started again, every CREATE acknowledged OK, before, during or after, is in
  * Redis.
  */
+@ExtendWith(VertxExtension.class)
 class ClusterSplitKillTest {
 
   @TempDir
   Path dir;
 
   @Test
-  void theSplitServesAndLosesNothingAcknowledgedWhenStorageIsKilled() throws Exception {
+  void theSplitServesAndLosesNothingAcknowledgedWhenStorageIsKilled(Vertx vertx) throws Exception {
     List<String> properties = List.of("-Dmv9.cluster.name=mv9-split-" + UUID.randomUUID().toString().substring(0, 8),
       "-Dmv9.cluster.port=" + NodeProcess.freePort("127.0.0.1"), "-Dmv9.cluster.members=127.0.0.1",
       "-Dmv9.cluster.dir=" + dir.resolve("credential"));
@@ -50,7 +54,6 @@ class ClusterSplitKillTest {
     AtomicInteger afterRestart = new AtomicInteger();
     AtomicBoolean restarted = new AtomicBoolean();
     ClusterJvm storage = ClusterJvm.node(dir.resolve("storage"), storageRole, properties);
-    Vertx vertx = Vertx.vertx();
     Redis redis = Redis.createClient(vertx, TestRedis.get().uri());
     try (ClusterJvm front1 = ClusterJvm.node(dir.resolve("front1"), frontRoles, properties);
          ClusterJvm front2 = ClusterJvm.node(dir.resolve("front2"), frontRoles, properties)) {
@@ -58,13 +61,15 @@ class ClusterSplitKillTest {
       List<Loader> loaders = List.of(new Loader(front1.awaitListening(120_000), acknowledged, afterRestart, restarted),
         new Loader(front2.awaitListening(120_000), acknowledged, afterRestart, restarted));
       loaders.forEach(Thread::start);
-      awaitCount(acknowledged::size, 2_000, "acknowledged before the kill");
+      Poll.until("2,000 CREATEs are acknowledged before the kill", Duration.ofMinutes(2), acknowledged::size,
+        count -> count >= 2_000);
       storage.kill();
       int atKill = acknowledged.size();
       storage = ClusterJvm.node(dir.resolve("storage"), storageRole, properties);
       storage.awaitRunning(120_000);
       restarted.set(true);
-      awaitCount(afterRestart::get, 1_000, "acknowledged after the restart (killed at " + atKill + ")");
+      Poll.until("1,000 CREATEs are acknowledged after the restart (killed at " + atKill + ")", Duration.ofMinutes(2),
+        afterRestart::get, count -> count >= 1_000);
       loaders.forEach(Loader::finish);
       for (Loader loader : loaders) {
         loader.join(30_000);
@@ -89,15 +94,6 @@ class ClusterSplitKillTest {
     } finally {
       storage.close();
       redis.close();
-      vertx.close().await();
-    }
-  }
-
-  static void awaitCount(java.util.function.IntSupplier count, int wanted, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (count.getAsInt() < wanted) {
-      assertTrue(System.currentTimeMillis() < deadline, what + ": " + count.getAsInt() + " of " + wanted);
-      Thread.sleep(20); // polling a count another thread raises; nothing to wait on
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
@@ -11,24 +12,29 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Request;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Settings change live (SPEC 4.1): on open connections, with no restart, and a bad file changes nothing. */
+@ExtendWith(VertxExtension.class)
 class LiveReloadTest {
 
   static final int CREATE = 1, FORBIDDEN = 3, TOO_LARGE = 4;
+  /** How long a change may take to apply: many scans of config_scan_ms. */
+  static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir
   Path dir;
@@ -68,8 +74,8 @@ class LiveReloadTest {
   };
 
   @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) throws Exception {
+    this.vertx = vertx;
     ours.addHandler(capture);
     vertxConfig.addHandler(capture);
     settings = TestNode.settings(TestRedis.get().uri())
@@ -84,7 +90,6 @@ class LiveReloadTest {
   void stop() {
     ours.removeHandler(capture);
     vertxConfig.removeHandler(capture);
-    vertx.close().await();
   }
 
   void write(JsonObject json) throws Exception {
@@ -102,14 +107,6 @@ class LiveReloadTest {
     return failedScans.get();
   }
 
-  static void pollUntil(String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.currentTimeMillis() < deadline, "never happened: " + what);
-      Thread.sleep(20); // polling a condition, bounded by the deadline
-    }
-  }
-
   int logLines(String start) {
     synchronized (logged) {
       return (int) logged.stream().filter(m -> m.startsWith(start)).count();
@@ -121,8 +118,8 @@ class LiveReloadTest {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
       assertEquals(0, client.call(CREATE, "allowed").status());
       write(settings.copy().put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false)));
-      pollUntil("CREATE forbidden on the open connection", () -> status(client) == FORBIDDEN);
-      pollUntil("one log line for the change", () -> logLines("settings applied: perms changed") == 1);
+      Poll.until("CREATE forbidden on the open connection", WAIT, () -> status(client) == FORBIDDEN);
+      Poll.until("one log line for the change", WAIT, () -> logLines("settings applied: perms changed") == 1);
     }
   }
 
@@ -138,14 +135,14 @@ class LiveReloadTest {
       assertEquals(0, client.call(CREATE, "with the first token").status());
 
       write(closed.copy().put("auth", new JsonObject().put("token", "second-token")));
-      pollUntil("CREATE forbidden on the connection that authenticated with the old token",
+      Poll.until("CREATE forbidden on the connection that authenticated with the old token", WAIT,
         () -> status(client) == FORBIDDEN);
       assertEquals(FORBIDDEN, client.call(AUTH, "first-token").status(), "the old token is refused");
       assertEquals(0, client.call(AUTH, "second-token").status());
       assertEquals(0, client.call(CREATE, "with the second token").status());
 
       write(closed.copy().put("version", "no token"));
-      pollUntil("CREATE forbidden once the token is removed", () -> status(client) == FORBIDDEN);
+      Poll.until("CREATE forbidden once the token is removed", WAIT, () -> status(client) == FORBIDDEN);
     }
   }
 
@@ -157,7 +154,7 @@ class LiveReloadTest {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
       assertEquals(0, client.call(AUTH, "kept-token").status());
       write(closed.copy().put("version", "0.2.0"));
-      pollUntil("the new version applied", () -> node.settings().version().equals("0.2.0"));
+      Poll.until("the new version applied", WAIT, () -> node.settings().version().equals("0.2.0"));
       assertEquals(0, client.call(CREATE, "the same token is still in force").status());
     }
   }
@@ -167,7 +164,7 @@ class LiveReloadTest {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
       assertEquals(0, client.call(CREATE, "x".repeat(2000)).status());
       write(settings.copy().put("limits", new JsonObject().put("max_frame_bytes", 1000)));
-      pollUntil("the new frame limit", () -> node.settings().limits().maxFrameBytes() == 1000);
+      Poll.until("the new frame limit", WAIT, () -> node.settings().limits().maxFrameBytes() == 1000);
       assertEquals(TOO_LARGE, client.call(CREATE, "x".repeat(2000)).status());
     }
   }
@@ -176,22 +173,22 @@ class LiveReloadTest {
   void aBrokenFileIsRejectedWithOneLineAndChangesNothing() throws Exception {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
       writeText("{ \"name\": \"oops\", ");
-      pollUntil("the broken file rejected", () -> logLines("settings rejected") >= 1);
+      Poll.until("the broken file rejected", WAIT, () -> logLines("settings rejected") >= 1);
       // SPEC 4.1: one line, until the file changes, however many scans read it meanwhile
       int scansBefore = failedScans();
-      pollUntil("five more scans of the broken file", () -> failedScans() >= scansBefore + 5);
+      Poll.until("five more scans of the broken file", WAIT, () -> failedScans() >= scansBefore + 5);
       assertEquals(1, logLines("settings rejected"), logged.toString());
       writeText("{ \"name\": \"still oops\", ");
-      pollUntil("the changed, still broken file rejected again", () -> logLines("settings rejected") >= 2);
+      Poll.until("the changed, still broken file rejected again", WAIT, () -> logLines("settings rejected") >= 2);
       int scansAfter = failedScans();
-      pollUntil("five more scans of it", () -> failedScans() >= scansAfter + 5);
+      Poll.until("five more scans of it", WAIT, () -> failedScans() >= scansAfter + 5);
       assertEquals(2, logLines("settings rejected"), logged.toString());
       write(settings.copy().put("addr", "127.0.0.1:99999"));
-      pollUntil("the invalid file rejected", () -> logLines("settings rejected") >= 3);
+      Poll.until("the invalid file rejected", WAIT, () -> logLines("settings rejected") >= 3);
       assertTrue(logged.stream().anyMatch(m -> m.startsWith("settings rejected: addr:")), logged.toString());
       assertEquals(0, client.call(CREATE, "still served").status(), "the last good settings are in force");
       write(settings.copy().put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", false)));
-      pollUntil("a good file after bad ones applies", () -> status(client) == FORBIDDEN);
+      Poll.until("a good file after bad ones applies", WAIT, () -> status(client) == FORBIDDEN);
     }
   }
 
@@ -199,12 +196,12 @@ class LiveReloadTest {
   void aFileThatTurnsBadAgainAfterAGoodVersionIsReportedAgain() throws Exception {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
       writeText("{ \"name\": \"oops\", ");
-      pollUntil("the broken file rejected", () -> logLines("settings rejected") >= 1);
+      Poll.until("the broken file rejected", WAIT, () -> logLines("settings rejected") >= 1);
       assertEquals(1, logLines("settings rejected"), logged.toString());
       write(settings.copy().put("version", "fixed"));
-      pollUntil("the good version applied", () -> node.settings().version().equals("fixed"));
+      Poll.until("the good version applied", WAIT, () -> node.settings().version().equals("fixed"));
       writeText("{ \"name\": \"oops\", ");
-      pollUntil("the same broken content rejected again", () -> logLines("settings rejected") == 2);
+      Poll.until("the same broken content rejected again", WAIT, () -> logLines("settings rejected") == 2);
     }
   }
 
@@ -213,9 +210,9 @@ class LiveReloadTest {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
       String text = settings.encodePrettily();
       writeText(text.substring(0, text.lastIndexOf('}')) + ",\n  \"auth\": {\"token\": s3cr3t}\n}");
-      pollUntil("the file with an unquoted auth.token rejected", () -> logLines("settings rejected") == 1);
+      Poll.until("the file with an unquoted auth.token rejected", WAIT, () -> logLines("settings rejected") == 1);
       writeText(text.replace("\"nodes\" : [ ]", "\"nodes\" : [ {\"addr\": \"10.0.0.2:7001\", \"token\": s3cr3t} ]"));
-      pollUntil("the file with an unquoted nodes token rejected", () -> logLines("settings rejected") == 2);
+      Poll.until("the file with an unquoted nodes token rejected", WAIT, () -> logLines("settings rejected") == 2);
       List<String> rejections;
       synchronized (logged) {
         rejections = logged.stream().filter(m -> m.startsWith("settings rejected")).toList();
@@ -238,7 +235,7 @@ class LiveReloadTest {
     try (TestNode node = TestNode.watching(vertx, file)) {
       int oldPort = node.port();
       write(settings.copy().put("addr", "127.0.0.1:0").put("name", settings.getString("name")).put("version", "0.2.0"));
-      pollUntil("version applied", () -> node.settings().version().equals("0.2.0"));
+      Poll.until("version applied", WAIT, () -> node.settings().version().equals("0.2.0"));
       assertEquals(oldPort, node.port(), "addr unchanged (still port 0 as configured): no rebind");
       int newPort = io.multiverse9.support.NodeProcess.freePort("127.0.0.1");
       write(settings.copy().put("addr", "127.0.0.1:" + newPort));
@@ -251,7 +248,7 @@ class LiveReloadTest {
       try (WireClient client = new WireClient("127.0.0.1", newPort)) {
         assertEquals(0, client.call(CREATE, "on the new port").status());
       }
-      pollUntil("the old port closed", () -> {
+      Poll.until("the old port closed", WAIT, () -> {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", oldPort)) {
           return false;
         } catch (java.io.IOException refused) {
@@ -267,7 +264,7 @@ class LiveReloadTest {
     try (TestNode node = TestNode.watching(vertx, file); WireClient client = node.connect()) {
       String prefix = "moved:" + System.nanoTime() + ":";
       write(settings.copy().put("key_prefix", prefix));
-      pollUntil("prefix applied", () -> node.settings().keyPrefix().equals(prefix));
+      Poll.until("prefix applied", WAIT, () -> node.settings().keyPrefix().equals(prefix));
       String key = client.call(CREATE, "under the new prefix").text();
       assertNotEquals(null, redis.send(Request.cmd(Command.GET).arg(prefix + key)).await(), "stored under " + prefix);
     } finally {
@@ -285,7 +282,7 @@ class LiveReloadTest {
       String newPrefix = "half:" + System.nanoTime() + ":";
       // storage could move, the listener cannot: another process holds the port
       write(settings.copy().put("key_prefix", newPrefix).put("addr", "127.0.0.1:" + held.getLocalPort()));
-      pollUntil("the change rejected", () -> logLines("settings rejected") >= 1);
+      Poll.until("the change rejected", WAIT, () -> logLines("settings rejected") >= 1);
       assertTrue(logged.stream().anyMatch(m -> m.startsWith("settings rejected") && m.contains("none of the change")),
         logged.toString());
       String key = client.call(CREATE, "after the rejected change").text();
@@ -298,7 +295,8 @@ class LiveReloadTest {
       // the same storage change with a free port applies whole
       int freePort = io.multiverse9.support.NodeProcess.freePort("127.0.0.1");
       write(settings.copy().put("key_prefix", newPrefix).put("addr", "127.0.0.1:" + freePort));
-      pollUntil("the change applied", () -> node.settings().keyPrefix().equals(newPrefix) && node.port() == freePort);
+      Poll.until("the change applied", WAIT,
+        () -> node.settings().keyPrefix().equals(newPrefix) && node.port() == freePort);
       try (WireClient moved = new WireClient("127.0.0.1", freePort)) {
         String movedKey = moved.call(CREATE, "after the applied change").text();
         assertNotEquals(null, redis.send(Request.cmd(Command.GET).arg(newPrefix + movedKey)).await());
@@ -318,7 +316,7 @@ class LiveReloadTest {
     try (TestNode node = TestNode.watching(vertx, conf)) {
       assertEquals("from-20", node.settings().version());
       Files.writeString(conf.resolve("30-later.json"), new JsonObject().put("version", "from-30").encode());
-      pollUntil("a new file in the directory applies", () -> node.settings().version().equals("from-30"));
+      Poll.until("a new file in the directory applies", WAIT, () -> node.settings().version().equals("from-30"));
     }
   }
 
@@ -330,7 +328,7 @@ class LiveReloadTest {
         String version = "reload-" + i;
         write(settings.copy().put("version", version)
           .put("limits", new JsonObject().put("max_pipeline", 16 + i).put("idle_timeout_s", 60 + i)));
-        pollUntil("version " + version, () -> node.settings().version().equals(version));
+        Poll.until("version " + version, WAIT, () -> node.settings().version().equals(version));
       }
       load.stop();
       assertTrue(!load.failure.isDone(), "a request failed during a reload: " + load.failure.getNow(null));
@@ -357,8 +355,8 @@ class LiveReloadTest {
         String version = "switch-" + i;
         int servedBefore = load.served.get();
         write(settings.copy().put("version", version).put("redis_uri", uri));
-        pollUntil("version " + version, () -> node.settings().version().equals(version));
-        pollUntil("CREATEs served after switch " + i, () -> load.served.get() > servedBefore + 1000);
+        Poll.until("version " + version, WAIT, () -> node.settings().version().equals(version));
+        Poll.until("CREATEs served after switch " + i, WAIT, () -> load.served.get() > servedBefore + 1000);
       }
       load.stop();
       assertTrue(!load.failure.isDone(), "a request failed at a redis_uri switch: " + load.failure.getNow(null));
@@ -373,7 +371,7 @@ class LiveReloadTest {
       String good = settings.copy().put("version", "flapping-good").encodePrettily();
       String bad = "{ \"name\": \"oops\", ";
       writeText(good);
-      pollUntil("the good version applied", () -> node.settings().version().equals("flapping-good"));
+      Poll.until("the good version applied", WAIT, () -> node.settings().version().equals("flapping-good"));
       CreateLoad load = CreateLoad.start(node, 16);
       long started = System.nanoTime();
       int scansBefore = failedScans();

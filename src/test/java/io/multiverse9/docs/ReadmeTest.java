@@ -10,6 +10,7 @@ import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -31,6 +33,7 @@ import picocli.CommandLine;
  * the node's clock and memory aside. Its other commands must parse, its settings example must be accepted, and
  * the form of {@code redis_uri} is written one way in the README, docs/SETTINGS.md and {@code setup --help}.
  */
+@ExtendWith(VertxExtension.class)
 class ReadmeTest {
 
   static final Path README = Path.of("README.md");
@@ -74,7 +77,7 @@ class ReadmeTest {
   }
 
   @Test
-  void theQuickTourPrintsWhatTheReadmeShows(@TempDir Path dir) throws Exception {
+  void theQuickTourPrintsWhatTheReadmeShows(@TempDir Path dir, Vertx vertx) throws Exception {
     List<Step> steps = tour();
     assertTrue(steps.size() >= 10, "the tour has " + steps.size() + " commands: is the console pattern still right?");
     JsonObject settings = new JsonObject(Files.readString(Path.of("conf/node.json")))
@@ -82,7 +85,6 @@ class ReadmeTest {
       .put("redis_uri", TestRedis.get().uri())
       .put("key_prefix", "tour:" + UUID.randomUUID() + ":")
       .put("data_dir", dir.resolve("data").toString());
-    Vertx vertx = Vertx.vertx();
     try (TestNode node = TestNode.start(vertx, settings)) {
       int port = node.port();
       StringBuilder script = new StringBuilder("exec 2>&1\n")
@@ -121,8 +123,6 @@ class ReadmeTest {
           normalize(actual).replace("127.0.0.1:" + port, "127.0.0.1:7001"),
           "README.md shows another output for: $ " + steps.get(i).command());
       }
-    } finally {
-      vertx.close().await();
     }
   }
 

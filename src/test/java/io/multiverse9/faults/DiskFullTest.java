@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -102,14 +104,12 @@ class DiskFullTest {
 
       int found = 0;
       List<String> lost = new ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long backBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       for (String key : acknowledged) {
-        int status = entryStatus(client.call(3, key));
-        while (status == 4) { // UNAVAILABLE entry: the server is not back yet
-          assertTrue(System.nanoTime() < deadline, "the embedded Redis did not come back: " + node.output());
-          TimeUnit.MILLISECONDS.sleep(20); // poll interval, not synchronisation
-          status = entryStatus(client.call(3, key));
-        }
+        // an UNAVAILABLE entry (4): the server is not back yet; one 30 s for all the keys, as it comes back once
+        int status = Poll.until("the embedded Redis comes back", Duration.ofNanos(backBy - System.nanoTime()),
+          () -> entryStatus(client.call(3, key)), entry -> entry != 4,
+          entry -> node.output());
         if (status == FOUND) {
           found++;
         } else {

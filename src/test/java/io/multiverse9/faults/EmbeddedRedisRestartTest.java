@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,10 +19,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,15 +61,13 @@ class EmbeddedRedisRestartTest {
       redis.destroyForcibly(); // SIGKILL: no goodbye, as the OOM killer would do it
       redis.onExit().get(10, TimeUnit.SECONDS);
 
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      WireClient.Frame again = client.call(1, "written after the restart");
-      while (again.status() != OK) {
-        assertEquals(UNAVAILABLE, again.status(), "meanwhile requests get UNAVAILABLE: " + again.text());
-        assertTrue(System.nanoTime() < deadline, "the node did not serve again: " + again.text() + " "
-          + node.output());
-        TimeUnit.MILLISECONDS.sleep(20); // poll interval, not synchronisation
-        again = client.call(1, "written after the restart");
-      }
+      Poll.until("the node serves again", Duration.ofSeconds(20), () -> {
+        WireClient.Frame again = client.call(1, "written after the restart");
+        if (again.status() != OK) {
+          assertEquals(UNAVAILABLE, again.status(), "meanwhile requests get UNAVAILABLE: " + again.text());
+        }
+        return again.status() == OK;
+      }, node::output);
 
       assertNotEquals(killedPid, redisPid(), "a new redis-server runs");
       assertArrayEquals("written before the kill".getBytes(StandardCharsets.UTF_8), client.foundValue(created.text()),
@@ -104,13 +103,15 @@ class EmbeddedRedisRestartTest {
         }, "squatter");
         hangUp.setDaemon(true);
         hangUp.start();
-        awaitLine(node, line -> line.contains("WARNING") && line.contains("took its port 127.0.0.1:" + redisPort));
+        Poll.until("a WARNING says another process took the port", Duration.ofSeconds(20), node::output,
+          output -> output.stream().anyMatch(line -> line.contains("WARNING")
+            && line.contains("took its port 127.0.0.1:" + redisPort)));
       }
-      awaitLine(node, line -> line.contains("INFO") && line.contains("embedded redis-server is back"));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (client.call(1, "after").status() != OK) {
-        assertTrue(System.nanoTime() < deadline, "the node did not serve again: " + node.output());
-      }
+      Poll.until("the node logs that its redis-server is back", Duration.ofSeconds(20), node::output,
+        output -> output.stream().anyMatch(line -> line.contains("INFO")
+          && line.contains("embedded redis-server is back")));
+      Poll.until("the node serves again", Duration.ofSeconds(20), () -> client.call(1, "after").status() == OK,
+        node::output);
     }
   }
 
@@ -174,14 +175,6 @@ class EmbeddedRedisRestartTest {
       } catch (BindException stillHeld) {
         assertTrue(System.nanoTime() < deadline, "the killed redis-server kept its port");
       }
-    }
-  }
-
-  static void awaitLine(NodeProcess node, Predicate<String> wanted) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (node.output().stream().noneMatch(wanted)) {
-      assertTrue(System.nanoTime() < deadline, "no such line in " + node.output());
-      TimeUnit.MILLISECONDS.sleep(20); // poll interval, not synchronisation
     }
   }
 

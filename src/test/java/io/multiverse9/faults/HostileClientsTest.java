@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Gauge;
 import io.multiverse9.metrics.NodeMetrics;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,29 +21,18 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Clients that trickle, and clients that open connections without end (issue 7). */
+@ExtendWith(VertxExtension.class)
 class HostileClientsTest {
 
-  Vertx vertx;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
-
   @Test
-  void aClientTricklingOneByteASecondIsClosedByTheIdleTimeout() throws Exception {
+  void aClientTricklingOneByteASecondIsClosedByTheIdleTimeout(Vertx vertx) throws Exception {
     TestNode node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri())
       .put("limits", new JsonObject().put("idle_timeout_s", 1)));
     byte[] frame = WireClient.frame(5, "a frame that never completes in time");
@@ -75,7 +66,7 @@ class HostileClientsTest {
   }
 
   @Test
-  void aConnectionFloodStopsAtMaxConnectionsAndTheNodeServesAfterwards() throws Exception {
+  void aConnectionFloodStopsAtMaxConnectionsAndTheNodeServesAfterwards(Vertx vertx) throws Exception {
     TestNode node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri())
       .put("limits", new JsonObject().put("max_connections", 50)));
     List<WireClient> flood = new ArrayList<>();
@@ -95,16 +86,12 @@ class HostileClientsTest {
         client.close();
       }
     }
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
+    Poll.until("the flood's places are given back", Duration.ofSeconds(10), () -> {
       try (WireClient client = node.connect()) {
         client.write(WireClient.frame(1, "after the flood"));
-        if (client.readFrame().status() == 0) {
-          break;
-        }
+        return client.readFrame().status();
       }
-      assertTrue(System.currentTimeMillis() < deadline, "the flood's places were never given back");
-    }
+    }, status -> status == 0);
   }
 
   /**
@@ -113,7 +100,7 @@ class HostileClientsTest {
    * idle timeout then closes the connection although its answers were never taken, and the node serves others.
    */
   @Test
-  void aClientThatNeverReadsIsHeldByBackpressureThenClosedByTheIdleTimeout() throws Exception {
+  void aClientThatNeverReadsIsHeldByBackpressureThenClosedByTheIdleTimeout(Vertx vertx) throws Exception {
     TestNode node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri())
       .put("limits", new JsonObject().put("idle_timeout_s", 4)));
     String key;
@@ -156,12 +143,8 @@ class HostileClientsTest {
       try (WireClient other = node.connect()) {
         assertEquals(0, other.call(5, "still serving").status(), "another client is served meanwhile");
       }
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (open.value() != 0) {
-        assertTrue(System.currentTimeMillis() < deadline,
-          "a connection whose answers are never read outlived idle_timeout_s 4");
-        Thread.sleep(50); // polling the gauge, bounded
-      }
+      Poll.until("idle_timeout_s 4 closes the connection whose answers are never read", Duration.ofSeconds(15),
+        open::value, value -> value == 0);
     }
   }
 

@@ -12,12 +12,14 @@ import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node that holds it, and never touches the running node's Redis; a node that was killed leaves the directory to
  * the next one.
  */
+@ExtendWith(VertxExtension.class)
 class OneNodePerDataDirTest {
 
   static final int OK = 0;
@@ -102,24 +105,19 @@ class OneNodePerDataDirTest {
   }
 
   @Test
-  void withinOneJvmASecondNodeIsRefusedTooAndTheDataDirIsFreeOnceTheFirstStops() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      JsonObject settings = TestNode.settings("embedded").put("data_dir", dataDir().toString());
-      try (TestNode first = TestNode.start(vertx, settings); WireClient client = first.connect()) {
-        long redisPid = redisPid();
-        JsonObject other = TestNode.settings("embedded").put("data_dir", dataDir().toString());
-        DataDirLock.HeldByAnotherNode refusal = assertThrows(DataDirLock.HeldByAnotherNode.class,
-          () -> TestNode.start(vertx, other));
-        assertTrue(refusal.getMessage().contains(settings.getString("name")), refusal.getMessage());
-        assertEquals(redisPid, redisPid());
-        assertEquals(OK, client.call(1, "still served").status());
-      }
-      try (TestNode again = TestNode.start(vertx, settings); WireClient client = again.connect()) {
-        assertEquals(OK, client.call(1, "the directory was given up").status());
-      }
-    } finally {
-      vertx.close().await();
+  void withinOneJvmASecondNodeIsRefusedTooAndTheDataDirIsFreeOnceTheFirstStops(Vertx vertx) throws Exception {
+    JsonObject settings = TestNode.settings("embedded").put("data_dir", dataDir().toString());
+    try (TestNode first = TestNode.start(vertx, settings); WireClient client = first.connect()) {
+      long redisPid = redisPid();
+      JsonObject other = TestNode.settings("embedded").put("data_dir", dataDir().toString());
+      DataDirLock.HeldByAnotherNode refusal = assertThrows(DataDirLock.HeldByAnotherNode.class,
+        () -> TestNode.start(vertx, other));
+      assertTrue(refusal.getMessage().contains(settings.getString("name")), refusal.getMessage());
+      assertEquals(redisPid, redisPid());
+      assertEquals(OK, client.call(1, "still served").status());
+    }
+    try (TestNode again = TestNode.start(vertx, settings); WireClient client = again.connect()) {
+      assertEquals(OK, client.call(1, "the directory was given up").status());
     }
   }
 }

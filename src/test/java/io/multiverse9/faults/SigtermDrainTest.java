@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.multiverse9.storage.RedisServerProcess;
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -130,10 +132,8 @@ class SigtermDrainTest {
           long t0 = System.nanoTime();
           node.toHandle().destroy(); // SIGTERM
           // while it drains, the node tells load balancers to send no one new
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-          while (health(metricsAddr) != 503) {
-            assertTrue(System.nanoTime() < deadline, "/health still says UP while the node drains");
-          }
+          Poll.until("/health says 503 while the node drains", Duration.ofSeconds(2), () -> health(metricsAddr),
+            status -> status == 503);
           client.assertClosedByPeer(); // with no answer: its peer still had not answered
           assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the node did not stop");
           long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);

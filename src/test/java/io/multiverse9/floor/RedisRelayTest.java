@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.multiverse9.support.TestRedis;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,29 +13,23 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The relay bench/floor.sh measures answers what Redis would, byte for byte, whatever the chunks its commands come
  * in: a floor measured on wrong or missing answers would be no floor (bench also counts error replies).
  */
+@ExtendWith(VertxExtension.class)
 class RedisRelayTest {
 
-  private static Vertx vertx;
   private static int port;
 
   @BeforeAll
-  static void start() throws Exception {
-    vertx = Vertx.vertx();
+  static void start(Vertx vertx) throws Exception {
     port = RedisRelay.start(vertx, 0, TestRedis.get().uri()).toCompletionStage().toCompletableFuture()
       .get(30, TimeUnit.SECONDS).actualPort();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   @Test

@@ -4,19 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.storage.RedisServerProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.WireClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code metrics.addr}: Prometheus /metrics and /health, against a real node and a real Redis. */
+@ExtendWith(VertxExtension.class)
 class MetricsTest {
 
   @TempDir
@@ -28,10 +34,8 @@ class MetricsTest {
   }
 
   @Test
-  void metricsCountRequestsAndHealthFollowsRedis() throws Exception {
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    RedisServerProcess redis = RedisServerProcess.start(dir, false);
-    try {
+  void metricsCountRequestsAndHealthFollowsRedis(Vertx vertx) throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.start(dir, false)) {
       TestNode node = TestNode.start(vertx, TestNode.settings(redis.uri())
         .put("metrics", new JsonObject().put("addr", "127.0.0.1:0"))
         .put("limits", new JsonObject().put("storage_timeout_ms", 1000)));
@@ -56,17 +60,13 @@ class MetricsTest {
       assertEquals(503, down.statusCode());
       assertEquals("unreachable", new JsonObject(down.body()).getString("redis"));
       assertEquals(404, get(metricsPort, "/nothing").statusCode());
-    } finally {
-      vertx.close().await();
-      redis.close();
     }
   }
 
   // --- SPEC 1.6: whoever reaches metrics.addr holds bounded resources ---
 
-  /** A node on the shared test Redis whose metrics listener has the given bounds. */
   /** Starts a node with metrics on a port of the system's choosing, and returns that port. */
-  static int nodeWithMetrics(io.vertx.core.Vertx vertx, int idleTimeoutS, int maxConnections) {
+  static int nodeWithMetrics(Vertx vertx, int idleTimeoutS, int maxConnections) {
     return TestNode.start(vertx, TestNode.settings(io.multiverse9.support.TestRedis.get().uri())
       .put("metrics", new JsonObject().put("addr", "127.0.0.1:0")
         .put("idle_timeout_s", idleTimeoutS).put("max_connections", maxConnections))).metricsPort();
@@ -95,8 +95,7 @@ class MetricsTest {
   }
 
   @Test
-  void connectionsPastTheCapAreClosedAtOnceAndTheOthersStillServed() throws Exception {
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+  void connectionsPastTheCapAreClosedAtOnceAndTheOthersStillServed(Vertx vertx) throws Exception {
     java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
     try {
       int metricsPort = nodeWithMetrics(vertx, 30, 4);
@@ -112,16 +111,22 @@ class MetricsTest {
         assertTrue(millisUntilClosed(fifth) < 5_000, "the fifth connection is closed at once");
       }
       held.remove(0).close();
-      pollUntilServed(metricsPort);
+      // the freed slot is taken again: polled, since the close reaches the server a moment later
+      Object answer = Poll.until("a connection is admitted after one closed", Duration.ofSeconds(10), () -> {
+        try {
+          return get(metricsPort, "/metrics").statusCode();
+        } catch (java.io.IOException refused) {
+          return refused;
+        }
+      }, seen -> !(seen instanceof java.io.IOException));
+      assertEquals(200, answer);
     } finally {
       for (java.net.Socket socket : held) {
         socket.close();
       }
-      vertx.close().await();
     }
   }
 
-  /** A slot freed by a closed connection is taken again: polled, since the close reaches the server a moment later. */
   /** Each peer and outcome has its own count, which every request to that peer adds to (not only the first). */
   @Test
   void peerRequestsAreCountedByPeerAndOutcome() {
@@ -133,19 +138,6 @@ class MetricsTest {
       .counter().count());
     assertEquals(1.0, NodeMetrics.meters().get("mv9_peer_requests").tags("peer", peer, "outcome", "unavailable")
       .counter().count());
-  }
-
-  static void pollUntilServed(int port) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      try {
-        assertEquals(200, get(port, "/metrics").statusCode());
-        return;
-      } catch (java.io.IOException refused) {
-        assertTrue(System.currentTimeMillis() < deadline, "no connection admitted after one closed: " + refused);
-        Thread.sleep(50); // polling, bounded by the deadline
-      }
-    }
   }
 
   /** Writes {@code head}, then one byte every 200 ms until the server closes: never idle for a 1 s idle timeout. */
@@ -171,39 +163,29 @@ class MetricsTest {
   }
 
   @Test
-  void slowAndSilentClientsAreCutOffByTheIdleTimeout() throws Exception {
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    try {
-      int metricsPort = nodeWithMetrics(vertx, 1, 64);
-      // a request head that never ends
-      long closedAfter = millisUntilATrickleIsClosed(metricsPort, "GET /metrics HTTP/1.1\r\nX-Slow: ");
-      assertTrue(closedAfter < 5_000, "a trickled head closed after " + closedAfter + " ms, not about 1 s");
-      // a body that never ends, after a head that was answered: the connection is not idle, yet held for nothing
-      closedAfter = millisUntilATrickleIsClosed(metricsPort,
-        "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
-      assertTrue(closedAfter < 5_000, "a trickled body closed after " + closedAfter + " ms, not about 1 s");
-      try (java.net.Socket silent = open(metricsPort)) {
-        closedAfter = millisUntilClosed(silent);
-        assertTrue(closedAfter < 5_000, "a silent connection closed after " + closedAfter + " ms");
-      }
-    } finally {
-      vertx.close().await();
+  void slowAndSilentClientsAreCutOffByTheIdleTimeout(Vertx vertx) throws Exception {
+    int metricsPort = nodeWithMetrics(vertx, 1, 64);
+    // a request head that never ends
+    long closedAfter = millisUntilATrickleIsClosed(metricsPort, "GET /metrics HTTP/1.1\r\nX-Slow: ");
+    assertTrue(closedAfter < 5_000, "a trickled head closed after " + closedAfter + " ms, not about 1 s");
+    // a body that never ends, after a head that was answered: the connection is not idle, yet held for nothing
+    closedAfter = millisUntilATrickleIsClosed(metricsPort,
+      "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+    assertTrue(closedAfter < 5_000, "a trickled body closed after " + closedAfter + " ms, not about 1 s");
+    try (java.net.Socket silent = open(metricsPort)) {
+      closedAfter = millisUntilClosed(silent);
+      assertTrue(closedAfter < 5_000, "a silent connection closed after " + closedAfter + " ms");
     }
   }
 
   @Test
-  void aRequestHeadOverTheBoundIsRefused() throws Exception {
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    try {
-      int metricsPort = nodeWithMetrics(vertx, 30, 64);
-      try (java.net.Socket socket = open(metricsPort)) {
-        socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nX-Big: " + "x".repeat(16 * 1024) + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        assertTrue(answer.startsWith("HTTP/1.1 431"), answer);
-      }
-    } finally {
-      vertx.close().await();
+  void aRequestHeadOverTheBoundIsRefused(Vertx vertx) throws Exception {
+    int metricsPort = nodeWithMetrics(vertx, 30, 64);
+    try (java.net.Socket socket = open(metricsPort)) {
+      socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nX-Big: " + "x".repeat(16 * 1024) + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 431"), answer);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.WireClient;
 import io.multiverse9.support.WireClient.Frame;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -341,12 +343,9 @@ class FederationTest {
     try (WireClient client = client(b, "token-b")) {
       assertEquals(E_FORBIDDEN, aggregate(client, "01ARZ3NDEKTSV4RRFFQ69G5FAV@" + c.addr()).get(0).status());
     }
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (b.output().stream().noneMatch(line -> line.contains("closing connection to " + c.addr())
-        && line.contains("AUTH refused"))) {
-      assertTrue(System.currentTimeMillis() < deadline, "B's refused AUTH to C is not logged: " + b.output());
-      Thread.sleep(20); // polling B's output, bounded by the deadline
-    }
+    Poll.until("B logs C's refusal of its AUTH", Duration.ofSeconds(10), () -> b.output().stream()
+      .anyMatch(line -> line.contains("closing connection to " + c.addr()) && line.contains("AUTH refused")),
+      b::output);
     for (NodeProcess node : new NodeProcess[] {a, b, c}) {
       List<String> output = node.output();
       assertTrue(output.stream().anyMatch(line -> line.contains("listening on " + node.addr())),
@@ -379,12 +378,8 @@ class FederationTest {
 
       // C comes back on the same address and data: the pool opens a new connection and C's value is there
       c = NodeProcess.start(dir.resolve("node-c-again"), settingsC, "-d");
-      long deadline = System.currentTimeMillis() + 20_000;
-      Entry again;
-      do {
-        again = aggregate(client, kc + "@" + c.addr()).get(0);
-        assertTrue(System.currentTimeMillis() < deadline, "A never reached C again: " + again);
-      } while (again.status() != FOUND);
+      Entry again = Poll.until("A reaches C again", Duration.ofSeconds(20),
+        () -> aggregate(client, kc + "@" + c.addr()).get(0), entry -> entry.status() == FOUND);
       assertEquals(new Entry(FOUND, kc + "@" + c.addr(), "kept on C"), again);
     }
   }
@@ -412,32 +407,25 @@ class FederationTest {
     return next.put("nodes", nodes);
   }
 
-  static Entry pollKeeper(WireClient client, String what, Predicate<Entry> done)
-      throws IOException, InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (true) {
-      Entry entry = aggregate(client, "01ARZ3NDEKTSV4RRFFQ69G5FAV@" + keeperAddr()).get(0);
-      if (done.test(entry)) {
-        return entry;
-      }
-      assertTrue(System.currentTimeMillis() < deadline, what + " never happened: " + entry);
-      Thread.sleep(100);
-    }
+  /** What A answers for the keeper's value, polled until A's settings about the keeper have applied. */
+  static Entry pollKeeper(WireClient client, String what, Predicate<Entry> done) throws Exception {
+    return Poll.until(what, Duration.ofSeconds(20),
+      () -> aggregate(client, "01ARZ3NDEKTSV4RRFFQ69G5FAV@" + keeperAddr()).get(0), done);
   }
 
   @Test
   void aPeerWhoseTokenChangedIsReachedWithTheNewOneAndOneRemovedIsNoLongerConnected() throws Exception {
     rewriteSettingsA(settingsA); // as it started, whatever ran before: keeper listed with its first token
     try (WireClient client = client(a, "token-a")) {
-      assertEquals("via first-secret", pollKeeper(client, "reaching keeper", e -> e.status() == FOUND).data());
+      assertEquals("via first-secret", pollKeeper(client, "A reaches the keeper", e -> e.status() == FOUND).data());
 
       rewriteSettingsA(settingsAWithKeeper(new JsonObject().put("addr", keeperAddr()).put("token", "second-secret")));
-      pollKeeper(client, "reaching keeper with its new token", e -> e.data().equals("via second-secret"));
+      pollKeeper(client, "A reaches the keeper with its new token", e -> e.data().equals("via second-secret"));
       assertTrue(keeperClosedConnectionWith.computeIfAbsent("first-secret", t -> new CompletableFuture<>())
         .get(10, TimeUnit.SECONDS), "the connection made with the old token is closed");
 
       rewriteSettingsA(settingsAWithKeeper(null));
-      Entry refused = pollKeeper(client, "keeper refused", e -> e.status() == E_FORBIDDEN);
+      Entry refused = pollKeeper(client, "the keeper refuses A", e -> e.status() == E_FORBIDDEN);
       assertTrue(refused.data().contains("not an acknowledged node"), refused.data());
       assertTrue(keeperClosedConnectionWith.computeIfAbsent("second-secret", t -> new CompletableFuture<>())
         .get(10, TimeUnit.SECONDS), "the connection to a peer removed from nodes is closed");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.WireClient;
 import io.multiverse9.support.WireClient.Frame;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,14 +169,6 @@ class PeerAnswerBoundsTest {
     }
   }
 
-  static void pollUntil(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!done.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, what + " never happened");
-      Thread.sleep(20);
-    }
-  }
-
   /** The local key and a good peer's are served, and PING is answered. */
   static void nodeServes(NodeProcess node, String localKey, FakePeer good) throws IOException {
     try (WireClient client = new WireClient(node.host(), node.port())) {
@@ -213,7 +206,8 @@ class PeerAnswerBoundsTest {
     } finally {
       clients.shutdownNow();
     }
-    pollUntil("the node closing its connections to the announcer", () -> announcer.open() == 0);
+    Poll.until("the node closes its connections to the announcer", Duration.ofSeconds(15), announcer::open,
+      open -> open == 0);
     long grewKib = rssKib(node, "VmHWM") - peakBefore;
     System.out.printf("node VmHWM %d KiB before, grew %d KiB under four 250 MiB announcements%n", peakBefore, grewKib);
     assertTrue(grewKib < 64 * 1024, "the node's peak RSS grew by " + grewKib + " KiB");
@@ -306,7 +300,8 @@ class PeerAnswerBoundsTest {
     int filesAfter = openFiles(node);
     assertTrue(filesAfter <= filesBefore + 8, "open files " + filesBefore + " before, " + filesAfter + " after");
     for (FakePeer closed : List.of(wrongTarget, extraEntry, midFrame, tooSlow)) {
-      pollUntil("the node closing its connections to " + closed.addr(), () -> closed.open() == 0);
+      Poll.until("the node closes its connections to " + closed.addr(), Duration.ofSeconds(15), closed::open,
+        open -> open == 0);
     }
   }
 

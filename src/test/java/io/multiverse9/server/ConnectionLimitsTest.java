@@ -5,45 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.storage.RedisServerProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Backpressure, idle timeout and the connection limit (SPEC 1.6). */
+@ExtendWith(VertxExtension.class)
 class ConnectionLimitsTest {
-
-  Vertx vertx;
 
   @TempDir
   Path tempDir;
 
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
-
-  TestNode node(JsonObject limits) {
+  static TestNode node(Vertx vertx, JsonObject limits) {
     return TestNode.start(vertx, TestNode.settings(TestRedis.get().uri()).put("limits", limits));
   }
 
   @Test
-  void theNodeStopsReadingWhileMaxPipelineRequestsAreInFlight() throws Exception {
+  void theNodeStopsReadingWhileMaxPipelineRequestsAreInFlight(Vertx vertx) throws Exception {
     // a Redis that stops answering keeps every CREATE in flight
     try (RedisServerProcess redis = RedisServerProcess.start(tempDir, false)) {
       TestNode node = TestNode.start(vertx, TestNode.settings(redis.uri())
@@ -92,8 +82,8 @@ class ConnectionLimitsTest {
   }
 
   @Test
-  void answersStillComeInOrderWithASmallPipelineLimit() throws Exception {
-    TestNode node = node(new JsonObject().put("max_pipeline", 2));
+  void answersStillComeInOrderWithASmallPipelineLimit(Vertx vertx) throws Exception {
+    TestNode node = node(vertx, new JsonObject().put("max_pipeline", 2));
     try (WireClient client = node.connect()) {
       java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
       for (int i = 0; i < 300; i++) {
@@ -109,8 +99,8 @@ class ConnectionLimitsTest {
   }
 
   @Test
-  void anIdleConnectionIsClosed() throws Exception {
-    TestNode node = node(new JsonObject().put("idle_timeout_s", 1));
+  void anIdleConnectionIsClosed(Vertx vertx) throws Exception {
+    TestNode node = node(vertx, new JsonObject().put("idle_timeout_s", 1));
     try (WireClient client = node.connect()) {
       assertEquals(0, client.call(5, "hi").status());
       client.assertClosedByPeer(); // bounded by the client's read timeout
@@ -118,8 +108,8 @@ class ConnectionLimitsTest {
   }
 
   @Test
-  void connectionsPastTheLimitAreRefusedWithBusy() throws Exception {
-    TestNode node = node(new JsonObject().put("max_connections", 2));
+  void connectionsPastTheLimitAreRefusedWithBusy(Vertx vertx) throws Exception {
+    TestNode node = node(vertx, new JsonObject().put("max_connections", 2));
     try (WireClient first = node.connect(); WireClient second = node.connect()) {
       assertEquals(0, first.call(5, "1").status());
       assertEquals(0, second.call(5, "2").status());
@@ -131,19 +121,13 @@ class ConnectionLimitsTest {
       }
       first.close();
       // the place is given back once the node saw the close: poll until a new connection is served
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (true) {
+      WireClient.Frame reply = Poll.until("the closed connection's place is freed", Duration.ofSeconds(10), () -> {
         try (WireClient again = node.connect()) {
           again.write(frame(5, "again"));
-          WireClient.Frame reply = again.readFrame();
-          if (reply.status() == 0) {
-            assertEquals("again", reply.text());
-            break;
-          }
+          return again.readFrame();
         }
-        assertTrue(System.currentTimeMillis() < deadline, "the closed connection's place was never freed");
-        Thread.sleep(20);
-      }
+      }, answer -> answer.status() == 0);
+      assertEquals("again", reply.text());
     }
   }
 }

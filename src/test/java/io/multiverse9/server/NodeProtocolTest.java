@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
@@ -12,9 +13,11 @@ import io.multiverse9.support.WireClient.Frame;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,20 +25,20 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The wire protocol (SPEC 1) of a real node on a real socket, against a real Redis. */
+@ExtendWith(VertxExtension.class)
 class NodeProtocolTest {
 
   static final int OK = 0, BAD_REQUEST = 1, UNKNOWN_OPCODE = 2, FORBIDDEN = 3, TOO_LARGE = 4;
   static final int CREATE = 1, REMOVE = 2, AGGREGATE = 3, METADATA = 4, PING = 5, AUTH = 6;
   static final Pattern ULID = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}");
 
-  static Vertx vertx;
   static TestNode node;
 
   @BeforeAll
-  static void startNode() {
-    vertx = Vertx.vertx();
+  static void startNode(Vertx vertx) {
     JsonObject settings = TestNode.settings(TestRedis.get().uri())
       .put("limits", new JsonObject().put("max_frame_bytes", 2 * 1024 * 1024));
     node = TestNode.start(vertx, settings);
@@ -44,7 +47,6 @@ class NodeProtocolTest {
   @AfterAll
   static void stop() {
     node.close();
-    vertx.close().await();
   }
 
   static String create(WireClient client, byte[] value) throws Exception {
@@ -414,11 +416,8 @@ class NodeProtocolTest {
       long uptime = json.getLong("uptime_ms");
       assertTrue(uptime >= 0 && uptime <= java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
         "uptime_ms " + uptime);
-      long deadline = System.currentTimeMillis() + 5_000;
-      while (new JsonObject(client.call(METADATA, new byte[0]).text()).getLong("uptime_ms") <= uptime) {
-        assertTrue(System.currentTimeMillis() < deadline, "uptime_ms did not grow past " + uptime);
-        Thread.sleep(5); // polling the node, bounded by the deadline
-      }
+      Poll.until("uptime_ms grows past " + uptime, Duration.ofSeconds(5),
+        () -> new JsonObject(client.call(METADATA, new byte[0]).text()).getLong("uptime_ms"), later -> later > uptime);
       JsonObject memory = json.getJsonObject("memory");
       long heapUsed = memory.getLong("heap_used_bytes");
       assertTrue(heapUsed > 0 && heapUsed <= memory.getLong("heap_max_bytes"), memory.encode());

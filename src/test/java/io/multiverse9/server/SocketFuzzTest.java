@@ -5,33 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Gauge;
 import io.multiverse9.metrics.NodeMetrics;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Thousands of random and half-valid frames and lines thrown at a running node over real sockets (issue 7): it
  * answers or closes every connection, keeps serving, and holds no connection afterwards.
  */
+@ExtendWith(VertxExtension.class)
 class SocketFuzzTest {
 
-  static Vertx vertx;
   static TestNode node;
 
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
+  static void start(Vertx vertx) {
     node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri())
       .put("limits", new JsonObject().put("max_frame_bytes", 4096).put("max_pipeline", 8)));
   }
@@ -39,7 +42,6 @@ class SocketFuzzTest {
   @AfterAll
   static void stop() {
     node.close();
-    vertx.close().await();
   }
 
   /** One fuzz input: random bytes, or valid pieces with random damage. */
@@ -103,10 +105,6 @@ class SocketFuzzTest {
       assertTrue(new String(found.payload(), StandardCharsets.UTF_8).endsWith("after the storm"));
     }
     Gauge open = NodeMetrics.meters().find("mv9_connections").tag("node", node.settings().name()).gauge();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (open.value() != 0) {
-      assertTrue(System.currentTimeMillis() < deadline, "connections still open: " + open.value());
-      Thread.sleep(20); // polling the gauge, bounded
-    }
+    Poll.until("no connection is open", Duration.ofSeconds(10), open::value, value -> value == 0);
   }
 }

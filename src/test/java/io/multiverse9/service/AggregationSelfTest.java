@@ -20,17 +20,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.util.List;
+import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A key addressed to the listener that received the AGGREGATE is local, also while a new {@code addr} moves in
  * and the settings in force still name the old one (they name the new one only once it is bound).
  */
+@ExtendWith(VertxExtension.class)
 class AggregationSelfTest {
 
   Vertx vertx;
@@ -38,17 +39,12 @@ class AggregationSelfTest {
   String key;
 
   @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) throws Exception {
+    this.vertx = vertx;
     settings = new SettingsParser(warning -> { }).parse(TestNode.settings(TestRedis.get().uri())
       .put("addr", "127.0.0.1:7001"));
     vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
     key = onALoop(storage -> storage.create(Buffer.buffer("stored here")));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
   }
 
   <T> T onALoop(Function<StorageClient, Future<T>> call) throws Exception {

@@ -9,6 +9,7 @@ import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.net.SocketException;
@@ -21,14 +22,15 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** AUTH guesses are not free: a connection that sends a few wrong tokens may guess no more and is closed. */
+@ExtendWith(VertxExtension.class)
 class AuthGuessesTest {
 
   static final int OK = 0, FORBIDDEN = 3, AUTH = 6, CREATE = 1;
   static final String TOKEN = "the-right-token-4f1c";
 
-  Vertx vertx;
   TestNode node;
   // held: java.util.logging keeps loggers only weakly
   final Logger ours = Logger.getLogger("io.multiverse9");
@@ -53,8 +55,7 @@ class AuthGuessesTest {
   };
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) {
     ours.addHandler(capture);
     node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri())
       .put("trust_loopback", false)
@@ -65,7 +66,6 @@ class AuthGuessesTest {
   void stop() {
     ours.removeHandler(capture);
     node.close();
-    vertx.close().await();
   }
 
   @Test

@@ -9,29 +9,19 @@ import io.multiverse9.support.TestNode;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code redis_uri: "embedded"}: a private redis-server owned by the node, persisted under data_dir (SPEC 2). */
+@ExtendWith(VertxExtension.class)
 class EmbeddedRedisTest {
 
-  Vertx vertx;
   @TempDir
   Path dataDir;
-
-  @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
 
   JsonObject settings() {
     return TestNode.settings("embedded").put("data_dir", dataDir.toString());
@@ -48,7 +38,7 @@ class EmbeddedRedisTest {
 
 
   @Test
-  void valuesSurviveARestartAndTheServerStopsWithTheNode() throws Exception {
+  void valuesSurviveARestartAndTheServerStopsWithTheNode(Vertx vertx) throws Exception {
     JsonObject settings = settings();
     String key;
     long pid;
@@ -67,7 +57,7 @@ class EmbeddedRedisTest {
   }
 
   @Test
-  void theConfigurationFileHoldingThePasswordIsPrivate() throws Exception {
+  void theConfigurationFileHoldingThePasswordIsPrivate(Vertx vertx) throws Exception {
     try (TestNode node = TestNode.start(vertx, settings())) {
       var perms = Files.getPosixFilePermissions(dataDir.resolve("redis.conf"));
       assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), perms);
@@ -77,7 +67,7 @@ class EmbeddedRedisTest {
   }
 
   @Test
-  void aServerLeftBehindByACrashedNodeIsStoppedFirst() throws Exception {
+  void aServerLeftBehindByACrashedNodeIsStoppedFirst(Vertx vertx) throws Exception {
     RedisServerProcess leftover = RedisServerProcess.start(dataDir, true); // as if its node had been killed
     long leftoverPid = leftover.pid();
     try (TestNode node = TestNode.start(vertx, settings()); WireClient client = node.connect()) {

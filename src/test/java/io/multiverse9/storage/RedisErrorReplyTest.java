@@ -9,6 +9,7 @@ import io.multiverse9.support.WireClient;
 import io.multiverse9.support.WireClient.Frame;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -21,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refused with OOM while reads and UNLINKs still work, and the requests that share a pipelined batch with the
  * refused CREATEs get their own answers.
  */
+@ExtendWith(VertxExtension.class)
 class RedisErrorReplyTest {
 
   static final int OK = 0;
@@ -35,15 +38,13 @@ class RedisErrorReplyTest {
   static final int FOUND = 0;
   static final int NOT_FOUND = 1;
 
-  Vertx vertx;
   @TempDir
   Path dir;
   RedisServerProcess redis;
   Redis direct;
 
   @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) throws Exception {
     redis = RedisServerProcess.start(dir, false);
     direct = Redis.createClient(vertx, redis.uri());
   }
@@ -51,12 +52,11 @@ class RedisErrorReplyTest {
   @AfterEach
   void stop() {
     direct.close();
-    vertx.close().await();
     redis.close();
   }
 
   @Test
-  void readsAndRemovesBesideCreatesRefusedWithOomGetTheirOwnAnswers() throws Exception {
+  void readsAndRemovesBesideCreatesRefusedWithOomGetTheirOwnAnswers(Vertx vertx) throws Exception {
     // one node verticle and one storage verticle: what the connections send at once is one turn, one batch
     TestNode node = TestNode.start(vertx, TestNode.settings(redis.uri())
       .put("verticles", new JsonObject().put("node", 1).put("storage", 1)));

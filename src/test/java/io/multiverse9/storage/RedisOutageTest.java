@@ -3,30 +3,33 @@ package io.multiverse9.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.WireClient;
 import io.multiverse9.support.WireClient.Frame;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A Redis that goes away costs clients seconds, not minutes, and the node recovers by itself (SPEC 1.1, 2). */
+@ExtendWith(VertxExtension.class)
 class RedisOutageTest {
 
   static final int UNAVAILABLE = 5;
@@ -37,14 +40,13 @@ class RedisOutageTest {
   RedisServerProcess redis;
 
   @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) throws Exception {
+    this.vertx = vertx;
     redis = RedisServerProcess.start(dir, false);
   }
 
   @AfterEach
   void stop() {
-    vertx.close().await();
     redis.close();
   }
 
@@ -72,7 +74,7 @@ class RedisOutageTest {
       assertEquals(0, client.call(5, "ping").status(), "the node itself stays up");
 
       redis = RedisServerProcess.start(dir, false, redis.port(), redis.password());
-      awaitServedAgain(client, 20_000, "the node did not recover: ");
+      awaitServedAgain(client, Duration.ofSeconds(20), "the node recovers");
     }
   }
 
@@ -91,10 +93,8 @@ class RedisOutageTest {
       } finally {
         new ProcessBuilder("kill", "-CONT", Long.toString(redis.pid())).start().waitFor();
       }
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (client.call(1, "resumed").status() != 0) {
-        assertTrue(System.currentTimeMillis() < deadline, "the node did not recover after Redis resumed");
-      }
+      Poll.until("the node recovers after Redis resumed", Duration.ofSeconds(20), () -> client.call(1, "resumed"),
+        answer -> answer.status() == 0, Frame::text);
     }
   }
 
@@ -122,7 +122,7 @@ class RedisOutageTest {
       // at the read's deadline it would fail after ~600 ms; with no deadline it would succeed after the pause
       assertTrue(ms >= 950 && ms < 2900, "the write failed after " + ms + " ms");
 
-      awaitServedAgain(client, 20_000, "the node did not recover: ");
+      awaitServedAgain(client, Duration.ofSeconds(20), "the node recovers");
     } finally {
       direct.close();
     }
@@ -137,10 +137,8 @@ class RedisOutageTest {
     try (WireClient client = node.connect()) {
       assertEquals(UNAVAILABLE, client.call(1, "early").status());
       redis = RedisServerProcess.start(dir, false, port, password);
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (client.call(1, "late").status() != 0) {
-        assertTrue(System.currentTimeMillis() < deadline, "the node never reached Redis");
-      }
+      Poll.until("the node reaches Redis", Duration.ofSeconds(20), () -> client.call(1, "late"),
+        answer -> answer.status() == 0, Frame::text);
     }
   }
 
@@ -166,7 +164,7 @@ class RedisOutageTest {
       long opened = connectionsReceived(direct) - connectionsBefore;
       assertTrue(opened <= 2, "the node opened " + opened + " connections to Redis for 20 refused commands");
       direct.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("0")).await();
-      awaitServedAgain(client, 10_000, "the node did not serve again once Redis took writes: ");
+      awaitServedAgain(client, Duration.ofSeconds(10), "the node serves again once Redis takes writes");
     } finally {
       direct.close();
     }
@@ -195,7 +193,7 @@ class RedisOutageTest {
       assertTrue(frozen > 0, "the node's connections go through the relay");
       Frame stalled = client.call(1, "stalled");
       assertEquals(UNAVAILABLE, stalled.status(), stalled.text());
-      awaitServedAgain(client, 10_000, "the node kept using the frozen connection: ");
+      awaitServedAgain(client, Duration.ofSeconds(10), "the node leaves the frozen connection");
       assertTrue(relay.connections() > frozen, "served on a connection opened after the freeze");
     }
   }
@@ -288,24 +286,13 @@ class RedisOutageTest {
     }
   }
 
-  /** CREATEs until one succeeds, each answered OK or UNAVAILABLE, failing with {@code why} after {@code timeoutMs}. */
-  static void awaitServedAgain(WireClient client, long timeoutMs, String why) throws Exception {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    Frame again;
-    do {
-      again = client.call(1, "after");
+  /** CREATEs until one succeeds, each answered OK or UNAVAILABLE, failing after {@code timeout}. */
+  static void awaitServedAgain(WireClient client, Duration timeout, String what) throws Exception {
+    Poll.until(what, timeout, () -> {
+      Frame again = client.call(1, "after");
       assertTrue(again.status() == 0 || again.status() == UNAVAILABLE, again.text());
-      assertTrue(System.currentTimeMillis() < deadline, why + again.text());
-    } while (again.status() != 0);
-  }
-
-  static void pollUntil(String what, long timeoutMs, BooleanSupplier condition)
-    throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.currentTimeMillis() < deadline, "timed out waiting until " + what);
-      Thread.sleep(20);
-    }
+      return again;
+    }, again -> again.status() == 0, Frame::text);
   }
 
   @Test
@@ -323,11 +310,13 @@ class RedisOutageTest {
         threads.add(thread);
         thread.start();
       }
-      pollUntil("load is flowing", 20_000, () -> loaders.stream().allMatch(l -> l.acknowledged.size() > 200));
+      Poll.until("load is flowing", Duration.ofSeconds(20),
+        () -> loaders.stream().allMatch(l -> l.acknowledged.size() > 200));
 
       redis.close(); // SIGTERM: Redis writes its append-only file and exits
       long stoppedAt = System.nanoTime();
-      pollUntil("every loader sees UNAVAILABLE", 10_000, () -> loaders.stream().allMatch(l -> l.unavailable.get() > 0));
+      Poll.until("every loader sees UNAVAILABLE", Duration.ofSeconds(10),
+        () -> loaders.stream().allMatch(l -> l.unavailable.get() > 0));
       long ms = (System.nanoTime() - stoppedAt) / 1_000_000;
       assertTrue(ms < 10_000, "UNAVAILABLE after " + ms + " ms");
       try (WireClient probe = node.connect()) {
@@ -336,7 +325,8 @@ class RedisOutageTest {
 
       redis = RedisServerProcess.start(dir, true, redis.port(), redis.password());
       loaders.forEach(l -> l.okSinceMark.set(0));
-      pollUntil("every loader is served again", 20_000, () -> loaders.stream().allMatch(l -> l.okSinceMark.get() > 50));
+      Poll.until("every loader is served again", Duration.ofSeconds(20),
+        () -> loaders.stream().allMatch(l -> l.okSinceMark.get() > 50));
     } finally {
       loaders.forEach(l -> l.stop = true);
       for (Thread thread : threads) {

@@ -9,21 +9,23 @@ import io.multiverse9.client.Mv9Client;
 import io.multiverse9.client.Mv9Exception;
 import io.multiverse9.protocol.Status;
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestCertificates;
 import io.multiverse9.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with TLS), with a CA and certificates the test makes. The host name in the URI is checked against the server's
  * certificate, and the server requires a client certificate ({@code tls-auth-clients yes}, Redis's default).
  */
+@ExtendWith(VertxExtension.class)
 class RedisTlsTest {
 
   @TempDir
@@ -45,7 +48,6 @@ class RedisTlsTest {
   /** Its certificate, from the same CA, names another host. */
   static RedisServerProcess wrong;
   static int wrongPort;
-  Vertx vertx;
 
   @BeforeAll
   static void startRedis() throws Exception {
@@ -78,16 +80,6 @@ class RedisTlsTest {
     }
   }
 
-  @BeforeEach
-  void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stopVertx() {
-    vertx.close().await();
-  }
-
   static JsonObject settings(RedisServerProcess redis, String host, int port) {
     return TestNode.settings("rediss://:" + redis.password() + "@" + host + ":" + port)
       .put("perms", new JsonObject().put("open_metadata", true).put("open_interactions", true))
@@ -96,7 +88,7 @@ class RedisTlsTest {
   }
 
   @Test
-  void createAndAggregateOverRedissWithTheHostNameChecked() throws Exception {
+  void createAndAggregateOverRedissWithTheHostNameChecked(Vertx vertx) throws Exception {
     for (String host : List.of("127.0.0.1", "localhost")) {
       try (TestNode node = TestNode.start(vertx, settings(right, host, rightPort))) {
         Mv9Client mv9 = Mv9Client.connect(vertx, new ClientOptions().withAddress("127.0.0.1", node.port()))
@@ -110,7 +102,7 @@ class RedisTlsTest {
   }
 
   @Test
-  void aRedisWhoseCertificateNamesAnotherHostIsRefusedAndTheStartSaysSo() throws Exception {
+  void aRedisWhoseCertificateNamesAnotherHostIsRefusedAndTheStartSaysSo(Vertx vertx) throws Exception {
     // a cold JVM's first handshake can take seconds on a busy machine: the start's PING must fail on the certificate,
     // not on the storage timeout
     JsonObject settings = settings(wrong, "127.0.0.1", wrongPort)
@@ -126,22 +118,11 @@ class RedisTlsTest {
       assertTrue(refused.getMessage().contains("certificate"), refused.getMessage());
       assertTrue(refused.getMessage().contains("127.0.0.1"), refused.getMessage());
       mv9.close().await();
-      String warning = awaitLine(node, "WARNING");
+      String warning = Poll.until("the node logs a WARNING", Duration.ofSeconds(20),
+        () -> node.output().stream().filter(line -> line.contains("WARNING")).findFirst(),
+        java.util.Optional::isPresent, none -> node.output()).orElseThrow();
       assertTrue(warning.contains("certificate") && warning.contains("127.0.0.1"), String.join("\n", node.output()));
     }
-  }
-
-  static String awaitLine(NodeProcess node, String containing) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      for (String line : node.output()) {
-        if (line.contains(containing)) {
-          return line;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no line with " + containing + " in " + node.output());
   }
 
   @Test

@@ -8,44 +8,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.protocol.Status;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Storage calls made in one event-loop turn travel as one event-bus message and each gets its own answer. */
+@ExtendWith(VertxExtension.class)
 class StorageBatchTest {
 
   Vertx vertx;
   List<Object> sentToStorage = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) {
+    this.vertx = vertx;
     vertx.eventBus().addOutboundInterceptor(delivery -> {
       if (delivery.message().address().startsWith("mv9.storage.")) {
         sentToStorage.add(delivery.body());
       }
       delivery.next();
     });
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
   }
 
   Settings settings(String redisUri) {
@@ -167,10 +166,8 @@ class StorageBatchTest {
       direct.send(Request.cmd(Command.CLIENT).arg("UNPAUSE")).await(10, TimeUnit.SECONDS);
       direct.close();
     }
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (!(createsInOneTurn(settings, 1).get(0) instanceof String)) {
-      assertTrue(System.currentTimeMillis() < deadline, "storage did not serve again after Redis resumed");
-    }
+    Poll.until("storage serves again after Redis resumed", Duration.ofSeconds(20),
+      () -> createsInOneTurn(settings, 1).get(0), result -> result instanceof String);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.multiverse9.support.TestRedis;
 import io.multiverse9.support.WireClient;
 import io.multiverse9.support.WireClient.Frame;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -18,17 +19,17 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What a node writes really lands in Redis, byte for byte, under its prefix (SPEC 2). */
+@ExtendWith(VertxExtension.class)
 class StoredBytesTest {
 
-  static Vertx vertx;
   static TestNode node;
   static Redis redis;
 
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
+  static void start(Vertx vertx) {
     node = TestNode.start(vertx, TestNode.settings(TestRedis.get().uri()));
     redis = Redis.createClient(vertx, TestRedis.get().uri());
   }
@@ -37,7 +38,6 @@ class StoredBytesTest {
   static void stop() {
     node.close();
     redis.close();
-    vertx.close().await();
   }
 
   static byte[] redisGet(String key) {

@@ -5,23 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What one event-loop turn produces leaves together, in order, in lists of at most {@link TurnBatch#MAX_ITEMS}. */
+@ExtendWith(VertxExtension.class)
 class TurnBatchTest {
-
-  final Vertx vertx = Vertx.vertx();
-
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
-  }
 
   /** Adds {@code count} items in one turn and returns once what the turn added has been handed over. */
   void oneTurn(Context context, TurnBatch<Integer> turn, int count) throws Exception {
@@ -36,7 +31,7 @@ class TurnBatchTest {
   }
 
   @Test
-  void aLargeTurnLeavesInListsOfAtMostMaxItemsAndASmallOneInOne() throws Exception {
+  void aLargeTurnLeavesInListsOfAtMostMaxItemsAndASmallOneInOne(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     List<List<Integer>> lists = new CopyOnWriteArrayList<>();
     TurnBatch<Integer> turn = new TurnBatch<>(context, lists::add);

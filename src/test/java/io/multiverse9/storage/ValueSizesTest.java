@@ -3,21 +3,23 @@ package io.multiverse9.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsParser;
+import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -25,15 +27,16 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A bounded read (SPEC 1.6, requests already read) against a real Redis: the size classes that let storage read an
  * AGGREGATE with one MGET are recorded before their values, found in a prefix that held values before they were,
  * and a read over its bound holds none of its values whole and says what they come to.
  */
+@ExtendWith(VertxExtension.class)
 class ValueSizesTest {
 
   private Vertx vertx;
@@ -42,17 +45,12 @@ class ValueSizesTest {
   private Settings settings;
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) {
+    this.vertx = vertx;
     direct = Redis.createClient(vertx, TestRedis.get().uri());
     prefix = "sizes-" + UUID.randomUUID().toString().substring(0, 8) + ":";
     settings = new SettingsParser(warning -> { }).parse(TestNode.settings(TestRedis.get().uri())
       .put("key_prefix", prefix));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
   }
 
   @Test
@@ -74,11 +72,8 @@ class ValueSizesTest {
     String old = UlidCreator.getMonotonicUlid().toString();
     redis(Request.cmd(Command.SET).arg(prefix + old).arg(Buffer.buffer(new byte[5000])));
     deploy();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!classes().contains("13")) {
-      assertTrue(System.currentTimeMillis() < deadline, "no class recorded for the old value: " + classes());
-      Thread.sleep(20); // polling Redis, bounded by the deadline
-    }
+    Poll.until("a class is recorded for the old value", Duration.ofSeconds(10), this::classes,
+      found -> found.contains("13"));
     // read within 4 KiB: cut, measured, not held
     StorageReply over = call(storage -> storage.fetch(List.of(old), 4096));
     assertEquals(new StorageReply.OverLimit(5000), over);
@@ -112,11 +107,8 @@ class ValueSizesTest {
 
   /** Until storage has read the prefix's classes: a fresh prefix is scanned, and the scan recorded as -1. */
   private void awaitRead() throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!redis(Request.cmd(Command.SISMEMBER).arg(prefix + "!value-sizes").arg(-1)).toBoolean()) {
-      assertTrue(System.currentTimeMillis() < deadline, "storage did not read the prefix's size classes");
-      Thread.sleep(20); // polling Redis, bounded by the deadline
-    }
+    Poll.until("storage reads the prefix's size classes", Duration.ofSeconds(10),
+      () -> redis(Request.cmd(Command.SISMEMBER).arg(prefix + "!value-sizes").arg(-1)).toBoolean());
     // the verticle learns it when the SADD is answered: one storage round trip after Redis has it
     call(storage -> storage.ping());
   }

@@ -15,14 +15,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * membership of a network: so it must also be valid for the host its {@code nodes} entry names (issue 29). Here
  * the test's CA stands for a public one: the front node's JVM trusts it as one of its own CAs.
  */
+@ExtendWith(VertxExtension.class)
 class PeerCertificateNameTest {
 
   @TempDir
@@ -37,13 +39,8 @@ class PeerCertificateNameTest {
   Vertx vertx;
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
+  void start(Vertx vertx) {
+    this.vertx = vertx;
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.multiverse9.support.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code limits.tls_handshake_timeout_ms} lets go of those that never finish. Before, the node held all of them,
  * uncounted, for Vert.x's 10 s.
  */
+@ExtendWith(VertxExtension.class)
 class TlsHandshakeFloodTest {
 
   static final int SILENT = 200;
@@ -48,7 +51,7 @@ class TlsHandshakeFloodTest {
   Path dir;
 
   @Test
-  void silentConnectionsCountFromAcceptAndAreLetGoAtTheHandshakeTimeout() throws Exception {
+  void silentConnectionsCountFromAcceptAndAreLetGoAtTheHandshakeTimeout(Vertx vertx) throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "this test counts the node's open files in /proc");
     TestCertificates pki = TestCertificates.authority(dir.resolve("pki"));
     TestCertificates.Issued cert = pki.issue("node", "ip:127.0.0.1");
@@ -56,7 +59,6 @@ class TlsHandshakeFloodTest {
       .put("tls", new JsonObject().put("cert", cert.cert().toString()).put("key", cert.key().toString()))
       .put("limits", new JsonObject().put("max_connections", MAX_CONNECTIONS)
         .put("tls_handshake_timeout_ms", HANDSHAKE_TIMEOUT_MS));
-    Vertx vertx = Vertx.vertx();
     try (NodeProcess node = NodeProcess.start(dir.resolve("node"), settings);
          Selector selector = Selector.open()) {
       Path fds = Path.of("/proc", String.valueOf(node.process().pid()), "fd");
@@ -101,8 +103,6 @@ class TlsHandshakeFloodTest {
       assertEquals(EntryStatus.FOUND, entry.status(), entry.data().toString());
       assertEquals("after the flood", entry.data().toString());
       client.close();
-    } finally {
-      vertx.close().await();
     }
   }
 

@@ -14,17 +14,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS on the listener and between peers, with certificates made by the test (issue 7). */
+@ExtendWith(VertxExtension.class)
 class TlsTest {
 
   @TempDir
@@ -38,17 +40,12 @@ class TlsTest {
   Path bundle;
 
   @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) throws Exception {
+    this.vertx = vertx;
     // the network's trusted certificates: both nodes and the client (each self-signed, so each its own CA)
     bundle = dir.resolve("network-ca.pem");
     Files.writeString(bundle, Files.readString(Path.of(nodeA.certificatePath()))
       + Files.readString(Path.of(nodeB.certificatePath())) + Files.readString(Path.of(client.certificatePath())));
-  }
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
   }
 
   static JsonObject tls(SelfSignedCertificate cert, Path ca) {
