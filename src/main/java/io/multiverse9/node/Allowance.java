@@ -90,7 +90,7 @@ final class Allowance {
     return parsedBytes;
   }
 
-  /** A peer's answer came within its share, or not. */
+  /** A peer sent nothing past its share (its answer fitted, or it did not answer), or it did. */
   void peerFitted(boolean fitted) {
     peersFitted = peersFitted == null ? fitted : peersFitted && fitted;
   }

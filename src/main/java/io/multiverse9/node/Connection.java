@@ -116,7 +116,10 @@ final class Connection implements RequestDecoder.Listener {
   private final BufferedBytes nodeHolds;
   private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Slot> notStarted = new ArrayDeque<>();
-  /** AGGREGATEs whose values were more than their allowance: older than any in notStarted, each runs alone. */
+  /**
+   * AGGREGATEs put back, older than any in notStarted: those whose values were more than their allowance (each runs
+   * again alone) and those that could not ask peers yet.
+   */
   private final ArrayDeque<Slot> deferred = new ArrayDeque<>();
   private int running;
   private boolean removeRunning;
@@ -130,7 +133,10 @@ final class Connection implements RequestDecoder.Listener {
   private long answerBytes;
   /** The allowances of the AGGREGATEs running bounded: what their values may come to. */
   private long reserved;
-  /** Whether the last answer from a peer fitted its share: AGGREGATEs naming peers may then run side by side. */
+  /**
+   * Whether the last peer asked sent nothing over its share (it fitted, or did not answer): AGGREGATEs naming peers
+   * may then run side by side.
+   */
   private boolean peersFitted;
   /** About the largest AGGREGATE answer of late, fading by an eighth per answer: what the next one may need. */
   private long expected;
@@ -279,8 +285,12 @@ final class Connection implements RequestDecoder.Listener {
         return;
       }
       if (next.isAggregate()) {
-        // SPEC 1.6: no AGGREGATE starts unless what it may read is reserved within the limits
-        Allowance allowance = from == deferred && running > 0 ? null : allowance(next, running == 0);
+        // SPEC 1.6: no AGGREGATE starts unless what it may read is reserved within the limits. One that was over its
+        // allowance runs again alone; one put back only because it could not ask peers yet runs beside others once
+        // the connection's peers are known to fit (a first wave naming a cut-off peer: two peer timeouts, not one
+        // each)
+        boolean alone = from == deferred && (next.allowance.over() || !peersFitted);
+        Allowance allowance = alone && running > 0 ? null : allowance(next, running == 0);
         if (allowance == null) {
           return;
         }
@@ -347,7 +357,8 @@ final class Connection implements RequestDecoder.Listener {
         }
       }
       if (ar.succeeded() && ar.result() == null) {
-        // its values were more than its allowance; none was kept: it runs again alone, once it may hold them
+        // its values were more than its allowance (none was kept: it runs again alone, once it may hold them), or it
+        // could not ask peers yet
         deferred.add(slot);
         count();
         startWhatMay();
