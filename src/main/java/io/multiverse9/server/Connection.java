@@ -49,13 +49,19 @@ final class Connection implements RequestDecoder.Listener {
   private final BufferedBytes nodeHolds;
   private final AnswerQueue answers = new AnswerQueue();
   private final ArrayDeque<Slot> notStarted = new ArrayDeque<>();
-  /** AGGREGATEs whose values were more than their allowance: older than any in notStarted, each runs alone. */
+  /**
+   * AGGREGATEs put back, older than any in notStarted: those whose values were more than their allowance (each runs
+   * again alone) and those that could not ask peers yet.
+   */
   private final ArrayDeque<Slot> deferred = new ArrayDeque<>();
   private ConnectionBudget budget;
   private Lifecycle state = Lifecycle.READING;
   private int running;
   private boolean removeRunning;
-  /** Whether the last answer from a peer fitted its share: AGGREGATEs naming peers may then run side by side. */
+  /**
+   * Whether the last peer asked sent nothing over its share (it fitted, or did not answer): AGGREGATEs naming peers
+   * may then run side by side.
+   */
   private boolean peersFitted;
   private RecordParser parser;
   /** The client shut its write side: answer what it sent, then close. */
@@ -171,8 +177,12 @@ final class Connection implements RequestDecoder.Listener {
         return;
       }
       if (next.isAggregate()) {
-        // SPEC 1.6: no AGGREGATE starts unless what it may read is reserved within the limits
-        Allowance allowance = from == deferred && running > 0 ? null
+        // SPEC 1.6: no AGGREGATE starts unless what it may read is reserved within the limits. One that was over its
+        // allowance runs again alone; one put back only because it could not ask peers yet runs beside others once
+        // the connection's peers are known to fit (a first wave naming a cut-off peer: two peer timeouts, not one
+        // each)
+        boolean alone = from == deferred && (next.allowance.over() || !peersFitted);
+        Allowance allowance = alone && running > 0 ? null
           : budget.reserve(next.allowance, running == 0, peersFitted);
         if (allowance == null) {
           return;
@@ -206,7 +216,8 @@ final class Connection implements RequestDecoder.Listener {
         }
       }
       if (ar.succeeded() && ar.result() == null) {
-        // its values were more than its allowance; none was kept: it runs again alone, once it may hold them
+        // its values were more than its allowance (none was kept: it runs again alone, once it may hold them), or it
+        // could not ask peers yet
         deferred.add(slot);
         budget.count();
         startWhatMay();

@@ -128,6 +128,9 @@ final class Aggregation {
             allowance.cameTo(part, over.needed(), true);
             allowance.peerFitted(false);
           } else {
+            // nothing was read past: a peer that did not answer (cut off, timed out, refused) cost no transfer, so
+            // the connection's next AGGREGATEs may ask peers side by side; else each waits out the peer timeout alone
+            allowance.peerFitted(true);
             failGroup(group, failure instanceof PeerException pe ? pe.status() : EntryStatus.UNAVAILABLE,
               failure.getMessage());
           }

@@ -105,7 +105,7 @@ public final class Allowance {
     return parsedBytes;
   }
 
-  /** A peer's answer came within its share, or not. */
+  /** A peer sent nothing past its share (its answer fitted, or it did not answer), or it did. */
   void peerFitted(boolean fitted) {
     peersFitted = peersFitted == null ? fitted : peersFitted && fitted;
   }
@@ -115,7 +115,7 @@ public final class Allowance {
   }
 
   /** Whether a part was more than its share: the request answers nothing and runs again. */
-  boolean over() {
+  public boolean over() {
     return over;
   }
 

@@ -298,6 +298,33 @@ class FederationTest {
       "outgoing peer connections come from the host of the node's addr");
   }
 
+  /**
+   * A new connection's first AGGREGATE naming a peer runs alone (its answer's size is not known yet), the ones
+   * pipelined behind it wait for it: a peer that never answers must not make them run one at a time, each waiting
+   * out the timeout (before: 16 pipelined took 16 peer timeouts).
+   */
+  @Test
+  @Order(3)
+  void aggregatesPipelinedToAPeerThatNeverAnswersFailWithinTwoTimeoutsNotOneEach() throws Exception {
+    String target = "01ARZ3NDEKTSV4RRFFQ69G5FAV@127.0.0.6:" + silent.getLocalPort();
+    try (WireClient client = client(a, "token-a")) {
+      byte[] frame = WireClient.frame(AGGREGATE, target);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 16; i++) {
+        client.write(frame);
+      }
+      for (int i = 0; i < 16; i++) {
+        Frame answer = client.readFrame();
+        assertEquals(OK, answer.status(), answer.text());
+        assertEquals(UNAVAILABLE, answer.payload()[0], "entry " + i);
+      }
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("16 pipelined AGGREGATEs naming a peer that never answers: all answered in " + ms + " ms");
+      assertTrue(ms < 2 * PEER_TIMEOUT_MS + 1000, "answered after " + ms + " ms with peer_timeout_ms "
+        + PEER_TIMEOUT_MS);
+    }
+  }
+
   @Test
   void aPeerThatAnswersGarbageIsUnavailableAndItsConnectionClosed() throws Exception {
     String ka = create(a, "token-a", "fine");

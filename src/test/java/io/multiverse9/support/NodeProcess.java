@@ -75,12 +75,29 @@ public final class NodeProcess implements AutoCloseable {
     return start(dir, settings, env, new String[0]);
   }
 
+  /**
+   * Writes the settings and runs the node with {@code prefix} before the java command, such as
+   * {@code ip netns exec NS} (which execs, so the process is still the node's JVM), and waits for its start line.
+   */
+  public static NodeProcess startWithPrefix(List<String> prefix, Path dir, JsonObject settings) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("settings.json");
+    Files.writeString(file, settings.encodePrettily());
+    return start(prefix, dir, file, Map.of());
+  }
+
   private static NodeProcess start(Path dir, Path settings, Map<String, String> env, String... runOptions)
     throws IOException {
+    return start(List.of(), dir, settings, env, runOptions);
+  }
+
+  private static NodeProcess start(List<String> prefix, Path dir, Path settings, Map<String, String> env,
+                                   String... runOptions) throws IOException {
     List<String> args = new ArrayList<>(List.of("run", "-s", settings.toString()));
     args.addAll(List.of(runOptions));
-    ProcessBuilder builder = new ProcessBuilder(javaCommand(args.toArray(String[]::new))).directory(dir.toFile())
-      .redirectErrorStream(true);
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(javaCommand(args.toArray(String[]::new)));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
     List<String> output = Collections.synchronizedList(new ArrayList<>());
