@@ -373,7 +373,8 @@ final class StorageCommands {
   // pool hand-off and no write per command. A command that gets no answer (in time, or at all) replaces the
   // connection, so that the next command starts on a fresh one; an error reply does not. A Redis Cluster connection
   // cannot batch keys of different slots, so there each command goes on its own, as many out at once as the
-  // client takes.
+  // client takes, and a command without an answer renews the connection rather than dropping it
+  // (RedisConnectionHolder.renew).
   private Future<Response> call(Request request) {
     return call(request, CommandBatcher.RESEND);
   }
@@ -405,8 +406,10 @@ final class StorageCommands {
     return current.compose(c -> c.send(request))
       .timeout(leftMs, TimeUnit.MILLISECONDS)
       .onFailure(e -> {
-        if (!(e instanceof Response)) { // an error reply leaves the connection as good as it was
-          connection.drop(current);
+        // an error reply leaves the connection as good as it was; no answer, or a socket closed under the command,
+        // may mean one server of the cluster is gone, which the others do not share
+        if (!(e instanceof Response) || String.valueOf(e.getMessage()).contains("CONNECTION_CLOSED")) {
+          connection.renew(current);
         }
       });
   }

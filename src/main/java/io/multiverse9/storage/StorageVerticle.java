@@ -59,6 +59,8 @@ public final class StorageVerticle extends VerticleBase {
   private volatile long lastRefusedWriteNanos = System.nanoTime() - REFUSED_WRITE_MEMORY_NANOS;
   private long spaceTimer = -1;
   private long sizesTimer = -1;
+  /** On a Redis Cluster: asking who owns the slots, to say when that changes ({@link ClusterSlotWatch}). */
+  private long slotsTimer = -1;
 
   /** @param meters where storage records its failures: the node's metrics, handed in by who deploys it */
   public StorageVerticle(Settings settings, StorageMeters meters) {
@@ -83,7 +85,8 @@ public final class StorageVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     StorageCodecs.register(vertx);
-    connection = new RedisConnectionHolder(() -> Redis.createClient(vertx, RedisOptionsFactory.create(settings)));
+    connection = new RedisConnectionHolder(vertx, () -> Redis.createClient(vertx, RedisOptionsFactory.create(settings)),
+      settings.redis().isCluster(), settings.limits().storageTimeoutMs());
     commands = new StorageCommands(context, settings, connection, this::mayFailToPersist);
     if (settings.redis().type().equals("sentinel")) {
       sentinelWatch = new SentinelWatch(vertx, settings, connection::replace);
@@ -98,6 +101,12 @@ public final class StorageVerticle extends VerticleBase {
     // not waited for: a node whose Redis is down starts all the same, and reads bounded key by key until it knows
     commands.refreshSizes();
     sizesTimer = vertx.setPeriodic(SIZES_REFRESH_MS, id -> commands.refreshSizes());
+    if (settings.redis().isCluster()) {
+      ClusterSlotWatch slots = new ClusterSlotWatch(vertx, address(settings), connection,
+        settings.limits().storageTimeoutMs());
+      slots.look();
+      slotsTimer = vertx.setPeriodic(ClusterSlotWatch.INTERVAL_MS, id -> slots.look());
+    }
     return space.compose(v -> listener.ready()).andThen(ar -> checkReachable());
   }
 
@@ -126,6 +135,9 @@ public final class StorageVerticle extends VerticleBase {
       vertx.cancelTimer(spaceTimer);
     }
     vertx.cancelTimer(sizesTimer);
+    if (slotsTimer >= 0) {
+      vertx.cancelTimer(slotsTimer);
+    }
     return listener.stop()
       .compose(v -> {
         if (inFlight == 0) {
