@@ -58,17 +58,7 @@ class InFlightMemoryTest {
       byte[] value = pattern();
       String key = store(node, value);
       try (WireClient attacker = new WireClient(node.host(), node.port())) {
-        attacker.socket().setReceiveBufferSize(64 * 1024);
-        attacker.write(aggregates(key, 96));
-        Watch watch = watch(node, 6_000);
-        System.out.printf("one connection, 96 x AGGREGATE of 16 MiB, not read: peak mv9_buffered_bytes %d MiB, "
-          + "peak VmRSS %d MiB%n", watch.peakBuffered / MIB, watch.peakRssKib / 1024);
-        assertTrue(watch.peakBuffered < 48 * MIB, "one connection made the node hold " + watch.peakBuffered
-          + " bytes (max_pending_bytes 4 MiB, one answer 16 MiB)");
-        attacker.socket().setSoTimeout(60_000);
-        for (int i = 0; i < 96; i++) {
-          assertFound(attacker.readFrame(), key, value, "answer " + (i + 1) + " of 96");
-        }
+        ninetySixUnreadHoldAboutOneAnswer(node, attacker, key, value, "");
         assertEquals("after", attacker.call(5, "after").text(), "the connection goes on");
       }
       assertServes(node, "after the client read its answers");
@@ -146,19 +136,28 @@ class InFlightMemoryTest {
         .put("nodes", new io.vertx.core.json.JsonArray().add(peer.host() + ":" + peer.port()));
       try (NodeProcess node = NodeProcess.start(dir.resolve("front"), settings);
            WireClient attacker = new WireClient(node.host(), node.port())) {
-        attacker.socket().setReceiveBufferSize(64 * 1024);
-        attacker.write(aggregates(target, 96));
-        Watch watch = watch(node, 6_000);
-        System.out.printf("one connection, 96 x AGGREGATE of 16 MiB on a peer, not read: peak mv9_buffered_bytes %d "
-          + "MiB, peak VmRSS %d MiB%n", watch.peakBuffered / MIB, watch.peakRssKib / 1024);
-        assertTrue(watch.peakBuffered < 48 * MIB, "one connection made the node hold " + watch.peakBuffered
-          + " bytes of its peer's answers");
-        attacker.socket().setSoTimeout(60_000);
-        for (int i = 0; i < 96; i++) {
-          assertFound(attacker.readFrame(), target, value, "answer " + (i + 1) + " of 96");
-        }
+        ninetySixUnreadHoldAboutOneAnswer(node, attacker, target, value, " on a peer");
         assertNoOutOfMemory(node);
       }
+    }
+  }
+
+  /**
+   * {@code attacker} pipelines 96 AGGREGATEs of {@code target} and reads nothing for 6 s: the node holds less than
+   * 48 MiB (max_pending_bytes 4 MiB and about one 16 MiB answer) and serves others; then all 96 are read, whole.
+   */
+  private static void ninetySixUnreadHoldAboutOneAnswer(NodeProcess node, WireClient attacker, String target,
+      byte[] value, String where) throws Exception {
+    attacker.socket().setReceiveBufferSize(64 * 1024);
+    attacker.write(aggregates(target, 96));
+    Watch watch = watch(node, 6_000);
+    System.out.printf("one connection, 96 x AGGREGATE of 16 MiB%s, not read: peak mv9_buffered_bytes %d MiB, "
+      + "peak VmRSS %d MiB%n", where, watch.peakBuffered / MIB, watch.peakRssKib / 1024);
+    assertTrue(watch.peakBuffered < 48 * MIB, "one connection made the node hold " + watch.peakBuffered
+      + " bytes" + where + " (max_pending_bytes 4 MiB, one answer 16 MiB)");
+    attacker.socket().setSoTimeout(60_000);
+    for (int i = 0; i < 96; i++) {
+      assertFound(attacker.readFrame(), target, value, "answer " + (i + 1) + " of 96");
     }
   }
 

@@ -107,14 +107,7 @@ class RedisClusterFailoverTest {
           try (WireClient client = new WireClient(node.host(), node.port())) {
             for (int round = 0; !stop.get(); round++) {
               long sentAt = System.nanoTime();
-              ByteArrayOutputStream frames = new ByteArrayOutputStream();
-              for (int i = 0; i < DEPTH; i++) {
-                byte[] value = PADDING.clone();
-                byte[] id = ("value " + connection + "/" + round + "/" + i).getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(id, 0, value, 0, id.length);
-                frames.writeBytes(WireClient.frame(1, value));
-              }
-              client.write(frames.toByteArray());
+              client.write(WireClient.numberedCreates(connection, round, DEPTH, PADDING));
               for (int i = 0; i < DEPTH; i++) {
                 WireClient.Frame answer = client.readFrame();
                 long now = System.nanoTime();

@@ -122,14 +122,7 @@ class SentinelFailoverTest {
           try (WireClient client = new WireClient(node.host(), node.port())) {
             for (int round = 0; !stop.get(); round++) {
               long sentAt = System.nanoTime();
-              ByteArrayOutputStream frames = new ByteArrayOutputStream();
-              for (int i = 0; i < ROUND; i++) {
-                byte[] value = PADDING.clone();
-                byte[] id = ("value " + connection + "/" + round + "/" + i).getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(id, 0, value, 0, id.length);
-                frames.writeBytes(WireClient.frame(1, value));
-              }
-              client.write(frames.toByteArray());
+              client.write(WireClient.numberedCreates(connection, round, ROUND, PADDING));
               for (int i = 0; i < ROUND; i++) {
                 WireClient.Frame answer = client.readFrame();
                 if (answer.status() != OK) {

@@ -304,7 +304,6 @@ class FederationTest {
    * out the timeout (before: 16 pipelined took 16 peer timeouts).
    */
   @Test
-  @Order(3)
   void aggregatesPipelinedToAPeerThatNeverAnswersFailWithinTwoTimeoutsNotOneEach() throws Exception {
     String target = "01ARZ3NDEKTSV4RRFFQ69G5FAV@127.0.0.6:" + silent.getLocalPort();
     try (WireClient client = client(a, "token-a")) {

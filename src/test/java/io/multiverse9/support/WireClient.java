@@ -54,6 +54,21 @@ public final class WireClient implements AutoCloseable {
       .array();
   }
 
+  /**
+   * {@code count} CREATE frames in one array, each value a copy of {@code padding} starting with
+   * {@code "value CONNECTION/ROUND/i"}, so that every value of a load is told apart when it is read back.
+   */
+  public static byte[] numberedCreates(int connection, int round, int count, byte[] padding) {
+    java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < count; i++) {
+      byte[] value = padding.clone();
+      byte[] id = ("value " + connection + "/" + round + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      System.arraycopy(id, 0, value, 0, id.length);
+      frames.writeBytes(frame(1, value));
+    }
+    return frames.toByteArray();
+  }
+
   public static byte[] frame(int opcode, String payload) {
     return frame(opcode, payload.getBytes(StandardCharsets.UTF_8));
   }
