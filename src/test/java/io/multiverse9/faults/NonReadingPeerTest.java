@@ -41,7 +41,11 @@ class NonReadingPeerTest {
   @Test
   void requestsToAPeerThatDoesNotReadWaitWithinMaxPendingBytes() throws Exception {
     List<Socket> held = new CopyOnWriteArrayList<>();
-    try (ServerSocket peer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket peer = new ServerSocket()) {
+      // a small receive window from the start (set before bind, so the accepted sockets get it): what the kernel
+      // takes off the node's hands stays small, and what waits to be sent is the node's to bound
+      peer.setReceiveBufferSize(4096);
+      peer.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
       Thread acceptor = new Thread(() -> {
         try {
           while (true) {
@@ -58,6 +62,7 @@ class NonReadingPeerTest {
       String addr = "127.0.0.1:" + peer.getLocalPort();
       JsonObject settings = MemoryBoundsTest.settings().put("nodes", new JsonArray().add(addr))
         .put("limits", new JsonObject().put("peer_timeout_ms", 5000).put("max_connections", 400)
+          .put("max_pending_bytes", 256 << 10)
           .put("max_buffered_bytes", 80 << 20)); // a third of the node's heap, as OPERATIONS.md says
       try (NodeProcess node = NodeProcess.start(dir, settings)) {
         byte[] frame = aggregate(addr);
