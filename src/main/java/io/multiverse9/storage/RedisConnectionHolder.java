@@ -68,13 +68,17 @@ final class RedisConnectionHolder {
 
   /** The current connection, opening one if there is none. */
   Future<RedisConnection> get() {
-    if (connection == null) {
+    Future<RedisConnection> current = connection;
+    if (current == null) {
       Future<RedisConnection> opening = redis.connect();
       connection = opening;
+      // a connect that fails at once (the client closed as the node stops) forgets it before it is returned:
+      // the caller still gets its failure, never null
       opening.onSuccess(c -> c.exceptionHandler(e -> lost(opening)).endHandler(v -> lost(opening)))
         .onFailure(e -> forget(opening));
+      current = opening;
     }
-    return connection;
+    return current;
   }
 
   /**
