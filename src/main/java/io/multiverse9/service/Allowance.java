@@ -107,6 +107,9 @@ public final class Allowance {
 
   /** A peer sent nothing past its share (its answer fitted, or it did not answer), or it did. */
   void peerFitted(boolean fitted) {
+    if (bytes < 0) {
+      return; // NONE is shared: it records nothing
+    }
     peersFitted = peersFitted == null ? fitted : peersFitted && fitted;
   }
 

@@ -50,7 +50,11 @@ final class ValueSizes {
 
   /** A value of class {@code c} is about to be stored: the bound covers it from now on. */
   void raise(int c) {
-    largest.accumulateAndGet(c, Math::max);
+    // read first: every CREATE comes here, from the storage verticles of all event loops, and a value of a class
+    // already known (nearly all of them) must not make them contend for the same cache line with a write
+    if (largest.get() < c) {
+      largest.accumulateAndGet(c, Math::max);
+    }
   }
 
   /** Whether Redis already holds {@code c} or a larger class, so that a value of class {@code c} needs no record. */
@@ -68,10 +72,5 @@ final class ValueSizes {
     recorded(fromRedis);
     raise(fromRedis);
     known = true;
-  }
-
-  /** The largest class known, or {@link Integer#MAX_VALUE} while Redis has not been read. */
-  int largest() {
-    return known ? largest.get() : Integer.MAX_VALUE;
   }
 }
