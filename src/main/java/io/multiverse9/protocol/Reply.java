@@ -60,6 +60,23 @@ public sealed interface Reply {
     }
   }
 
+  /**
+   * A RESP simple string or error line written as it is, for the commands Redis clients send on connecting
+   * (SPEC 1.7): {@code +OK}, {@code -NOPROTO ...}.
+   */
+  record Line(String line) implements Reply {
+    public Status status() {
+      return line.startsWith("+") ? Status.OK : Status.BAD_REQUEST;
+    }
+  }
+
+  /** QUIT: answered OK, then the connection closes once every answer before it is written. */
+  record Goodbye() implements Reply {
+    public Status status() {
+      return Status.OK;
+    }
+  }
+
   /** Any error status with its message for humans. */
   record Error(Status status, String message) implements Reply {
   }

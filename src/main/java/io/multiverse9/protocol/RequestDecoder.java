@@ -5,12 +5,13 @@ import io.vertx.core.parsetools.RecordParser;
 import java.util.function.IntSupplier;
 
 /**
- * Splits a byte stream into requests (SPEC 1.1 and 1.5). A pure state machine over a {@link RecordParser}: it
+ * Splits a byte stream into requests (SPEC 1.1, 1.5 and 1.7). A pure state machine over a {@link RecordParser}: it
  * knows nothing about sockets, so it decodes the same whether the parser is fed by a socket or by a test, one byte
  * or many frames at a time.
  *
  * <p>The first byte of a request chooses its form: 0x00 starts a binary frame ({@link BinaryFrames}), an ASCII
- * letter a text line ({@link TextLines}), and anything else is a fatal BAD_REQUEST; each form reads the rest of its
+ * letter a text line ({@link TextLines}), {@code *} a RESP array ({@link RespCommands}), and anything else is a
+ * fatal BAD_REQUEST; each form reads the rest of its
  * request as a {@link FormDecoder} of its own. A frame announcing more than {@code maxFrameBytes} is a fatal TOO_LARGE
  * raised from its header alone: none of its payload is read. After a fatal error the decoder emits nothing more.
  *
@@ -55,6 +56,7 @@ public final class RequestDecoder {
   private final Listener listener;
   private final FormDecoder binary = new BinaryFrames(this);
   private final FormDecoder text = new TextLines(this);
+  private final FormDecoder resp = new RespCommands(this);
   private State state = State.START;
   /** The form of the request being read, while {@link State#FORM}. */
   private FormDecoder form;
@@ -106,12 +108,13 @@ public final class RequestDecoder {
     }
   }
 
-  /** The one dispatch on the first byte: 0x00 a binary frame, an ASCII letter a text line. */
+  /** The one dispatch on the first byte: 0x00 a binary frame, an ASCII letter a text line, {@code *} a RESP array. */
   private void onFirstByte(byte b) {
-    FormDecoder chosen = b == 0 ? binary : (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') ? text : null;
+    FormDecoder chosen = b == 0 ? binary : b == '*' ? resp
+      : (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') ? text : null;
     if (chosen == null) {
-      fail(new ProtocolException(Status.BAD_REQUEST, Form.BINARY, true, String.format(
-        "a request starts with 0x00 (binary frame) or an ASCII letter (text line), not 0x%02X", b & 0xFF)));
+      fail(new ProtocolException(Status.BAD_REQUEST, Form.BINARY, true, String.format("a request starts with 0x00 "
+        + "(binary frame), an ASCII letter (text line) or * (RESP array), not 0x%02X", b & 0xFF)));
       return;
     }
     state = State.FORM;
@@ -158,6 +161,12 @@ public final class RequestDecoder {
   /** Bytes the parser consumed but did not hand out (a delimiter). */
   void consumedAlso(int bytes) {
     consumed += bytes;
+  }
+
+  /** The client said it is done (RESP's QUIT): nothing after it is decoded, as nothing after a fatal error is. */
+  void stop() {
+    state = State.FAILED;
+    parser.pause();
   }
 
   /** A fatal error: it is answered, and nothing more is decoded. */

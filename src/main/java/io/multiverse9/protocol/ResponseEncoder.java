@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Writes replies: binary frames {@code status u16 | length u32 | payload} (SPEC 1.1), and through the form's own
- * writer the others ({@link TextAnswers}: one JSON line, SPEC 1.5).
+ * writer the others ({@link TextAnswers}: one JSON line, SPEC 1.5; {@link RespAnswers}: RESP2, SPEC 1.7).
  * Stateless; appends to a caller's buffer, or writes into a caller's array, so that a batch of answers goes out in one
  * write.
  */
@@ -20,7 +20,11 @@ public final class ResponseEncoder {
 
   /** The one dispatch on the form of an answer: each form writes its answers in a class of its own. */
   public static Buffer appendTo(Buffer out, Reply reply, Form form) {
-    return form == Form.TEXT ? TextAnswers.append(out, reply) : appendBinary(out, reply);
+    return switch (form) {
+      case BINARY -> appendBinary(out, reply);
+      case TEXT -> TextAnswers.append(out, reply);
+      case RESP -> RespAnswers.append(out, reply);
+    };
   }
 
   /**
@@ -35,6 +39,8 @@ public final class ResponseEncoder {
     }
     if (reply instanceof Reply.Error err) {
       return FrameHeader.BYTES + err.message().length() * 3L;
+    } else if (reply instanceof Reply.Line line) {
+      return FrameHeader.BYTES + line.line().length() * 3L;
     }
     return FrameHeader.BYTES + METADATA_ALLOWANCE;
   }
@@ -52,7 +58,7 @@ public final class ResponseEncoder {
       return FrameHeader.BYTES + 4;
     } else if (reply instanceof Reply.Pong p) {
       return FrameHeader.BYTES + (long) p.echo().length();
-    } else if (reply instanceof Reply.Authenticated) {
+    } else if (reply instanceof Reply.Authenticated || reply instanceof Reply.Goodbye) {
       return FrameHeader.BYTES;
     }
     return -1;
@@ -90,6 +96,8 @@ public final class ResponseEncoder {
       out.appendBuffer(m.json().toBuffer());
     } else if (reply instanceof Reply.Error err) {
       out.appendString(err.message(), "UTF-8");
+    } else if (reply instanceof Reply.Line line) {
+      out.appendString(line.line(), "UTF-8");
     }
     out.setInt(lengthAt, out.length() - lengthAt - 4);
     return out;
@@ -122,7 +130,7 @@ public final class ResponseEncoder {
       int length = echo.length();
       echo.getBytes(0, length, into, payloadAt);
       end = payloadAt + length;
-    } else if (reply instanceof Reply.Authenticated) {
+    } else if (reply instanceof Reply.Authenticated || reply instanceof Reply.Goodbye) {
       end = payloadAt;
     } else {
       throw new IllegalArgumentException("the length of " + reply.getClass().getSimpleName()

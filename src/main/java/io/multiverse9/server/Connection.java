@@ -233,6 +233,8 @@ final class Connection implements RequestDecoder.Listener {
       if (session.guessedTooOften() && state.takesRequests()) {
         LOG.fine(() -> "closing connection from " + session.remoteIp() + ": too many wrong tokens");
         readNoMore();
+      } else if (slot.reply instanceof Reply.Goodbye && state.takesRequests()) {
+        readNoMore(); // QUIT: what came before it is answered, then the connection closes
       }
       flushLater();
       startWhatMay();

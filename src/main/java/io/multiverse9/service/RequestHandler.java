@@ -79,6 +79,9 @@ public final class RequestHandler {
   }
 
   private Future<Reply> answer(Request request, Session session, Allowance allowance) {
+    if (request.known() != null) {
+      return Future.succeededFuture(request.known());
+    }
     Settings now = settings.get();
     Opcode opcode = request.opcode();
     if (opcode == null) {
@@ -101,7 +104,7 @@ public final class RequestHandler {
 
   /** The message for a request naming no v1 opcode or command. */
   public static String unknown(Form form, String command) {
-    return "unknown " + (form == Form.TEXT ? "command " : "opcode ") + command
+    return "unknown " + (form == Form.BINARY ? "opcode " : "command ") + command
       + "; this node speaks CREATE, REMOVE, AGGREGATE, METADATA, PING and AUTH";
   }
 

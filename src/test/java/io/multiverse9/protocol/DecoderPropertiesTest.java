@@ -72,7 +72,7 @@ class DecoderPropertiesTest {
     assertTrue(events.stream().noneMatch(e -> e.startsWith("ERROR")), events.toString());
   }
 
-  /** Valid binary frames (any opcode with a 0x00 high byte, payload within the limit) and text lines. */
+  /** Valid binary frames (any opcode with a 0x00 high byte, payload within the limit), text lines and RESP arrays. */
   @Provide
   Arbitrary<List<byte[]>> frames() {
     Arbitrary<byte[]> binary = Combinators.combine(Arbitraries.integers().between(0, 255),
@@ -82,6 +82,24 @@ class DecoderPropertiesTest {
     Arbitrary<byte[]> text = Combinators.combine(Arbitraries.of("CREATE", "ping", "Aggregate", "REMOVE", "FOO"),
         Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(100))
       .as((command, rest) -> (command + " " + rest + "\n").getBytes());
-    return Arbitraries.oneOf(binary, text).list().ofMaxSize(30);
+    // each command with arguments it takes, so that every array is a request the decoder hands on, not an error
+    Arbitrary<byte[]> argument = Arbitraries.bytes().between((byte) 1, Byte.MAX_VALUE).array(byte[].class)
+      .ofMinSize(1).ofMaxSize(40);
+    Arbitrary<byte[]> resp = Arbitraries.oneOf(
+        argument.list().ofSize(1).map(args -> respArray("CREATE", args)),
+        argument.list().ofMaxSize(1).map(args -> respArray("ping", args)),
+        argument.list().ofMinSize(1).ofMaxSize(4).map(args -> respArray("Aggregate", args)),
+        argument.list().ofMinSize(1).ofMaxSize(4).map(args -> respArray("REMOVE", args)),
+        argument.list().ofMaxSize(4).map(args -> respArray("FOO", args)),
+        argument.list().ofMaxSize(2).map(args -> respArray("HELLO", args)),
+        Arbitraries.just(respArray("client", List.of("SETNAME".getBytes(), "n".getBytes()))),
+        Arbitraries.just(respArray("SELECT", List.of("0".getBytes()))));
+    return Arbitraries.oneOf(binary, text, resp).list().ofMaxSize(30);
+  }
+
+  static byte[] respArray(String command, List<byte[]> args) {
+    Buffer out = Buffer.buffer("*" + (args.size() + 1) + "\r\n$" + command.length() + "\r\n" + command + "\r\n");
+    args.forEach(arg -> out.appendString("$" + arg.length + "\r\n").appendBytes(arg).appendString("\r\n"));
+    return out.getBytes();
   }
 }
