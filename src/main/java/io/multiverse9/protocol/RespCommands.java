@@ -110,7 +110,7 @@ final class RespCommands implements FormDecoder {
       return;
     }
     if (count > (maxBytes - bytes) / MIN_ELEMENT_BYTES) {
-      tooLarge("the array announces " + count + " elements, more than fit in");
+      tooLarge("the array announces " + count + " elements, more than fit in", maxBytes);
       return;
     }
     elements = count;
@@ -132,12 +132,14 @@ final class RespCommands implements FormDecoder {
       fatal("a RESP request holds no nil bulk string ($" + length + ")");
       return;
     }
-    if (length + 2 > maxBytes - bytes) {
-      tooLarge("element " + (index + 1) + " announces " + length + " bytes, more than the request may hold in");
+    boolean keep = index == 0 ? length <= MAX_NAME_BYTES : refusal == null && kind != Kind.UNKNOWN;
+    // what is read past is not held: a refused command's arguments are bounded as a frame is, not as a stranger's
+    long limit = keep ? maxBytes : Math.max(maxBytes, decoder.maxFrameBytes());
+    if (length + 2 > limit - bytes) {
+      tooLarge("element " + (index + 1) + " announces " + length + " bytes, more than the request may hold in", limit);
       return;
     }
     bytes += length + 2;
-    boolean keep = index == 0 ? length <= MAX_NAME_BYTES : refusal == null && kind != Kind.UNKNOWN;
     if (keep) {
       state = State.BULK_DATA;
       decoder.fixed((int) length + 2);
@@ -328,17 +330,17 @@ final class RespCommands implements FormDecoder {
     decoder.fail(new ProtocolException(Status.BAD_REQUEST, Form.RESP, true, "not RESP: " + message));
   }
 
-  private void tooLarge(String what) {
+  private void tooLarge(String what, long limit) {
     int max = decoder.maxFrameBytes();
-    decoder.fail(new ProtocolException(Status.TOO_LARGE, Form.RESP, true, what + (maxBytes < max
-      ? " the limit of " + maxBytes + " bytes for a connection that is not acknowledged "
+    decoder.fail(new ProtocolException(Status.TOO_LARGE, Form.RESP, true, what + (limit < max
+      ? " the limit of " + limit + " bytes for a connection that is not acknowledged "
         + "(limits.max_stranger_frame_bytes); send AUTH with the node's token first"
       : " the limit of " + max + " bytes (limits.max_frame_bytes)")));
   }
 
   @Override
   public void onOverflow() {
-    tooLarge("the request is longer than");
+    tooLarge("the request is longer than", maxBytes);
   }
 
   private static int indexOfZero(Buffer buffer) {

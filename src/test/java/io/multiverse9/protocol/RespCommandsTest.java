@@ -179,6 +179,16 @@ class RespCommandsTest {
   }
 
   @Test
+  void aStrangersRefusedCommandIsReadPastUpToTheFrameLimitNotItsOwn() {
+    // its arguments are not held, so they are bounded as a frame is: FORBIDDEN in its turn, not a fatal TOO_LARGE
+    Recorder stranger = new Recorder();
+    stranger.maxLine = STRANGER_MAX;
+    stranger.createAllowed = false;
+    Buffer stream = resp("CREATE", "x".repeat(3 * STRANGER_MAX)).appendBuffer(resp("PING"));
+    assertEquals(List.of("ERROR FORBIDDEN RESP", "RESP PING "), decode(stranger, stream, 7));
+  }
+
+  @Test
   void wrongArgumentsAreABadRequestWithTheConnectionOpen() {
     Buffer stream = resp("CREATE").appendBuffer(resp("CREATE", "a", "b")).appendBuffer(resp("AUTH", "bob", "t"))
       .appendBuffer(resp("AUTH")).appendBuffer(resp("PING", "a", "b")).appendBuffer(resp("AGGREGATE", "K1", ""))
