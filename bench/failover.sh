@@ -17,6 +17,7 @@ set -euo pipefail
 usage="usage: $0 [--topology sentinel|cluster] [--full-coverage yes|no] [-s SECONDS] [-r RUNS]"
 seconds=30; runs=1; topology=sentinel; coverage=yes
 while [ $# -gt 0 ]; do
+  case $1 in -s|-r|-t|--topology|--full-coverage) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; } ;; esac
   case $1 in
     -s) seconds=${2:-}; shift 2 ;;
     -r) runs=${2:-}; shift 2 ;;
@@ -56,9 +57,5 @@ summary() { # $1: what the lines to add up start with
   sed -n "s/.*$1: acknowledged \([0-9]*\) .*lost \([0-9]*\),.*/\1 \2/p" "$work/lines" \
     | awk -v what="$1" '{a += $1; l += $2} END {printf "%s: %d acknowledged, %d lost over %d run(s)\n", what, a, l, NR}'
 }
-if [ "$topology" = sentinel ]; then
-  summary "durability.replicas 0"
-  summary "durability.replicas 1"
-else
-  summary "durability.replicas 0"
-fi
+summary "durability.replicas 0"
+[ "$topology" = cluster ] || summary "durability.replicas 1" # a node on a Redis Cluster takes no durability
