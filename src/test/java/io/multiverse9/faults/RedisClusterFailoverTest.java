@@ -39,7 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster promotes the replica, and the node must follow the new owner of those slots by itself, store there again
  * and say so in one WARNING. Every acknowledged key is then read from the cluster: on a Redis Cluster the node waits
  * for no replica ({@code durability.replicas} 0), so a few may be lost, and the test prints how many, with the
- * longest time without an OK answer and the throughput before, during and after the failover.
+ * longest time without an OK answer, how long until every slot was served again, and the throughput before,
+ * during and after the failover.
+ *
+ * <p>bench/failover.sh runs it with {@code -Dmv9.failover.load_s=S} (the load kept up for S seconds, the master
+ * killed a third of the way in) and {@code -Dmv9.failover.full_coverage=no} (the servers started with
+ * {@code cluster-require-full-coverage no}); by default it runs as briefly as it can, on Redis's default.
  */
 class RedisClusterFailoverTest {
 
@@ -57,6 +62,10 @@ class RedisClusterFailoverTest {
   /** 4 KiB values: a replica is then behind its master now and then, as with real values, not never. */
   static final byte[] PADDING = new byte[4096];
   static final String PREFIX = "failover:";
+  /** With {@code -Dmv9.failover.load_s=S}, the load runs for S seconds, the master killed a third of the way in. */
+  static final long LOAD_S = Long.getLong("mv9.failover.load_s", 0);
+  /** {@code cluster-require-full-coverage}: Redis's default, yes, unless {@code -Dmv9.failover.full_coverage=no}. */
+  static final String FULL_COVERAGE = "no".equals(System.getProperty("mv9.failover.full_coverage")) ? "no" : "yes";
 
   @TempDir
   Path dir;
@@ -66,7 +75,8 @@ class RedisClusterFailoverTest {
   @BeforeEach
   void startCluster() throws Exception {
     vertx = Vertx.vertx();
-    cluster = RedisClusterGroup.start(vertx, dir, 3, 1, NODE_TIMEOUT_MS);
+    cluster = RedisClusterGroup.start(vertx, dir, 3, 1, NODE_TIMEOUT_MS,
+      List.of("cluster-require-full-coverage " + FULL_COVERAGE));
   }
 
   @AfterEach
@@ -91,12 +101,13 @@ class RedisClusterFailoverTest {
     AtomicInteger longestRowAfterFailover = new AtomicInteger();
     AtomicLong failedOverAt = new AtomicLong(Long.MAX_VALUE);
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong lastRefusedAt = new AtomicLong();
     AtomicLong lastOk = new AtomicLong();
     AtomicLong longestWithoutOk = new AtomicLong();
     AtomicLong longestGapFrom = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     long began = System.nanoTime();
-    AtomicIntegerArray oksPerBucket = new AtomicIntegerArray(1200);
+    AtomicIntegerArray oksPerBucket = new AtomicIntegerArray((int) ((120 + 2 * LOAD_S) * 1000 / BUCKET_MS));
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     List<String> refusals = Collections.synchronizedList(new ArrayList<>());
     try (NodeProcess node = NodeProcess.start(dir.resolve("node"), settings)) {
@@ -113,6 +124,7 @@ class RedisClusterFailoverTest {
                 long now = System.nanoTime();
                 if (answer.status() != OK) {
                   refused.incrementAndGet();
+                  lastRefusedAt.accumulateAndGet(now, Math::max);
                   okInARow.set(0);
                   String said = answer.status() + " " + answer.text();
                   if (refusals.size() < 5 && !refusals.contains(said)) {
@@ -143,9 +155,10 @@ class RedisClusterFailoverTest {
         load.start();
         loads.add(load);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(50);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(50 + LOAD_S);
       long loadFrom = System.nanoTime();
-      while (System.nanoTime() - loadFrom < TimeUnit.MILLISECONDS.toNanos(LOAD_BEFORE_KILL_MS)) {
+      long killAfterMs = Math.max(LOAD_BEFORE_KILL_MS, TimeUnit.SECONDS.toMillis(LOAD_S) / 3);
+      while (System.nanoTime() - loadFrom < TimeUnit.MILLISECONDS.toNanos(killAfterMs)) {
         assertTrue(failures.isEmpty(), "the load failed: " + failures + node.output());
         Thread.sleep(10); // the load runs for a while, watched
       }
@@ -155,11 +168,18 @@ class RedisClusterFailoverTest {
       killedAt.set(lastOk.get());
       cluster.kill(killed); // SIGKILL with CREATEs in flight on four connections
       RedisServerProcess surviving = cluster.masters().get(0);
+      long flaggedAt = 0;
       while (!cluster.seesAsServingMaster(surviving, promoted)) {
         assertTrue(System.nanoTime() < deadline, "the cluster did not promote the replica");
+        if (flaggedAt == 0 && cluster.seesAsFailed(surviving, killed)) {
+          flaggedAt = System.nanoTime();
+        }
         Thread.sleep(20); // polling the cluster's view, bounded
       }
       failedOverAt.set(System.nanoTime());
+      if (flaggedAt == 0) { // flagged and promoted between two looks
+        flaggedAt = failedOverAt.get();
+      }
       long servedBy = failedOverAt.get() + TimeUnit.MILLISECONDS.toNanos(SERVED_AGAIN_WITHIN_MS);
       while (longestRowAfterFailover.get() < OK_IN_A_ROW) {
         assertTrue(System.nanoTime() < servedBy && failures.isEmpty(), "the node did not store on every slot "
@@ -168,7 +188,8 @@ class RedisClusterFailoverTest {
         Thread.sleep(10); // polling the load's progress, bounded
       }
       long servedAgainAt = System.nanoTime();
-      Thread.sleep(LOAD_AFTER_MS); // the load runs on after the failover, to measure its throughput
+      // the load runs on after the failover, to measure its throughput, and to the end of load_s if one was given
+      Thread.sleep(Math.max(LOAD_AFTER_MS, TimeUnit.SECONDS.toMillis(LOAD_S) - millis(servedAgainAt - loadFrom)));
       stop.set(true);
       long stoppedAt = System.nanoTime();
       for (Thread load : loads) {
@@ -181,16 +202,22 @@ class RedisClusterFailoverTest {
       double beforeRate = rate(oksPerBucket, began, loadFrom + TimeUnit.SECONDS.toNanos(1), killedAt.get());
       double whileMastersLive = rate(oksPerBucket, began, killedAt.get() + TimeUnit.MILLISECONDS.toNanos(300),
         killedAt.get() + TimeUnit.MILLISECONDS.toNanos(NODE_TIMEOUT_MS - 300));
+      // every slot is served again after the last CREATE refused (none is refused once the replica serves)
+      long everySlotAt = Math.max(lastRefusedAt.get(), killedAt.get());
       // the loss depends on how far the replica lagged at the kill: counted, not bounded (no WAIT on a cluster)
       int lost = lost(List.copyOf(acknowledged));
-      System.out.printf("[RedisClusterFailoverTest] durability.replicas 0, cluster-node-timeout %d ms: acknowledged %d"
-          + " (%d before the kill), lost %d, refused %d, longest without an OK %d ms (from %d ms after the kill); "
-          + "failover (kill to the replica serving) %d ms, %d OK in a row %d ms after it; CREATE/s before %.0f, "
-          + "during %.0f (%.0f while the other masters served), after %.0f; refusals such as %s%n",
-        NODE_TIMEOUT_MS, acknowledged.size(), beforeKill, lost, refused.get(), millis(longestWithoutOk.get()),
-        millis(longestGapFrom.get() - killedAt.get()), millis(failedOverAt.get() - killedAt.get()), OK_IN_A_ROW,
-        millis(servedAgainAt - failedOverAt.get()), beforeRate, rate(oksPerBucket, began, killedAt.get(),
-          failedOverAt.get()), whileMastersLive, rate(oksPerBucket, began, failedOverAt.get(), stoppedAt), refusals);
+      System.out.printf("[RedisClusterFailoverTest] cluster-require-full-coverage %s, cluster-node-timeout %d ms, "
+          + "durability.replicas 0: acknowledged %d (%d before the kill), lost %d, refused %d, longest without an "
+          + "OK %d ms (from %d ms after the kill); the dead master flagged failed %d ms and the replica serving %d "
+          + "ms after the kill, every slot served again (the last refusal) %d ms after it; CREATE/s before the "
+          + "kill %.0f, from the kill until served again %.0f (%.0f while the other masters served, %.0f while the "
+          + "dead one was flagged failed), after %.0f; refusals such as %s%n",
+        FULL_COVERAGE, NODE_TIMEOUT_MS, acknowledged.size(), beforeKill, lost, refused.get(),
+        millis(longestWithoutOk.get()), millis(longestGapFrom.get() - killedAt.get()),
+        millis(flaggedAt - killedAt.get()), millis(failedOverAt.get() - killedAt.get()),
+        millis(everySlotAt - killedAt.get()), beforeRate, rate(oksPerBucket, began, killedAt.get(), everySlotAt),
+        whileMastersLive, rate(oksPerBucket, began, flaggedAt, failedOverAt.get()),
+        rate(oksPerBucket, began, everySlotAt, stoppedAt), refusals);
       // a third of the CREATEs fail and the machine may be shared: a tenth of the rate before is far from the 0 of a
       // node that fails every CREATE because one master went away
       assertTrue(whileMastersLive >= beforeRate / 10, "CREATE/s before the kill " + beforeRate + ", while two "

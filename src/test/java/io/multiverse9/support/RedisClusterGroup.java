@@ -38,11 +38,12 @@ public final class RedisClusterGroup implements AutoCloseable {
   private final List<List<RedisServerProcess>> replicas = new ArrayList<>();
   private final List<String> masterIds = new ArrayList<>();
 
-  private RedisClusterGroup(Vertx vertx, Path dir, int masterCount, int replicasEach, int nodeTimeoutMs)
-    throws Exception {
+  private RedisClusterGroup(Vertx vertx, Path dir, int masterCount, int replicasEach, int nodeTimeoutMs,
+      List<String> extraConfig) throws Exception {
     this.vertx = vertx;
-    List<String> config = List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
-      "cluster-node-timeout " + nodeTimeoutMs, "masterauth " + password);
+    List<String> config = new ArrayList<>(List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
+      "cluster-node-timeout " + nodeTimeoutMs, "masterauth " + password));
+    config.addAll(extraConfig);
     for (int m = 0; m < masterCount; m++) {
       masters.add(RedisServerProcess.start(dir.resolve("m" + m), false, clusterPort(), password, config));
       List<RedisServerProcess> own = new ArrayList<>();
@@ -98,7 +99,13 @@ public final class RedisClusterGroup implements AutoCloseable {
   /** Starts the cluster and waits until every node sees it whole and every replica is in sync. */
   public static RedisClusterGroup start(Vertx vertx, Path dir, int masters, int replicasEach, int nodeTimeoutMs)
     throws Exception {
-    return new RedisClusterGroup(vertx, dir, masters, replicasEach, nodeTimeoutMs);
+    return start(vertx, dir, masters, replicasEach, nodeTimeoutMs, List.of());
+  }
+
+  /** @param extraConfig lines added to every server's configuration, such as {@code cluster-require-full-coverage no} */
+  public static RedisClusterGroup start(Vertx vertx, Path dir, int masters, int replicasEach, int nodeTimeoutMs,
+      List<String> extraConfig) throws Exception {
+    return new RedisClusterGroup(vertx, dir, masters, replicasEach, nodeTimeoutMs, extraConfig);
   }
 
   /** A port whose cluster bus port (+10000) is free too. */
@@ -193,6 +200,21 @@ public final class RedisClusterGroup implements AutoCloseable {
       if (fields.length > 8 && fields[1].startsWith("127.0.0.1:" + server.port() + "@")
         && fields[2].contains("master") && !fields[2].contains("fail")) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code asked} flags {@code server} as failed ({@code fail}, agreed by a majority of the masters, not
+   * the {@code fail?} that one server suspects): from then on, with {@code cluster-require-full-coverage yes}, the
+   * cluster answers CLUSTERDOWN until a replica takes over.
+   */
+  public boolean seesAsFailed(RedisServerProcess asked, RedisServerProcess server) {
+    for (String line : send(asked, Request.cmd(Command.CLUSTER).arg("NODES")).toString().split("\n")) {
+      String[] fields = line.trim().split(" ");
+      if (fields.length > 2 && fields[1].startsWith("127.0.0.1:" + server.port() + "@")) {
+        return List.of(fields[2].split(",")).contains("fail");
       }
     }
     return false;
