@@ -51,15 +51,20 @@ class RequestDecoderTest {
   /** Decodes {@code input} delivered in chunks of the given sizes (cycled). */
   static List<String> decode(Buffer input, int... chunkSizes) {
     Recorder recorder = new Recorder();
+    feed(recorder, input, chunkSizes);
+    return recorder.events;
+  }
+
+  /** Feeds {@code input} to a decoder reporting to {@code listener}, in chunks of the given sizes (cycled). */
+  static void feed(RequestDecoder.Listener listener, Buffer input, int... chunkSizes) {
     RecordParser parser = RecordParser.newFixed(1);
-    RequestDecoder.attach(parser, MAX, recorder);
+    RequestDecoder.attach(parser, MAX, listener);
     int pos = 0;
     for (int i = 0; pos < input.length(); i++) {
       int size = Math.min(chunkSizes[i % chunkSizes.length], input.length() - pos);
       parser.handle(input.getBuffer(pos, pos + size));
       pos += size;
     }
-    return recorder.events;
   }
 
   static Buffer mixedStream() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The RESP form's decoder on its own, fed by hand (SPEC 1.7): every chunk size, every limit from its header. */
 class RespCommandsTest {
 
-  static final int MAX = 1024;
+  static final int MAX = RequestDecoderTest.MAX;
   static final int STRANGER_MAX = 100;
 
   /** What the decoder reported; {@code admitted} false refuses every CREATE as a closed node would a stranger's. */
@@ -61,14 +60,7 @@ class RespCommandsTest {
   }
 
   static List<String> decode(Recorder recorder, Buffer input, int... chunkSizes) {
-    RecordParser parser = RecordParser.newFixed(1);
-    RequestDecoder.attach(parser, MAX, recorder);
-    int pos = 0;
-    for (int i = 0; pos < input.length(); i++) {
-      int size = Math.min(chunkSizes[i % chunkSizes.length], input.length() - pos);
-      parser.handle(input.getBuffer(pos, pos + size));
-      pos += size;
-    }
+    RequestDecoderTest.feed(recorder, input, chunkSizes);
     return recorder.events;
   }
 
