@@ -70,6 +70,17 @@ public sealed interface Reply {
     }
   }
 
+  /**
+   * {@code HELLO 2}: the map a Redis server answers it with, as RESP2 writes a map (a flat array of names and values),
+   * saying this server speaks protocol 2. Clients that ask for RESP3 and fall back to RESP2 send it after the
+   * {@code -NOPROTO} their {@code HELLO 3} got, and give up on anything but this map or an unknown command.
+   */
+  record Hello() implements Reply {
+    public Status status() {
+      return Status.OK;
+    }
+  }
+
   /** QUIT: answered OK, then the connection closes once every answer before it is written. */
   record Goodbye() implements Reply {
     public Status status() {

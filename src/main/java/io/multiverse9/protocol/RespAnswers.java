@@ -15,6 +15,9 @@ final class RespAnswers {
   private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+  /** HELLO 2's map, as Redis writes it in RESP2: the server's name and the protocol, the field clients read. */
+  private static final byte[] HELLO = "*4\r\n$6\r\nserver\r\n$11\r\nmultiverse9\r\n$5\r\nproto\r\n:2\r\n"
+    .getBytes(StandardCharsets.US_ASCII);
 
   private RespAnswers() {
   }
@@ -41,6 +44,8 @@ final class RespAnswers {
       return p.echo().length() == 0 ? out.appendBytes(PONG) : bulk(out, p.echo());
     } else if (reply instanceof Reply.Authenticated || reply instanceof Reply.Goodbye) {
       return out.appendBytes(OK);
+    } else if (reply instanceof Reply.Hello) {
+      return out.appendBytes(HELLO);
     } else if (reply instanceof Reply.Line l) {
       return out.appendString(oneLine(l.line()), "UTF-8").appendBytes(CRLF);
     } else if (reply instanceof Reply.Error err) {

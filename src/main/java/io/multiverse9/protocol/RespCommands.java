@@ -233,7 +233,13 @@ final class RespCommands implements FormDecoder {
     String quoted = Keys.quote(name);
     switch (kind) {
       case OPCODE -> command(quoted);
-      case HELLO -> answer(quoted, new Reply.Line("-NOPROTO this node speaks RESP2 only; carry on without HELLO"));
+      case HELLO -> {
+        // HELLO 2 alone is agreed to, as Redis does: a client that fell back from RESP3 sends it and needs its map;
+        // any other version, or options (AUTH, SETNAME: commands of their own here), is refused
+        boolean two = arguments == 1 && firstArgument.toString(StandardCharsets.ISO_8859_1).equals("2");
+        answer(quoted, two ? new Reply.Hello()
+          : new Reply.Line("-NOPROTO this node speaks RESP2 only; carry on without HELLO"));
+      }
       case CLIENT -> {
         String sub = firstArgument == null ? "" : firstArgument.toString(StandardCharsets.ISO_8859_1);
         boolean known = sub.equalsIgnoreCase("SETNAME") || sub.equalsIgnoreCase("SETINFO");

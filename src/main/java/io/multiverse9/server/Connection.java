@@ -31,9 +31,10 @@ import java.util.logging.Logger;
  *
  * <p>All state is confined to the socket's event loop. Reading stops while {@code max_pipeline} requests are in
  * flight, while {@code max_pending_bytes} of answers wait for the socket, or while the node as a whole holds more
- * than {@code max_buffered_bytes}; it resumes as answers drain. An AGGREGATE starts only once what it may read is
- * reserved ({@link ConnectionBudget#reserve}); one whose values come to more is put back and runs again alone when
- * there is room for what it needs.
+ * than {@code max_buffered_bytes}; it resumes as answers drain. It also stops after an AUTH until the AUTH is
+ * answered, so that the requests after it are admitted as the connection it made (SPEC 3: access is decided per
+ * request). An AGGREGATE starts only once what it may read is reserved ({@link ConnectionBudget#reserve}); one whose
+ * values come to more is put back and runs again alone when there is room for what it needs.
  */
 final class Connection implements RequestDecoder.Listener {
 
@@ -58,6 +59,11 @@ final class Connection implements RequestDecoder.Listener {
   private Lifecycle state = Lifecycle.READING;
   private int running;
   private boolean removeRunning;
+  /**
+   * AUTH requests read and not yet answered: nothing after one is decoded until it is, since what a request may send
+   * (and how long it may be) is decided from its header against what the AUTHs before it made of the connection.
+   */
+  private int authsUnanswered;
   /**
    * Whether the last peer asked sent nothing over its share (it fitted, or did not answer): AGGREGATEs naming peers
    * may then run side by side.
@@ -160,6 +166,9 @@ final class Connection implements RequestDecoder.Listener {
     budget.requestIn(slot.requestBytes());
     answers.add(slot);
     notStarted.add(slot);
+    if (slot.isAuth()) {
+      authsUnanswered++;
+    }
     updateReading();
     startWhatMay();
   }
@@ -208,6 +217,9 @@ final class Connection implements RequestDecoder.Listener {
       slot.parsed = 0;
       if (slot.isRemove()) {
         removeRunning = false;
+      }
+      if (slot.isAuth()) {
+        authsUnanswered--; // the flush below reads on (updateReading)
       }
       if (slot.allowance != null) {
         budget.unreserve(slot.allowance);
@@ -316,7 +328,7 @@ final class Connection implements RequestDecoder.Listener {
     if (!state.takesRequests()) {
       return;
     }
-    boolean pause = budget.mustPause(answers.size());
+    boolean pause = authsUnanswered > 0 || budget.mustPause(answers.size());
     // the parser stops handing out what it already holds; the socket stops reading more from the kernel
     if (pause && state == Lifecycle.READING) {
       state = Lifecycle.PAUSED;

@@ -47,6 +47,10 @@ final class Slot {
     return request != null && request.opcode() == Opcode.REMOVE;
   }
 
+  boolean isAuth() {
+    return request != null && request.opcode() == Opcode.AUTH;
+  }
+
   boolean isAggregate() {
     return request != null && request.opcode() == Opcode.AGGREGATE;
   }

@@ -53,6 +53,11 @@ class RespAnswersTest {
   }
 
   @Test
+  void hello2IsTheMapRedisAnswersWithWrittenAsRespTwoWritesAMap() {
+    assertEquals("*4\r\n$6\r\nserver\r\n$11\r\nmultiverse9\r\n$5\r\nproto\r\n:2\r\n", resp(new Reply.Hello()));
+  }
+
+  @Test
   void metadataIsABulkStringOfItsJson() {
     JsonObject json = new JsonObject().put("name", "é");
     byte[] bytes = json.toBuffer().getBytes();

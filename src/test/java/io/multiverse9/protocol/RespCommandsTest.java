@@ -203,6 +203,21 @@ class RespCommandsTest {
       "RESP PING "), decode(stream, 2));
   }
 
+  /**
+   * A client that asks for RESP3 and falls back (Jedis's RedisClient) sends HELLO 2 after the -NOPROTO of its HELLO 3,
+   * and gives up unless it gets the map: HELLO 2 alone is agreed to, as Redis does; with options it is not.
+   */
+  @Test
+  void hello2AloneIsAgreedToAndEveryOtherHelloIsNoproto() {
+    Buffer stream = resp("HELLO", "3").appendBuffer(resp("hello", "2")).appendBuffer(resp("HELLO"))
+      .appendBuffer(resp("HELLO", "2", "AUTH", "default", "token")).appendBuffer(resp("PING"));
+    String noproto = "KNOWN Line[line=-NOPROTO this node speaks RESP2 only; carry on without HELLO]";
+    List<String> expected = List.of(noproto, "KNOWN Hello[]", noproto, noproto, "RESP PING ");
+    for (int size = 1; size <= 16; size++) {
+      assertEquals(expected, decode(stream, size), "chunks of " + size);
+    }
+  }
+
   @Test
   void aLongUnknownNameIsReadPastNotHeld() {
     Buffer stream = resp("N".repeat(500), "arg").appendBuffer(resp("PING"));

@@ -14,6 +14,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A deliberately simple blocking client for tests: it writes raw bytes and reads frames or lines, so that tests
@@ -71,6 +73,82 @@ public final class WireClient implements AutoCloseable {
 
   public static byte[] frame(int opcode, String payload) {
     return frame(opcode, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A RESP request as Redis clients send it: an array of bulk strings, each a String (UTF-8) or a byte[]. */
+  public static byte[] resp(Object... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(("*" + parts.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (Object part : parts) {
+      byte[] bytes = part instanceof byte[] b ? b : part.toString().getBytes(StandardCharsets.UTF_8);
+      out.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.writeBytes(bytes);
+      out.writeBytes(new byte[] {'\r', '\n'});
+    }
+    return out.toByteArray();
+  }
+
+  /** A RESP error reply: {@code -STATUS message}. */
+  public record RespError(String line) {
+    public String status() {
+      int space = line.indexOf(' ');
+      return space < 0 ? line : line.substring(0, space);
+    }
+  }
+
+  /**
+   * One RESP2 answer, read byte for byte: a simple string as a String, an error as a {@link RespError}, an integer as
+   * a Long, a bulk string as a byte[], a nil as {@code null}, an array as a List of these.
+   */
+  public Object readResp() throws IOException {
+    int type = in.read();
+    if (type < 0) {
+      throw new EOFException("connection closed before a RESP answer");
+    }
+    String line = readLine();
+    if (!line.endsWith("\r")) {
+      throw new IOException("a RESP line without its CR: " + (char) type + line);
+    }
+    line = line.substring(0, line.length() - 1);
+    switch (type) {
+      case '+':
+        return line;
+      case '-':
+        return new RespError(line);
+      case ':':
+        return Long.parseLong(line);
+      case '$': {
+        int length = Integer.parseInt(line);
+        if (length < 0) {
+          return null;
+        }
+        byte[] bulk = new byte[length];
+        in.readFully(bulk);
+        if (in.read() != '\r' || in.read() != '\n') {
+          throw new IOException("a bulk string of " + length + " bytes not followed by CR LF");
+        }
+        return bulk;
+      }
+      case '*': {
+        int count = Integer.parseInt(line);
+        List<Object> elements = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          elements.add(readResp());
+        }
+        return elements;
+      }
+      default:
+        throw new IOException("not a RESP answer: " + (char) type + line);
+    }
+  }
+
+  /** A RESP answer that must be a bulk string: its bytes as UTF-8 text. */
+  public String readRespBulk() throws IOException {
+    Object answer = readResp();
+    if (!(answer instanceof byte[] bulk)) {
+      throw new AssertionError("expected a bulk string, got " + answer);
+    }
+    return new String(bulk, StandardCharsets.UTF_8);
   }
 
   public WireClient write(byte[] bytes) throws IOException {
