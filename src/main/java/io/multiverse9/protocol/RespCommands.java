@@ -110,7 +110,7 @@ final class RespCommands implements FormDecoder {
       return;
     }
     if (count > (maxBytes - bytes) / MIN_ELEMENT_BYTES) {
-      tooLarge("the array announces " + count + " elements, more than fit in", maxBytes);
+      tooLarge("the array announces " + count + " elements, more than fit in");
       return;
     }
     elements = count;
@@ -136,7 +136,7 @@ final class RespCommands implements FormDecoder {
     // what is read past is not held: a refused command's arguments are bounded as a frame is, not as a stranger's
     long limit = keep ? maxBytes : Math.max(maxBytes, decoder.maxFrameBytes());
     if (length + 2 > limit - bytes) {
-      tooLarge("element " + (index + 1) + " announces " + length + " bytes, more than the request may hold in", limit);
+      tooLarge("element " + (index + 1) + " announces " + length + " bytes, more than the request may hold in");
       return;
     }
     bytes += length + 2;
@@ -336,17 +336,18 @@ final class RespCommands implements FormDecoder {
     decoder.fail(new ProtocolException(Status.BAD_REQUEST, Form.RESP, true, "not RESP: " + message));
   }
 
-  private void tooLarge(String what, long limit) {
+  /** Names the connection's own limit: a stranger's even where a request read past was bounded by the frame's. */
+  private void tooLarge(String what) {
     int max = decoder.maxFrameBytes();
-    decoder.fail(new ProtocolException(Status.TOO_LARGE, Form.RESP, true, what + (limit < max
-      ? " the limit of " + limit + " bytes for a connection that is not acknowledged "
+    decoder.fail(new ProtocolException(Status.TOO_LARGE, Form.RESP, true, what + (maxBytes < max
+      ? " the limit of " + maxBytes + " bytes for a connection that is not acknowledged "
         + "(limits.max_stranger_frame_bytes); send AUTH with the node's token first"
       : " the limit of " + max + " bytes (limits.max_frame_bytes)")));
   }
 
   @Override
   public void onOverflow() {
-    tooLarge("the request is longer than", maxBytes);
+    tooLarge("the request is longer than");
   }
 
   private static int indexOfZero(Buffer buffer) {
