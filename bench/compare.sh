@@ -20,25 +20,36 @@
 # above, report the queue of whichever process is the bottleneck; at one rate below both capacities the
 # latencies compare like for like, and the same load generator measures both.
 #
+# With -B, instead: Redis, twemproxy in front of it (when installed) and the node on it, all three driven by
+# redis-benchmark, the same C load generator, at P1 and P16 (-P is not used; -n requests at P1, four times as many
+# at P16), the node through its RESP form: SET NX of new keys against CREATE, GET against AGGREGATE of 1 key, MGET
+# of 10 keys against AGGREGATE of those 10 (the same values: keys the node created, read on Redis under its
+# prefix). Each workload's three runs take turns, the side going first turning from round to round (-k), and the
+# table gives median throughputs, each round's ratios node / Redis and node / twemproxy with their median, p99s,
+# and the CPU time twemproxy and the node spent per request (read from /proc). The node is warmed up by
+# redis-benchmark itself, through the path measured.
+#
 # With -k ROUNDS, the node and twemproxy take turns ROUNDS times on each workload (and rate, with -R), the side
 # that goes first alternating, and the ratios are printed per round with their median:
 # on a machine whose cores every process shares, one pair of runs moves by 10 % or more, and runs taken minutes
 # apart move with whatever else the machine did in between.
 #
 # Usage: bench/compare.sh [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS | -N NODE]
-#                         [-w WARMUP] [-R RATE[,RATE...]] [-k ROUNDS]
+#                         [-w WARMUP] [-R RATE[,RATE...] | -B] [-k ROUNDS]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests=300000; connections=50; pipeline=1; size=64; threads=""; node_only=""; warmup=20; rates=""; rounds=1
-usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS | -N NODE] [-w WARMUP] [-R RATE[,RATE...]] [-k ROUNDS]"
-while getopts "n:c:P:d:T:N:w:R:k:" opt; do
+all_rb=""
+usage="usage: $0 [-n REQUESTS] [-c CONNECTIONS] [-P PIPELINE] [-d VALUE_BYTES] [-T THREADS | -N NODE] [-w WARMUP] [-R RATE[,RATE...] | -B] [-k ROUNDS]"
+while getopts "n:c:P:d:T:N:w:R:k:B" opt; do
   case $opt in
     n) requests=$OPTARG ;; c) connections=$OPTARG ;; P) pipeline=$OPTARG ;; d) size=$OPTARG ;;
     T) threads=$OPTARG ;; N) node_only=$OPTARG ;; w) warmup=$OPTARG ;; R) rates=${OPTARG//,/ } ;;
-    k) rounds=$OPTARG ;;
+    k) rounds=$OPTARG ;; B) all_rb=1 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
+[ -n "$rates" ] && [ -n "$all_rb" ] && { echo "compare.sh: -R and -B are two different runs: give one" >&2; exit 2; }
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: -k takes a number of rounds, 1 or more" >&2; exit 2; }
 command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || { echo "compare.sh: needs redis-benchmark and redis-cli (apt-get install redis-tools)" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "compare.sh: needs python3" >&2; exit 1; }
@@ -93,6 +104,125 @@ rb() { redis-benchmark -p $redis_port -c "$connections" -P "$pipeline" -d "$size
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(java -version 2>&1 | head -1)"
 echo "Redis: $("$redis_server" --version | cut -d' ' -f3), redis-benchmark $(redis-benchmark --version | cut -d' ' -f2)"
+
+if [ -n "$all_rb" ]; then
+  # -B: the three sides by redis-benchmark. The node's CREATE is a SET NX of a new key to Redis, so Redis and
+  # twemproxy get SET NX of new random keys as long as the node's (its prefix and a ULID: 8 + 26 bytes) with the
+  # same value; -t set would overwrite one key, which costs Redis less than half of what a new key does at P16.
+  # The node's value needs no __rand_int__: it makes a fresh key for every CREATE itself.
+  twem_port=7197; sides="redis node"
+  if command -v nutcracker >/dev/null; then
+    start_twemproxy $twem_port 22299 $redis_port
+    sides="redis twem node"
+    echo "twemproxy $(nutcracker --version 2>&1 | head -1 | awk '{print $NF}') in front of the same Redis"
+  else
+    echo "twemproxy: not installed, its columns are left out (Debian: apt-get install nutcracker)"
+  fi
+  value=$(head -c "$size" /dev/zero | tr '\0' x)
+  tick=$(getconf CLK_TCK)
+  echo "settings: redis-benchmark on every side, -c $connections -d $size, -n $requests at P1 and $((requests * 4)) at P16;" \
+    "$(grep -o 'verticles node=[0-9]* storage=[0-9]*' "$work/node.log"); warm-up ${warmup}s by redis-benchmark; $rounds round(s)"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  node_keys=()
+  keys_from_node() { # FLUSHALL, then 10 values CREATEd through the node: what AGGREGATE, GET and MGET read
+    redis-cli -p $redis_port FLUSHALL >/dev/null
+    mapfile -t node_keys < <(for _ in $(seq 1 10); do redis-cli -p $node_port CREATE "$value"; done)
+    check_node_keys
+  }
+  # redis-benchmark stops at an error answer, but not at an error element inside an AGGREGATE's array (an entry
+  # UNAVAILABLE): the keys are read back through the node before and after the reads are measured
+  check_node_keys() {
+    local answer
+    answer=$(redis-cli -p $node_port AGGREGATE "${node_keys[@]}" 2>&1)
+    if [ "$answer" != "$(for _ in $(seq 1 10); do echo "$value"; done)" ]; then
+      echo "compare.sh: the node did not read back the 10 values it created: $(head -c 300 <<< "$answer")" >&2
+      exit 1
+    fi
+  }
+  # redis-benchmark sends CONFIG GET on connecting; the node (and twemproxy) answer an error and it carries on
+  timeout "$((warmup / 2 + 1))" redis-benchmark -p $node_port -c "$connections" -P 16 -l -q CREATE "$value" \
+    > /dev/null 2>&1 || true
+  keys_from_node
+  timeout "$((warmup / 2 + 1))" redis-benchmark -p $node_port -c "$connections" -P 16 -l -q AGGREGATE "${node_keys[@]}" \
+    > /dev/null 2>&1 || true
+  cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
+  # rb_side SIDE OP DEPTH ROUND: one redis-benchmark run; its CSV row, then the CPU time (us) of the process in front
+  # (the node or twemproxy; none for Redis alone) and the requests, in $work/rb-SIDE-OP-DEPTH-ROUND. Not Redis's:
+  # after DEBUG POPULATE it rehashes its table in the background (serverCron), which a slower run would be charged.
+  rb_side() {
+    local side=$1 op=$2 depth=$3 round=$4 port front="" n prefix="compare:" args=() key
+    n=$requests; [ "$depth" = 16 ] && n=$((requests * 4))
+    case $side in redis) port=$redis_port ;; twem) port=$twem_port; front=$twemproxy_pid ;;
+      node) port=$node_port; front=$node_pid; prefix="" ;; esac
+    case $op in
+      create) if [ "$side" = node ]; then args=(CREATE "$value")
+              else args=(-r 1000000000 SET "compare:01KBZZZZZZZZZZ__rand_int__" "$value" NX); fi
+              same_start ;;
+      agg1) if [ "$side" = node ]; then args=(AGGREGATE "${node_keys[0]}"); else args=(GET "compare:${node_keys[0]}"); fi ;;
+      agg10) if [ "$side" = node ]; then args=(AGGREGATE); else args=(MGET); fi
+             for key in "${node_keys[@]}"; do args+=("$prefix$key"); done ;;
+    esac
+    local front_before=0 front_after=0 out="$work/rb-$side-$op-$depth-$round"
+    [ -n "$front" ] && front_before=$(cpu_ticks "$front")
+    # redis-benchmark stops at the first error answer, without a result line
+    redis-benchmark -p "$port" -c "$connections" -P "$depth" -n "$n" --csv "${args[@]}" > "$out.csv" 2> "$out.err" || true
+    [ -n "$front" ] && front_after=$(cpu_ticks "$front")
+    if [ "$(wc -l < "$out.csv")" -lt 2 ]; then
+      echo "compare.sh: redis-benchmark against $side ($op, P$depth) stopped: $(grep -v '^WARNING' "$out.err" | head -3)" >&2
+      exit 1
+    fi
+    { sed -n 2p "$out.csv"
+      echo "$(( (front_after - front_before) * 1000000 / tick )) $n"
+    } > "$out"
+  }
+  read -r -a side_list <<< "$sides"
+  for round in $(seq 1 "$rounds"); do
+    # the side going first turns from round to round: each side leads once in every len(sides) rounds
+    turn=("${side_list[@]:$(( (round - 1) % ${#side_list[@]} ))}" "${side_list[@]:0:$(( (round - 1) % ${#side_list[@]} ))}")
+    for depth in 1 16; do
+      for op in create agg1 agg10; do
+        [ "$op" = agg1 ] && keys_from_node
+        for side in "${turn[@]}"; do rb_side "$side" "$op" "$depth" "$round"; done
+      done
+      check_node_keys
+    done
+    if [ "$rounds" -gt 1 ]; then echo "round $round of $rounds done" >&2; fi
+  done
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  python3 - "$work" "$rounds" "$sides" <<'PY'
+import csv, statistics, sys
+work, rounds, sides = sys.argv[1], int(sys.argv[2]), sys.argv[3].split()
+def run(side, op, depth, r):
+    lines = open(f"{work}/rb-{side}-{op}-{depth}-{r}").read().splitlines()
+    row = next(csv.reader([lines[0]]))
+    front_us, n = (int(x) for x in lines[1].split())
+    return {"rps": float(row[1]), "p99": float(row[6]), "front": front_us / n}
+def med(xs):
+    return statistics.median(xs)
+def spread(xs):
+    return f"{med(xs):.2f}" + (f" ({min(xs):.2f}-{max(xs):.2f})" if len(xs) > 1 else "")
+twem = "twem" in sides
+print(f"median of {rounds} round(s); ratios: each round's node / Redis and node / twemproxy, median (range); "
+      "CPU: microseconds per request of twemproxy and of the node")
+print(f"{'workload (Redis, twemproxy / node)':36} {'P':>2} {'redis k/s':>9} {'twem k/s':>9} {'node k/s':>9} "
+      f"{'node/redis':>17} {'node/twem':>17} {'p99 ms redis/twem/node':>23} {'CPU us twem/node':>16}")
+names = {"create": "SET NX new keys / CREATE", "agg1": "GET / AGGREGATE 1 key", "agg10": "MGET 10 / AGGREGATE 10 keys"}
+for depth in (1, 16):
+    for op, name in names.items():
+        runs = {s: [run(s, op, depth, r) for r in range(1, rounds + 1)] for s in sides}
+        rps = {s: med([x["rps"] for x in runs[s]]) for s in sides}
+        p99 = {s: med([x["p99"] for x in runs[s]]) for s in sides}
+        vs_redis = [o["rps"] / r["rps"] for o, r in zip(runs["node"], runs["redis"])]
+        vs_twem = [o["rps"] / t["rps"] for o, t in zip(runs["node"], runs["twem"])] if twem else []
+        cpu = lambda s: f"{med([x['front'] for x in runs[s]]):.1f}"
+        print(f"{name:36} {depth:2d} {rps['redis'] / 1000:9.1f} "
+              + (f"{rps['twem'] / 1000:9.1f}" if twem else f"{'-':>9}")
+              + f" {rps['node'] / 1000:9.1f} {spread(vs_redis):>17} {spread(vs_twem) if twem else '-':>17} "
+              + f"{p99['redis']:7.3f}/" + (f"{p99['twem']:7.3f}" if twem else f"{'-':>7}") + f"/{p99['node']:7.3f} "
+              + f"{(cpu('twem') if twem else '-') + '/' + cpu('node'):>16}")
+PY
+  exit 0
+fi
 echo "settings: $([ -n "$rates" ] && echo "rates $rates" || echo "-n $requests") -c $connections -P $pipeline -d $size; $(grep -o 'verticles node=[0-9]* storage=[0-9]*' "$work/node.log"); warm-up ${warmup}s, bench --warmup 3s"
 mv9 --duration "$((warmup / 2 + 1))s" -t create,aggregate --keys 10 > /dev/null   # JIT warm-up, not measured
 
