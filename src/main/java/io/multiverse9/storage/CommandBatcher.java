@@ -171,8 +171,12 @@ final class CommandBatcher {
       return;
     }
     long now = System.nanoTime();
+    TimeoutException timedOut = null;
     while (!held.isEmpty() && now - held.peekFirst().arrivedNanos() >= timeoutNanos) {
-      held.pollFirst().pending().answer().fail(timedOut(timeoutMs));
+      // one failure for all the commands that ran out together: hundreds of thousands can be held (AGGREGATEs of many
+      // keys read a part at a time), and a failure each held the event loop for seconds
+      timedOut = timedOut == null ? timedOut(timeoutMs) : timedOut;
+      held.pollFirst().pending().answer().fail(timedOut);
     }
     int room = Math.min(RedisOptionsFactory.MAX_WAITING_HANDLERS - inFlight - waitRoom, held.size());
     if (room <= 0) {
@@ -375,13 +379,28 @@ final class CommandBatcher {
 
   /** A storage command's timeout: what happened, and the setting that bounds it. */
   static TimeoutException timedOut(long timeoutMs) {
-    return new TimeoutException("Redis did not answer within " + timeoutMs + " ms (limits.storage_timeout_ms)");
+    return new StorageTimeout("Redis did not answer within " + timeoutMs + " ms (limits.storage_timeout_ms)");
   }
 
   /** A command still out on a connection that another command's timeout replaced. */
   static TimeoutException lostWithConnection(long timeoutMs) {
-    return new TimeoutException("the connection to Redis was replaced: a command sent before this one got no "
+    return new StorageTimeout("the connection to Redis was replaced: a command sent before this one got no "
       + "answer within " + timeoutMs + " ms (limits.storage_timeout_ms)");
+  }
+
+  /**
+   * A timeout says all there is in its message: the stack of the timer or the sweep that found it says nothing, and
+   * filling it in for every command of a stalled Redis is what held an event loop.
+   */
+  private static final class StorageTimeout extends TimeoutException {
+    StorageTimeout(String message) {
+      super(message);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 
   private void fail(Sent sent, Throwable cause, boolean replaceConnection) {
