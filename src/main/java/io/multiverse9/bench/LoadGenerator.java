@@ -58,15 +58,20 @@ public final class LoadGenerator {
   private record Connected(LoadConnection connection, Context context) {
   }
 
-  /** How bench speaks to one kind of server: how answers are framed, how to ask whether it is there. */
-  private record Dialect(AnswerFraming framing, Buffer ping, String kind) {
+  /**
+   * How bench speaks to one kind of server: how answers are framed, and a question only that kind answers with
+   * success (named for messages).
+   */
+  private record Dialect(AnswerFraming framing, Buffer check, String checkName, String kind) {
   }
 
   private static final Dialect NODE = new Dialect(NodeAnswers.INSTANCE,
-    RequestEncoder.frame(Opcode.PING, Buffer.buffer()), "a multiverse9 node? (bench --redis measures a Redis server)");
-  private static final Dialect REDIS = new Dialect(RedisAnswers.INSTANCE, RedisCommand.encode("PING"),
-    "a Redis server? (bench without --redis measures a node)");
-  /** A server that does not answer a PING in this time is not the kind of server bench was told it is. */
+    RequestEncoder.frame(Opcode.PING, Buffer.buffer()), "PING",
+    "a multiverse9 node? (bench --redis measures a Redis server)");
+  /** ECHO, not PING: a node speaks RESP too and answers PING, but ECHO is not one of its commands. */
+  private static final Dialect REDIS = new Dialect(RedisAnswers.INSTANCE, RedisCommand.encode("ECHO", "bench"),
+    "ECHO", "a Redis server? (bench without --redis measures a node)");
+  /** A server that does not answer the check in this time is not the kind of server bench was told it is. */
   private static final long PING_SECONDS = 5;
 
   private final NetClient client;
@@ -98,8 +103,8 @@ public final class LoadGenerator {
   }
 
   /**
-   * Each connection sends AUTH first when {@code auth} is set, then a PING, so that a server of the wrong kind
-   * (a Redis where a node was meant, or the other way round) is reported at once, not after a stalled run.
+   * Each connection sends AUTH first when {@code auth} is set, then its dialect's check, so that a server of the
+   * wrong kind (a Redis where a node was meant, or the other way round) is reported at once, not after a stalled run.
    */
   private static LoadGenerator connect(Vertx vertx, String host, int port, int count, int pipeline, Buffer auth,
                                        Dialect dialect) throws Exception {
@@ -113,9 +118,10 @@ public final class LoadGenerator {
         .map(socket -> new LoadConnection(vertx, socket, dialect.framing(), pipeline))
         .compose(c -> auth == null ? Future.succeededFuture(c)
           : c.ask(auth).recover(e -> Future.failedFuture("AUTH refused: " + e.getMessage())).map(ok -> c))
-        .compose(c -> c.ask(dialect.ping()).timeout(PING_SECONDS, TimeUnit.SECONDS)
-          .recover(e -> Future.failedFuture((e instanceof TimeoutException ? "no answer to PING in " + PING_SECONDS
-            + " s" : "PING failed (" + e.getMessage() + ")") + "; is it " + dialect.kind()))
+        .compose(c -> c.ask(dialect.check()).timeout(PING_SECONDS, TimeUnit.SECONDS)
+          .recover(e -> Future.failedFuture((e instanceof TimeoutException ? "no answer to " + dialect.checkName()
+            + " in " + PING_SECONDS + " s" : dialect.checkName() + " failed (" + e.getMessage() + ")")
+            + "; is it " + dialect.kind()))
           .map(ok -> c))
         .map(c -> new Connected(c, context))
         .onComplete(opened));
