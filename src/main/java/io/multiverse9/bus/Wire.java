@@ -2,7 +2,6 @@ package io.multiverse9.bus;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /** Writes the fields of our messages for {@link BusCodec}: lengths first, {@code -1} for {@code null}. */
 public final class Wire {
@@ -20,10 +19,5 @@ public final class Wire {
 
   public static void string(Buffer out, String value) {
     buffer(out, value == null ? null : Buffer.buffer(value.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  public static void strings(Buffer out, List<String> values) {
-    out.appendInt(values.size());
-    values.forEach(v -> string(out, v));
   }
 }

@@ -2,8 +2,6 @@ package io.multiverse9.bus;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Reads what {@link Wire} wrote, in the same order. */
 public final class WireReader {
@@ -42,18 +40,20 @@ public final class WireReader {
     return value;
   }
 
+  /** An array of its own, as {@link Wire#buffer} wrote it; empty for {@code null}. */
+  public byte[] readBytes() {
+    int length = readInt();
+    if (length < 0) {
+      return new byte[0];
+    }
+    byte[] value = buffer.getBytes(pos, pos + length);
+    pos += length;
+    return value;
+  }
+
   /** A string, or {@code null}. */
   public String readString() {
     Buffer bytes = readBuffer();
     return bytes == null ? null : bytes.toString(StandardCharsets.UTF_8);
-  }
-
-  public List<String> readStrings() {
-    int count = readInt();
-    List<String> values = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      values.add(readString());
-    }
-    return values;
   }
 }

@@ -2,12 +2,12 @@ package io.multiverse9.peer;
 
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryDecoder;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.MalformedAnswerException;
 import io.multiverse9.wire.AnswerReader;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,16 +20,16 @@ final class AnswerDecoder implements AnswerReader<List<AggregateEntry>> {
 
   private static final int SHOWN_BYTES = 64;
 
-  private final List<String> keys;
+  private final KeyBytes keys;
   private final EntryDecoder entries;
-  private byte[] named = new byte[Keys.LENGTH];
-  private byte[] asked = new byte[Keys.LENGTH];
+  /** Where an entry's target is copied to be compared with its key. */
+  private final byte[] named = new byte[Keys.LENGTH];
 
   /**
    * The entries share the bytes of the reads they arrive in, which a socket hands over, and live only until the
    * node's own answer is written.
    */
-  AnswerDecoder(List<String> keys, long length) {
+  AnswerDecoder(KeyBytes keys, long length) {
     this.keys = keys;
     this.entries = EntryDecoder.sharing(length, this::check);
   }
@@ -39,7 +39,7 @@ final class AnswerDecoder implements AnswerReader<List<AggregateEntry>> {
    *
    * @throws MalformedAnswerException saying what is malformed
    */
-  static List<AggregateEntry> decode(Buffer payload, List<String> keys) {
+  static List<AggregateEntry> decode(Buffer payload, KeyBytes keys) {
     AnswerDecoder decoder = new AnswerDecoder(keys, payload.length());
     decoder.read(payload, 0, payload.length());
     return decoder.answer();
@@ -62,29 +62,22 @@ final class AnswerDecoder implements AnswerReader<List<AggregateEntry>> {
     if (index >= keys.size()) {
       throw malformed("more entries than the " + keys.size() + " keys asked");
     }
-    String key = keys.get(index);
-    if (!names(target, key)) {
-      throw malformed("an entry for " + shown(target) + " where " + key + " was asked");
+    if (!names(target, index)) {
+      throw malformed("an entry for " + shown(target) + " where " + keys.key(index) + " was asked");
     }
   }
 
   /**
-   * Compared as bytes, keys being ASCII, so that no string is made of each target: the target's bytes and the
-   * key's are each copied once into arrays at least as long as the key and compared there, which costs far less
-   * than a bounds-checked call through the buffer, or a {@code charAt}, per byte.
+   * Compared as bytes, so that no string is made of each target: the target's bytes are copied once into an array
+   * and compared with the key's where the request holds them, which costs far less than a bounds-checked call
+   * through the buffer per byte.
    */
-  private boolean names(Buffer target, String key) {
-    int length = key.length();
-    if (target.length() != length) {
+  private boolean names(Buffer target, int index) {
+    if (target.length() != Keys.LENGTH) {
       return false;
     }
-    if (length > asked.length) {
-      named = new byte[length];
-      asked = new byte[length];
-    }
-    target.getBytes(0, length, named);
-    Keys.copy(key, asked, 0);
-    return Arrays.equals(named, 0, length, asked, 0, length);
+    target.getBytes(0, Keys.LENGTH, named);
+    return keys.matches(index, named, 0);
   }
 
   /** A target as a message shows it: a peer's target can be 64 KiB of anything. */

@@ -4,6 +4,7 @@ import io.multiverse9.bus.LoopAffinity;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.KeyBytes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -28,15 +29,15 @@ public final class PeerClient {
    * Asks the peer at {@code peer} for bare keys: one entry per key, in order. Fails with a {@link PeerException}
    * whose status every entry of that peer takes; never takes much longer than {@code timeoutMs}.
    */
-  public Future<List<AggregateEntry>> aggregate(Address peer, List<String> keys, long timeoutMs) {
+  public Future<List<AggregateEntry>> aggregate(Address peer, KeyBytes keys, long timeoutMs) {
     return aggregate(peer, keys, timeoutMs, -1);
   }
 
   /**
-   * As {@link #aggregate(Address, List, long)}, holding no answer longer than {@code maxBytes} (negative: no bound
+   * As {@link #aggregate(Address, KeyBytes, long)}, holding no answer longer than {@code maxBytes} (negative: no bound
    * but {@code max_answer_bytes}): a longer one fails with an {@link OverAllowanceException} saying its length.
    */
-  public Future<List<AggregateEntry>> aggregate(Address peer, List<String> keys, long timeoutMs, long maxBytes) {
+  public Future<List<AggregateEntry>> aggregate(Address peer, KeyBytes keys, long timeoutMs, long maxBytes) {
     // the peer verticle bounds the request by timeoutMs; this catches a peer verticle that vanished
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + 1000);
     // to the peer verticle on this event loop when there is one: no other thread to wake, twice per AGGREGATE

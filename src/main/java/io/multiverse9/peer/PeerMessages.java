@@ -5,6 +5,7 @@ import io.multiverse9.bus.Wire;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryDecoder;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.ResponseEncoder;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -18,9 +19,10 @@ public final class PeerMessages {
   /**
    * Ask the peer at {@code peer} for bare {@code keys} with one AGGREGATE. Only the address travels: the peer
    * verticle finds the token (and whether the peer is still acknowledged) in the settings in force, so that no
-   * token crosses the event bus, which between JVMs is in clear.
+   * token crosses the event bus, which between JVMs is in clear. The keys are the bytes the client sent them as
+   * (normalised), which the peer's frame is written from.
    */
-  public record Aggregate(Address peer, List<String> keys, long maxBytes) {
+  public record Aggregate(Address peer, KeyBytes keys, long maxBytes) {
   }
 
   /**
@@ -32,9 +34,9 @@ public final class PeerMessages {
 
   static final BusCodec<Aggregate> AGGREGATE_CODEC = BusCodec.of(Aggregate.class, (out, m) -> {
     Wire.string(out, m.peer().toString());
-    Wire.strings(out, m.keys());
+    m.keys().appendTo(out.appendInt(m.keys().packedLength())); // back to back, no string made on either side
     out.appendLong(m.maxBytes());
-  }, in -> new Aggregate(Address.parse(in.readString(), false), in.readStrings(), in.readLong()));
+  }, in -> new Aggregate(Address.parse(in.readString(), false), KeyBytes.packed(in.readBytes()), in.readLong()));
 
   /**
    * The entries in their SPEC 1.3 form, as one length-prefixed buffer: the protocol's one writer and reader. The

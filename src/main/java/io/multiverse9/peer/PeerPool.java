@@ -6,6 +6,7 @@ import io.multiverse9.net.WrappedBytes;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
 import io.multiverse9.protocol.FrameHeader;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.RequestEncoder;
@@ -64,23 +65,19 @@ final class PeerPool {
   }
 
   /**
-   * The AGGREGATE frame asking for {@code keys}: the header, then {@code KEY\0KEY...}, written into one array of
-   * its exact size and handed to the socket as it is.
+   * The AGGREGATE frame asking for {@code keys}: the header, then {@code KEY\0KEY...}, the keys copied from where
+   * the client's request holds them into one array of the frame's exact size, handed to the socket as it is.
    */
-  static Buffer frame(List<String> keys) {
-    int length = keys.size() - 1;
-    for (String key : keys) {
-      length += key.length();
-    }
+  static Buffer frame(KeyBytes keys) {
+    int length = keys.size() * (Keys.LENGTH + 1) - 1;
     byte[] frame = new byte[FrameHeader.BYTES + length];
     int at = FrameHeader.write(frame, 0, Opcode.AGGREGATE.code(), length);
     for (int k = 0; k < keys.size(); k++) {
-      String key = keys.get(k);
       if (k > 0) {
         frame[at++] = 0;
       }
-      Keys.copy(key, frame, at);
-      at += key.length();
+      keys.copy(k, frame, at);
+      at += Keys.LENGTH;
     }
     return WrappedBytes.of(frame);
   }
@@ -90,7 +87,7 @@ final class PeerPool {
    * over {@code maxAnswerBytes} is not read (SPEC 1.6): its connection is closed, failing what is on it, and the
    * next request opens another.
    */
-  Future<List<AggregateEntry>> aggregate(List<String> keys, long timeoutMs, int maxAnswerBytes, long maxBytes) {
+  Future<List<AggregateEntry>> aggregate(KeyBytes keys, long timeoutMs, int maxAnswerBytes, long maxBytes) {
     Buffer frame = frame(keys);
     return acquire(timeoutMs)
       .compose(connection -> connection.send(frame, timeoutMs, (status, length) ->
@@ -131,7 +128,7 @@ final class PeerPool {
   }
 
   /** How an answer is read, from its header: entries decoded as they arrive, or an error's message. */
-  private AnswerReader<List<AggregateEntry>> reader(List<String> keys, int status, long length, int maxAnswerBytes,
+  private AnswerReader<List<AggregateEntry>> reader(KeyBytes keys, int status, long length, int maxAnswerBytes,
       long maxBytes) {
     if (length > maxAnswerBytes) {
       throw new AnswerRefusedException("announced an answer of " + length + " bytes, more than the limit of "

@@ -23,34 +23,37 @@ public final class Keys {
   private Keys() {
   }
 
-  /** The key in {@code bytes[from, to)} in upper case, or {@code null} when it is not a ULID. */
-  public static String normalize(byte[] bytes, int from, int to) {
+  /**
+   * Whether {@code bytes[from, to)} is a ULID; if it is, it is put in upper case where it is, so that the key is
+   * read from there on as the bytes it travels as (to Redis, to a peer: {@link KeyBytes}) and no copy is made of it.
+   * Bytes that are no ULID are left as they were.
+   */
+  public static boolean normalizeInPlace(byte[] bytes, int from, int to) {
     if (to - from != LENGTH || bytes[from] < '0' || bytes[from] > '7') {
-      return null;
+      return false;
     }
     boolean lowerCase = false;
     for (int i = from; i < to; i++) {
       byte b = bytes[i];
       byte upper = UPPER[b & 0xFF];
       if (upper == 0) {
-        return null;
+        return false;
       }
       lowerCase |= upper != b;
     }
-    if (!lowerCase) { // as clients usually send them: no copy to make
-      return new String(bytes, from, LENGTH, StandardCharsets.ISO_8859_1);
+    if (lowerCase) { // clients usually send them in upper case: nothing to write
+      for (int i = from; i < to; i++) {
+        bytes[i] = UPPER[bytes[i] & 0xFF];
+      }
     }
-    byte[] upper = new byte[LENGTH];
-    for (int i = 0; i < LENGTH; i++) {
-      upper[i] = UPPER[bytes[from + i] & 0xFF];
-    }
-    return new String(upper, StandardCharsets.ISO_8859_1);
+    return true;
   }
 
   /**
-   * Writes {@code key}'s bytes into {@code into} from {@code at}. A key is a ULID, so ASCII: each char's low byte is
-   * its byte, and {@code String.getBytes(int, int, byte[], int)} copies exactly those, in one copy of the string's
-   * own bytes, where a loop over its chars was a measurable part of an AGGREGATE of many keys (docs/BENCHMARKS.md).
+   * Writes {@code key}'s bytes into {@code into} from {@code at}: for keys drawn as strings (a CREATE's), where the
+   * keys of requests are bytes already ({@link KeyBytes}). A key is a ULID, so ASCII: each char's low byte is its
+   * byte, and {@code String.getBytes(int, int, byte[], int)} copies exactly those, in one copy of the string's own
+   * bytes, where a loop over its chars was measurably slower (docs/BENCHMARKS.md).
    */
   @SuppressWarnings("deprecation")
   public static void copy(String key, byte[] into, int at) {
@@ -61,7 +64,7 @@ public final class Keys {
   public static String normalize(String key) {
     // a character past Latin-1 becomes '?', which is no ULID character either
     byte[] bytes = key.getBytes(StandardCharsets.ISO_8859_1);
-    return normalize(bytes, 0, bytes.length);
+    return normalizeInPlace(bytes, 0, bytes.length) ? new String(bytes, StandardCharsets.ISO_8859_1) : null;
   }
 
   /** A short, printable form of untrusted input for error messages. */

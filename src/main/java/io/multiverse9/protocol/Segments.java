@@ -1,6 +1,7 @@
 package io.multiverse9.protocol;
 
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,8 +9,9 @@ import java.util.List;
 /**
  * The items of a REMOVE or AGGREGATE payload: separated by one 0x00 byte, empty items ignored (SPEC 1.1). The
  * payload is copied into an array once and the items are read there by offset, so that parsing a target costs
- * no copy of its own; a {@link Buffer} view of an item is made only where one is kept (an entry echoes its
- * target as sent).
+ * no copy of its own. That array is also where the keys stay: each is normalised in place and handed on as an
+ * offset into it ({@link KeyBytes}). A {@link Buffer} view of an item is made only when its entry is (an entry
+ * echoes its target as sent, from the payload, which the normalising does not touch).
  */
 public final class Segments {
 
@@ -84,9 +86,35 @@ public final class Segments {
     return items;
   }
 
+  /** Item {@code i} as text: for messages. */
+  public String text(int i) {
+    return new String(bytes, bounds[2 * i], length(i), StandardCharsets.ISO_8859_1);
+  }
+
+  /** Whether item {@code i} holds {@code b}. */
+  public boolean contains(int i, byte b) {
+    return ByteScan.indexOf(bytes, bounds[2 * i], bounds[2 * i + 1], b) >= 0;
+  }
+
+  /**
+   * Where item {@code i} starts in {@link #array()} when it is a ULID, which is then in upper case there
+   * ({@link Keys#normalizeInPlace}); else -1.
+   */
+  public int keyAt(int i) {
+    return Keys.normalizeInPlace(bytes, bounds[2 * i], bounds[2 * i + 1]) ? bounds[2 * i] : -1;
+  }
+
+  /**
+   * The copy of the payload the items are read in, and where their keys are normalised in place: the array of the
+   * {@link KeyBytes} made of them. Read, never written, by anyone else.
+   */
+  public byte[] array() {
+    return bytes;
+  }
+
   /** Item {@code i} parsed as an AGGREGATE target, from the payload's array. */
   Target target(int i, TargetParser parser) {
-    return Target.parse(bytes, bounds[2 * i], bounds[2 * i + 1], slice(i), parser);
+    return Target.parse(bytes, bounds[2 * i], bounds[2 * i + 1], parser);
   }
 
   /** The payload of a REMOVE or AGGREGATE request carrying {@code items}, UTF-8, separated by 0x00. */

@@ -20,12 +20,16 @@ public final class TargetParser {
   private Address[] addresses;
   private int count;
 
+  /** The target in {@code raw}, parsed from a copy of its bytes. */
   public Target parse(Buffer raw) {
     byte[] bytes = raw.getBytes();
-    return Target.parse(bytes, 0, bytes.length, raw, this);
+    return Target.parse(bytes, 0, bytes.length, this);
   }
 
-  /** Target {@code i} of {@code items}, parsed where the payload's bytes are: no copy of the target. */
+  /**
+   * Target {@code i} of {@code items}, parsed where the payload's bytes are: no copy of the target, and its key
+   * normalised there ({@link Segments#array()}).
+   */
   public Target parse(Segments items, int i) {
     return items.target(i, this);
   }

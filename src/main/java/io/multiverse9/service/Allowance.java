@@ -16,8 +16,14 @@ public final class Allowance {
   /** No bound: for callers that hold no count (tests, tools). */
   public static final Allowance NONE = new Allowance(-1, null, true);
 
-  /** What one parsed target makes the node hold while its request runs ({@link #parsed}). */
-  static final int PER_TARGET = 256;
+  /**
+   * What one parsed target makes the node hold while its request runs ({@link #parsed}), beside its payload and
+   * {@link #PER_PREFIX_BYTE} per byte of the key prefix ({@link #perTarget}).
+   */
+  public static final int PER_TARGET = 200;
+
+  /** What each byte of {@code key_prefix} adds to what a parsed target holds: in its Redis argument, encoded. */
+  public static final int PER_PREFIX_BYTE = 3;
 
   /** The part of the local keys; each peer's part is named by its address. */
   static final String LOCAL = "";
@@ -92,13 +98,37 @@ public final class Allowance {
   }
 
   /**
-   * What the objects made from {@code targets} parsed targets hold while the request runs: their key strings, the
-   * slices of the payload they echo, their places in the groups, the keys as Redis or a peer gets them: about 8
-   * times a bare key's 27 bytes of payload, the ratio seen when a node held pipelined AGGREGATEs of 4,096 keys with
-   * Redis stopped (SPEC 1.6: what a request makes the node hold is counted, not only its payload).
+   * What {@code targets} parsed targets make the node hold while the request runs ({@link #perTarget} each): counted
+   * with the request (SPEC 1.6: what a request makes the node hold is counted, not only its payload).
    */
-  void parsed(int targets) {
-    parsedBytes = (long) targets * PER_TARGET;
+  void parsed(int targets, String keyPrefix) {
+    parsedBytes = (long) targets * perTarget(keyPrefix);
+  }
+
+  /**
+   * What one parsed target makes the node hold, beside its payload. A key stays where the payload's copy holds it
+   * (27 bytes), named by offsets in the groups and their tables (40 bytes of int arrays, 10 of object arrays); what
+   * is made per key is its Redis argument, {@code key_prefix} + key (an array of 16 + prefix + 26 bytes, rounded up
+   * to 8), and, while Redis does not read, that argument encoded (prefix + 33 bytes) in a buffer that grew by
+   * doubling, so up to twice that: at most 3 bytes per byte of prefix and about 196 more.
+   *
+   * <p>Measured with Redis stopped: a client pipelines AGGREGATEs of 4,096 keys, and the node's heap is read
+   * ({@code jcmd PID GC.class_histogram}) while it holds 20, then 60 ({@code HeldRequestsCountTest}). Each target of
+   * the 40 more added 171 bytes beside its payload with the 4-byte prefix {@code mv9:}, 277 with a 41-byte prefix,
+   * 428 with an 83-byte one; with each key made into a string, a slice of the payload and a Redis argument, it was
+   * 268 and 378 (counted 256 whatever the prefix).
+   */
+  public static long perTarget(String keyPrefix) {
+    return PER_TARGET + (long) PER_PREFIX_BYTE * utf8Length(keyPrefix);
+  }
+
+  private static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 4
+    }
+    return bytes;
   }
 
   public long parsedBytes() {

@@ -1,14 +1,13 @@
 package io.multiverse9.service;
 
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Keys;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,17 +16,22 @@ import java.util.Map;
  * cannot make the node fetch and hold its value many times over; up to {@code FEW}, repeats cost at most that
  * many copies, and looking for them would cost every small AGGREGATE a few percent.
  *
- * <p>Repeats are found with an open-addressing table of indices into {@link #keys} rather than a
- * {@code HashMap<String, Integer>}: the keys are fresh strings, so {@code String.hashCode} was computed for each,
- * and it cost more than the rest of the lookup; the map's nodes, boxed indices and lambdas cost most of the rest.
- * The table's hash is seeded at random per process, because the client chooses the keys:
- * {@code String.hashCode} collisions are easy to craft (e.g. "0P" and "11"), and with a predictable hash, linear
- * probing over {@code limits.max_targets} crafted keys would be quadratic.
+ * <p>A key is where the target parser left it, normalised, in the AGGREGATE's copy of its payload: the group holds
+ * its offset, and hands storage or the peer the keys as {@link KeyBytes} over that same array. No string and no
+ * array is made per key, which a held AGGREGATE of 4,096 keys would hold 4,096 of.
+ *
+ * <p>Repeats are found with an open-addressing table of indices into the keys rather than a
+ * {@code HashMap<String, Integer>}: {@code String.hashCode} of each fresh key string cost more than the rest of
+ * the lookup, and the map's nodes, boxed indices and lambdas cost most of the rest. The table's hash is seeded at
+ * random per process, because the client chooses the keys: {@code String.hashCode} collisions are easy to craft
+ * (e.g. "0P" and "11"), and with a predictable hash, linear probing over {@code limits.max_targets} crafted keys
+ * would be quadratic.
  *
  * <p>Worst case, should the seed be known (or the hash have a weakness found without it): no add walks more than
- * {@link #MAX_PROBES} cells (int comparisons, and an {@code equals} only when 32 bits of hash match too) before the
- * group gives up its table for a {@code HashMap}, which turns crafted {@code String.hashCode} collisions into a
- * tree. So an attacker gains at most {@code MAX_PROBES} steps per key on top of what a {@code HashMap} costs.
+ * {@link #MAX_PROBES} cells (int comparisons, and a comparison of the keys' bytes only when 32 bits of hash match
+ * too) before the group gives up its table for a {@code HashMap} of comparable keys, which turns crafted
+ * collisions into a tree. So an attacker gains at most {@code MAX_PROBES} steps per key on top of what a
+ * {@code HashMap} costs.
  */
 final class KeyGroup {
 
@@ -52,37 +56,42 @@ final class KeyGroup {
     SEED_2 = random.nextLong();
   }
 
-  final List<String> keys;
+  /** The array every key of the group is in: one AGGREGATE's copy of its payload ({@code Segments.array}). */
+  private final byte[] bytes;
+  /** Where each key asked starts in {@link #bytes}, in the order asked. */
+  private int[] keyAt;
+  private int keyCount;
   private int[] slots;
   private int[] keyOfSlot;
   private int size;
   private final int capacity;
   private final int maxProbes;
-  /** Where a key's bytes are read for its hash. */
-  private byte[] scratch = new byte[32];
 
   private boolean deduplicating;
-  /** 1 + an index into {@link #keys}; 0 is a free cell. Its length is a power of two, at least 4 times the keys. */
+  /** 1 + an index into the keys; 0 is a free cell. Its length is a power of two, at least 4 times the keys. */
   private int[] cells;
   private int shift;
   private int[] hashOfKey;
   /** Instead of {@link #cells} once a probe went past {@code maxProbes}. */
-  private Map<String, Integer> fallback;
+  private Map<KeyAt, Integer> fallback;
 
-  KeyGroup(int capacity) {
-    this(capacity, MAX_PROBES);
+  /** A group of keys in {@code bytes}, sized for {@code capacity} targets (it grows past them). */
+  KeyGroup(byte[] bytes, int capacity) {
+    this(bytes, capacity, MAX_PROBES);
   }
 
   /** A {@code maxProbes} lower than {@link #MAX_PROBES} lets tests make the group fall back with few keys. */
-  KeyGroup(int capacity, int maxProbes) {
+  KeyGroup(byte[] bytes, int capacity, int maxProbes) {
+    this.bytes = bytes;
     this.capacity = Math.max(capacity, 1);
     this.maxProbes = maxProbes;
-    keys = new ArrayList<>(this.capacity);
+    keyAt = new int[this.capacity];
     slots = new int[this.capacity];
     keyOfSlot = new int[this.capacity];
   }
 
-  void add(String key, int slot) {
+  /** The target of {@code slot} asks for the key at {@code at} in the group's array (a ULID in upper case). */
+  void add(int at, int slot) {
     if (size == slots.length) {
       slots = Arrays.copyOf(slots, size * 2);
       keyOfSlot = Arrays.copyOf(keyOfSlot, size * 2);
@@ -92,13 +101,20 @@ final class KeyGroup {
     }
     int k;
     if (!deduplicating) {
-      k = keys.size();
-      keys.add(key);
+      k = newKey(at);
     } else {
-      k = indexOf(key);
+      k = indexOf(at);
     }
     slots[size] = slot;
     keyOfSlot[size++] = k;
+  }
+
+  /**
+   * The keys to ask, each once past {@link #FEW} targets: a view of the group's arrays, so taken once every target
+   * was added.
+   */
+  KeyBytes keys() {
+    return KeyBytes.at(bytes, keyAt, keyCount);
   }
 
   int size() {
@@ -109,7 +125,7 @@ final class KeyGroup {
     return slots[j];
   }
 
-  /** Where in {@link #keys} (and in the answer for them) the key of target {@code j} is. */
+  /** Where in {@link #keys()} (and in the answer for them) the key of target {@code j} is. */
   int key(int j) {
     return keyOfSlot[j];
   }
@@ -119,11 +135,19 @@ final class KeyGroup {
     return fallback != null;
   }
 
+  private int newKey(int at) {
+    if (keyCount == keyAt.length) {
+      keyAt = Arrays.copyOf(keyAt, keyCount * 2);
+    }
+    keyAt[keyCount] = at;
+    return keyCount++;
+  }
+
   /** From here on, each key is asked for once: the keys so far are folded, and the table finds repeats. */
   private void deduplicate() {
     deduplicating = true;
-    String[] asked = keys.toArray(new String[0]);
-    keys.clear();
+    int[] asked = Arrays.copyOf(keyAt, keyCount);
+    keyCount = 0;
     int length = Integer.highestOneBit(Math.max(FEW * 2, capacity) * 4 - 1) << 1;
     cells = new int[length];
     shift = Integer.numberOfLeadingZeros(length - 1);
@@ -133,19 +157,18 @@ final class KeyGroup {
     }
   }
 
-  /** The index of {@code key} in {@link #keys}, where it is added if new. */
-  private int indexOf(String key) {
+  /** The index among the keys of the key at {@code at}, where it is added if new. */
+  private int indexOf(int at) {
     if (fallback != null) {
-      return fallbackIndexOf(key);
+      return fallbackIndexOf(at);
     }
-    int hash = hashOf(key);
+    int hash = hash(bytes, at);
     int mask = cells.length - 1;
     int i = hash >>> shift;
     for (int probes = 0; probes <= maxProbes; probes++) {
       int cell = cells[i];
       if (cell == 0) {
-        int k = keys.size();
-        keys.add(key);
+        int k = newKey(at);
         if (k == hashOfKey.length) {
           hashOfKey = Arrays.copyOf(hashOfKey, k * 2);
         }
@@ -156,13 +179,17 @@ final class KeyGroup {
         }
         return k;
       }
-      if (hashOfKey[cell - 1] == hash && keys.get(cell - 1).equals(key)) {
+      if (hashOfKey[cell - 1] == hash && sameKey(keyAt[cell - 1], at)) {
         return cell - 1;
       }
       i = (i + 1) & mask;
     }
     fallBack();
-    return fallbackIndexOf(key);
+    return fallbackIndexOf(at);
+  }
+
+  private boolean sameKey(int a, int b) {
+    return Arrays.equals(bytes, a, a + Keys.LENGTH, bytes, b, b + Keys.LENGTH);
   }
 
   /** Only a group whose targets were not counted in advance (a peer's) grows. */
@@ -170,7 +197,7 @@ final class KeyGroup {
     cells = new int[cells.length * 2];
     shift--;
     int mask = cells.length - 1;
-    for (int k = 0; k < keys.size(); k++) {
+    for (int k = 0; k < keyCount; k++) {
       int i = hashOfKey[k] >>> shift;
       int probes = 0;
       while (cells[i] != 0) {
@@ -188,59 +215,59 @@ final class KeyGroup {
     cells = null;
     hashOfKey = null;
     fallback = new HashMap<>(Math.max(FEW * 4, capacity * 2));
-    for (int k = 0; k < keys.size(); k++) {
-      fallback.put(keys.get(k), k);
+    for (int k = 0; k < keyCount; k++) {
+      fallback.put(new KeyAt(bytes, keyAt[k]), k);
     }
   }
 
-  private int fallbackIndexOf(String key) {
-    Integer known = fallback.putIfAbsent(key, keys.size());
+  private int fallbackIndexOf(int at) {
+    Integer known = fallback.putIfAbsent(new KeyAt(bytes, at), keyCount);
     if (known != null) {
       return known;
     }
-    keys.add(key);
-    return keys.size() - 1;
+    return newKey(at);
   }
 
   /**
-   * A hash of the key that a client cannot predict: 64-bit words of its bytes, two at a time multiplied into 128
-   * bits with random seeds mixed in and folded (high half xor low half), each fold seeded by the one before. The
-   * table's index is the high bits of the result: the low bits of a product depend only on the low bits of its
-   * factors. Not proven universal: {@link #MAX_PROBES}, not the hash, is what bounds the worst case.
+   * A key of the fallback map. Comparable, so that the map turns keys of one {@code hashCode} into a tree rather
+   * than a list; its hash is {@code String.hashCode}'s, which a client can make collide, and the tree is what
+   * bounds the cost of that.
    */
-  static int hash(String key) {
-    return hash(key, new byte[key.length()]);
-  }
+  private record KeyAt(byte[] bytes, int at) implements Comparable<KeyAt> {
 
-  private int hashOf(String key) {
-    if (key.length() > scratch.length) {
-      scratch = new byte[key.length()];
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof KeyAt other
+        && Arrays.equals(bytes, at, at + Keys.LENGTH, other.bytes, other.at, other.at + Keys.LENGTH);
     }
-    return hash(key, scratch);
+
+    @Override
+    public int hashCode() {
+      int h = 0;
+      for (int i = at; i < at + Keys.LENGTH; i++) {
+        h = 31 * h + bytes[i];
+      }
+      return h;
+    }
+
+    @Override
+    public int compareTo(KeyAt other) {
+      return Arrays.compare(bytes, at, at + Keys.LENGTH, other.bytes, other.at, other.at + Keys.LENGTH);
+    }
   }
 
   /**
-   * The key's bytes are copied into {@code scratch} first (at least as long as the key) and read there eight at
-   * a time: one copy of the string's own bytes costs less than reading its 26 chars one by one, which made this
-   * hash as slow as {@code String.hashCode}. A char past Latin-1 gives its low byte, which only weakens the hash of
-   * keys that are no ULIDs.
+   * A hash of the key at {@code at} that a client cannot predict: 64-bit words of its bytes, two at a time
+   * multiplied into 128 bits with random seeds mixed in and folded (high half xor low half), each fold seeded by
+   * the one before. The table's index is the high bits of the result: the low bits of a product depend only on the
+   * low bits of its factors. Not proven universal: {@link #MAX_PROBES}, not the hash, is what bounds the worst case.
+   * Read where the key is, eight bytes at a time: a ULID's 26 take two folds, the second over its last 16 bytes
+   * (some hashed already), and no loop for a tail.
    */
-  private static int hash(String key, byte[] scratch) {
-    int n = key.length();
-    Keys.copy(key, scratch, 0);
-    long h = SEED_0 ^ n;
-    int i = 0;
-    for (; n - i > 16; i += 16) {
-      h = fold(word(scratch, i) ^ SEED_1, word(scratch, i + 8) ^ h);
-    }
-    // the last 16 bytes, some of them hashed already: a ULID's 26 take 2 folds, and no loop for a tail
-    if (n >= 16) {
-      h = fold(word(scratch, n - 16) ^ SEED_2, word(scratch, n - 8) ^ h);
-    } else if (n >= 8) {
-      h = fold(word(scratch, 0) ^ SEED_2, word(scratch, n - 8) ^ h);
-    } else {
-      h = fold(tail(scratch, n) ^ SEED_2, h);
-    }
+  static int hash(byte[] bytes, int at) {
+    long h = SEED_0 ^ Keys.LENGTH;
+    h = fold(word(bytes, at) ^ SEED_1, word(bytes, at + 8) ^ h);
+    h = fold(word(bytes, at + Keys.LENGTH - 16) ^ SEED_2, word(bytes, at + Keys.LENGTH - 8) ^ h);
     // without this, keys that differ only in their last chars (a client's consecutive ULIDs) now and then ran
     // 50 cells long in a simulation: one multiplication by a constant leaves such inputs too regular up top
     h ^= h >>> 32;
@@ -254,14 +281,5 @@ final class KeyGroup {
   /** 8 bytes from {@code i}, the first in the lowest bits. */
   private static long word(byte[] bytes, int i) {
     return (long) LONGS.get(bytes, i);
-  }
-
-  /** A key of fewer than 8 bytes, as {@link #word} takes them. */
-  private static long tail(byte[] bytes, int n) {
-    long word = 0;
-    for (int i = 0; i < n; i++) {
-      word |= (long) (bytes[i] & 0xFF) << (i << 3);
-    }
-    return word;
   }
 }

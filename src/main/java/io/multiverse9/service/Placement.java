@@ -24,14 +24,18 @@ final class Placement {
 
   private final Settings now;
   private final Address listening;
+  /** Where the keys of the AGGREGATE's targets are: its copy of its payload. */
+  private final byte[] keys;
   /** The group of each place of the parser's table once resolved; made with the first address. */
   private KeyGroup[] groups;
   private boolean[] resolved;
 
-  Placement(Settings now, Address listening, int targets) {
+  /** @param keys the array the targets' keys are in ({@code Segments.array}) */
+  Placement(Settings now, Address listening, byte[] keys, int targets) {
     this.now = now;
     this.listening = listening;
-    this.local = new KeyGroup(targets);
+    this.keys = keys;
+    this.local = new KeyGroup(keys, targets);
   }
 
   /** The group for targets on {@code address}, or {@code null} when it is no node this one acknowledges. */
@@ -76,6 +80,6 @@ final class Placement {
     if (remote.isEmpty()) {
       remote = new LinkedHashMap<>();
     }
-    return remote.computeIfAbsent(peer, p -> new KeyGroup(4));
+    return remote.computeIfAbsent(peer, p -> new KeyGroup(keys, 4));
   }
 }

@@ -8,6 +8,7 @@ import io.multiverse9.metrics.NodeMetrics;
 import io.multiverse9.metrics.ProcessMemory;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.Form;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Keys;
 import io.multiverse9.protocol.Opcode;
 import io.multiverse9.protocol.Reply;
@@ -22,8 +23,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -124,19 +123,20 @@ public final class RequestHandler {
     if (items.isEmpty()) {
       return done(Status.BAD_REQUEST, "REMOVE needs at least one key");
     }
-    List<String> keys = new ArrayList<>(items.size());
-    for (Buffer item : items.slices()) {
-      String text = item.toString(StandardCharsets.ISO_8859_1);
-      if (text.indexOf('@') >= 0) {
-        return done(Status.BAD_REQUEST, "remote removal is not supported: " + Keys.quote(text)
-          + "; send REMOVE to the node that holds the key");
-      }
-      String key = Keys.normalize(text);
-      if (key == null) {
+    // each key is normalised where the payload's copy holds it, and goes to Redis from there (KeyBytes)
+    int[] keyAt = new int[items.size()];
+    for (int i = 0; i < items.size(); i++) {
+      keyAt[i] = items.keyAt(i);
+      if (keyAt[i] < 0) {
+        String text = items.text(i);
+        if (items.contains(i, (byte) '@')) {
+          return done(Status.BAD_REQUEST, "remote removal is not supported: " + Keys.quote(text)
+            + "; send REMOVE to the node that holds the key");
+        }
         return done(Status.BAD_REQUEST, "not a ULID key: " + Keys.quote(text) + "; nothing was removed");
       }
-      keys.add(key);
     }
+    KeyBytes keys = KeyBytes.at(items.array(), keyAt, keyAt.length);
     return storage.remove(keys).map(Reply.Removed::new);
   }
 

@@ -1,5 +1,6 @@
 package io.multiverse9.storage;
 
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Keys;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,13 +16,20 @@ final class RedisKeys {
     this.keyPrefix = keyPrefix;
   }
 
-  /**
-   * {@code key_prefix + key}, built directly: a concatenated String would be built and then encoded again, a
-   * hundred times per AGGREGATE of a hundred keys.
-   */
+  /** {@code key_prefix + key}: a CREATE's key, drawn as a string. */
   byte[] of(String key) {
     byte[] bytes = Arrays.copyOf(prefix, prefix.length + key.length());
     Keys.copy(key, bytes, prefix.length);
+    return bytes;
+  }
+
+  /**
+   * {@code key_prefix} + key {@code i} of {@code keys}, copied from where the request's payload holds it: the one
+   * array made for the key on its way from the client to Redis (the Redis client wants one per argument).
+   */
+  byte[] of(KeyBytes keys, int i) {
+    byte[] bytes = Arrays.copyOf(prefix, prefix.length + Keys.LENGTH);
+    keys.copy(i, bytes, prefix.length);
     return bytes;
   }
 

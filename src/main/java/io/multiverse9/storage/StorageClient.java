@@ -2,6 +2,7 @@ package io.multiverse9.storage;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.multiverse9.bus.LoopAffinity;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -99,11 +100,11 @@ public final class StorageClient {
       reply -> ((StorageReply.Created) reply).key());
   }
 
-  public Future<Long> remove(List<String> keys) {
+  public Future<Long> remove(KeyBytes keys) {
     return send(new StorageRequest.Remove(keys), reply -> ((StorageReply.Removed) reply).count());
   }
 
-  public Future<List<Buffer>> fetch(List<String> keys) {
+  public Future<List<Buffer>> fetch(KeyBytes keys) {
     return send(new StorageRequest.Fetch(keys), reply -> ((StorageReply.Values) reply).values());
   }
 
@@ -112,7 +113,7 @@ public final class StorageClient {
    * only if they add up to no more than {@code maxBytes}; else {@link StorageReply.OverLimit}, with what they add
    * up to, and none of them held. Negative: no bound.
    */
-  public Future<StorageReply> fetch(List<String> keys, long maxBytes) {
+  public Future<StorageReply> fetch(KeyBytes keys, long maxBytes) {
     return send(new StorageRequest.Fetch(keys, maxBytes), reply -> reply);
   }
 

@@ -3,6 +3,7 @@ package io.multiverse9.storage;
 import io.multiverse9.bus.BusCodec;
 import io.multiverse9.bus.Wire;
 import io.multiverse9.bus.WireReader;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -76,10 +77,10 @@ final class StorageCodecs {
       Wire.buffer(out, c.value());
     } else if (request instanceof StorageRequest.Remove r) {
       out.appendByte(REMOVE);
-      Wire.strings(out, r.keys());
+      writeKeys(out, r.keys());
     } else if (request instanceof StorageRequest.Fetch f) {
       out.appendByte(FETCH);
-      Wire.strings(out, f.keys());
+      writeKeys(out, f.keys());
       out.appendLong(f.maxBytes());
     } else if (request instanceof StorageRequest.Ping) {
       out.appendByte(PING);
@@ -92,11 +93,20 @@ final class StorageCodecs {
     byte tag = in.readByte();
     return switch (tag) {
       case CREATE -> new StorageRequest.Create(in.readString(), in.readBuffer());
-      case REMOVE -> new StorageRequest.Remove(in.readStrings());
-      case FETCH -> new StorageRequest.Fetch(in.readStrings(), in.readLong());
+      case REMOVE -> new StorageRequest.Remove(readKeys(in));
+      case FETCH -> new StorageRequest.Fetch(readKeys(in), in.readLong());
       case PING -> new StorageRequest.Ping();
       default -> throw new IllegalArgumentException("unknown storage request tag " + tag);
     };
+  }
+
+  /** Keys travel as their bytes, back to back after their length: no string is made of them on either side. */
+  private static void writeKeys(Buffer out, KeyBytes keys) {
+    keys.appendTo(out.appendInt(keys.packedLength()));
+  }
+
+  private static KeyBytes readKeys(WireReader in) {
+    return KeyBytes.packed(in.readBytes());
   }
 
   private static void writeReply(Buffer out, StorageReply reply) {

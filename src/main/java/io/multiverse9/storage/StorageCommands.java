@@ -2,6 +2,7 @@ package io.multiverse9.storage;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.multiverse9.config.Settings;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Status;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -247,11 +248,11 @@ final class StorageCommands {
     return call(Request.cmd(Command.UNLINK).arg(keys.of(key)), CommandBatcher.ALONE);
   }
 
-  private Future<StorageReply.Removed> remove(List<String> removed) {
+  private Future<StorageReply.Removed> remove(KeyBytes removed) {
     // in a Redis Cluster the client splits DEL across slots and adds the counts; it cannot do so for UNLINK
     Request unlink = Request.cmd(cluster ? Command.DEL : Command.UNLINK);
-    for (String key : removed) {
-      unlink.arg(keys.of(key));
+    for (int i = 0; i < removed.size(); i++) {
+      unlink.arg(keys.of(removed, i));
     }
     return call(unlink, CommandBatcher.ALONE, true)
       .recover(e -> Future.failedFuture(!(e instanceof ReplicaWait.Unconfirmed) ? e
@@ -265,7 +266,7 @@ final class StorageCommands {
    * times the keys fits in it: then nothing it returns can be more. Otherwise (and always in a Redis Cluster, which
    * reads key by key anyway) {@link #fetchWithin}.
    */
-  private Future<? extends StorageReply> fetch(List<String> fetched, long maxBytes) {
+  private Future<? extends StorageReply> fetch(KeyBytes fetched, long maxBytes) {
     if (fetched.isEmpty()) {
       return Future.succeededFuture(new StorageReply.Values(List.of()));
     }
@@ -276,8 +277,8 @@ final class StorageCommands {
       return fetchEach(fetched);
     }
     Request mget = Request.cmd(Command.MGET);
-    for (String key : fetched) {
-      mget.arg(keys.of(key));
+    for (int i = 0; i < fetched.size(); i++) {
+      mget.arg(keys.of(fetched, i));
     }
     return call(mget).map(reply -> {
       List<Buffer> values = new ArrayList<>(fetched.size());
@@ -297,11 +298,11 @@ final class StorageCommands {
    * string, which no value is (CREATE refuses it). One command per key: dearer than an {@code MGET}, which is why
    * it is taken only when the values might not fit.
    */
-  private Future<StorageReply> fetchWithin(List<String> fetched, long maxBytes) {
+  private Future<StorageReply> fetchWithin(KeyBytes fetched, long maxBytes) {
     int share = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, maxBytes / fetched.size()));
     List<Future<Response>> reads = new ArrayList<>(fetched.size());
-    for (String key : fetched) {
-      reads.add(call(Request.cmd(Command.GETRANGE).arg(keys.of(key)).arg(0).arg(share)));
+    for (int i = 0; i < fetched.size(); i++) {
+      reads.add(call(Request.cmd(Command.GETRANGE).arg(keys.of(fetched, i)).arg(0).arg(share)));
     }
     return Future.all(reads).compose(all -> {
       List<Buffer> values = new ArrayList<>(fetched.size());
@@ -323,11 +324,11 @@ final class StorageCommands {
     });
   }
 
-  private Future<StorageReply> readCut(List<String> fetched, List<Buffer> values, List<Integer> cut,
+  private Future<StorageReply> readCut(KeyBytes fetched, List<Buffer> values, List<Integer> cut,
       long whole, long maxBytes) {
     List<Future<Response>> lengths = new ArrayList<>(cut.size());
     for (int i : cut) {
-      lengths.add(call(Request.cmd(Command.STRLEN).arg(keys.of(fetched.get(i)))));
+      lengths.add(call(Request.cmd(Command.STRLEN).arg(keys.of(fetched, i))));
     }
     return Future.all(lengths).compose(all -> {
       long needed = whole;
@@ -341,7 +342,8 @@ final class StorageCommands {
       for (int j = 0; j < cut.size(); j++) {
         long length = lengths.get(j).result().toLong();
         // removed since: nothing to read (GETRANGE key 0 -1 would read a value of any length)
-        rest.add(length <= 0 ? Future.succeededFuture(null) : call(Request.cmd(Command.GETRANGE).arg(keys.of(fetched.get(cut.get(j)))).arg(0).arg(length - 1)));
+        rest.add(length <= 0 ? Future.succeededFuture(null)
+        : call(Request.cmd(Command.GETRANGE).arg(keys.of(fetched, cut.get(j))).arg(0).arg(length - 1)));
       }
       return Future.all(rest).map(done -> {
         for (int j = 0; j < cut.size(); j++) {
@@ -355,10 +357,10 @@ final class StorageCommands {
 
   // In a Redis Cluster the client splits an MGET by slot but joins the parts in slot order, not key order, so
   // each key is read with its own GET (pipelined on the pooled connections) and the answers kept in key order.
-  private Future<StorageReply.Values> fetchEach(List<String> fetched) {
+  private Future<StorageReply.Values> fetchEach(KeyBytes fetched) {
     List<Future<Response>> gets = new ArrayList<>(fetched.size());
-    for (String key : fetched) {
-      gets.add(call(Request.cmd(Command.GET).arg(keys.of(key))));
+    for (int i = 0; i < fetched.size(); i++) {
+      gets.add(call(Request.cmd(Command.GET).arg(keys.of(fetched, i))));
     }
     return Future.all(gets).map(all -> {
       List<Buffer> values = new ArrayList<>(fetched.size());

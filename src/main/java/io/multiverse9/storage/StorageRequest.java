@@ -1,11 +1,13 @@
 package io.multiverse9.storage;
 
+import io.multiverse9.protocol.KeyBytes;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
 /**
  * What the node asks of storage over the event bus; each is answered with its own {@link StorageReply}. Keys are
- * validated, normalised ULIDs without prefix.
+ * validated, normalised ULIDs without prefix: those read or removed as the bytes they came in ({@link KeyBytes}),
+ * which storage puts after the prefix as they are.
  */
 public sealed interface StorageRequest {
 
@@ -18,7 +20,7 @@ public sealed interface StorageRequest {
   }
 
   /** Remove keys; replied with {@link StorageReply.Removed}. */
-  record Remove(List<String> keys) implements StorageRequest {
+  record Remove(KeyBytes keys) implements StorageRequest {
   }
 
   /**
@@ -26,9 +28,9 @@ public sealed interface StorageRequest {
    * to no more than that (SPEC 1.6: the node may hold only so much): values that would come to more are replied
    * with {@link StorageReply.OverLimit}, saying how much they come to, and none is kept. Negative: no bound.
    */
-  record Fetch(List<String> keys, long maxBytes) implements StorageRequest {
+  record Fetch(KeyBytes keys, long maxBytes) implements StorageRequest {
 
-    public Fetch(List<String> keys) {
+    public Fetch(KeyBytes keys) {
       this(keys, -1);
     }
   }

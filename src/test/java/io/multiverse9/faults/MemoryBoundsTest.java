@@ -218,9 +218,16 @@ class MemoryBoundsTest {
     }
   }
 
+  /**
+   * One client for every scrape: a client each leaves its connection open, and a poll every 20 ms went past
+   * metrics.max_connections (64) within the 3 s a test waits for an idle timeout, so the next scrape was closed
+   * unanswered ("header parser received no bytes").
+   */
+  private static final HttpClient SCRAPER = HttpClient.newHttpClient();
+
   /** The value of one of the node's gauges, from its /metrics. */
   private static long gauge(int metricsPort, String name) throws Exception {
-    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    String metrics = SCRAPER.send(HttpRequest.newBuilder(
       URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} (\\S+)$").matcher(metrics);
     assertTrue(m.find(), name + " is not in /metrics");

@@ -5,6 +5,7 @@ import io.multiverse9.peer.AnswerDecoderAccess;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryDecoder;
 import io.multiverse9.protocol.Form;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.ProtocolException;
 import io.multiverse9.protocol.Reply;
 import io.multiverse9.protocol.Request;
@@ -52,7 +53,7 @@ public class CodecBenchmark {
   Reply entries10;
   Reply entries100;
   Buffer answer100;
-  List<String> keys100;
+  KeyBytes keys100;
 
   @Setup
   public void setup() {
@@ -92,10 +93,11 @@ public class CodecBenchmark {
     }
     entries100 = new Reply.Entries(hundred);
     answer100 = ResponseEncoder.appendEntries(Buffer.buffer(), hundred);
-    keys100 = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (AggregateEntry entry : hundred) {
-      keys100.add(entry.target().toString());
+      keys.add(entry.target().toString());
     }
+    keys100 = KeyBytes.of(keys);
   }
 
   private static void decode(Buffer input, Blackhole hole) {

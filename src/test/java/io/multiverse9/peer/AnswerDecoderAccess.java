@@ -1,6 +1,7 @@
 package io.multiverse9.peer;
 
 import io.multiverse9.protocol.AggregateEntry;
+import io.multiverse9.protocol.KeyBytes;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
@@ -10,7 +11,7 @@ public final class AnswerDecoderAccess {
   private AnswerDecoderAccess() {
   }
 
-  public static List<AggregateEntry> decode(Buffer payload, List<String> keys) {
+  public static List<AggregateEntry> decode(Buffer payload, KeyBytes keys) {
     return AnswerDecoder.decode(payload, keys);
   }
 }

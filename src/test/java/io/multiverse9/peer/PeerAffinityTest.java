@@ -7,6 +7,7 @@ import io.multiverse9.bus.LoopAffinity;
 import io.multiverse9.config.SettingsHolder;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.support.SeveralLoops;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -35,7 +36,7 @@ class PeerAffinityTest extends SeveralLoops {
         chosen.add(LoopAffinity.choose(vertx, shared));
         // a peer this node does not acknowledge: the peer verticle that takes it answers FORBIDDEN, which
         // shows that one listens where the request went (no listener would give UNAVAILABLE)
-        return new PeerClient(vertx, shared).aggregate(new Address("127.0.0.9", 7999), List.of("K"), 2000)
+        return new PeerClient(vertx, shared).aggregate(new Address("127.0.0.9", 7999), KeyBytes.of("01ARZ3NDEKTSV4RRFFQ69G5FAV"), 2000)
           .transform(ar -> {
             answers.add(ar.cause());
             return Future.succeededFuture();

@@ -6,6 +6,7 @@ import io.multiverse9.bus.BusCodec;
 import io.multiverse9.protocol.Address;
 import io.multiverse9.protocol.AggregateEntry;
 import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.protocol.KeyBytes;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class PeerMessagesTest {
   @Test
   void anAggregateCarriesTheAddressKeysAndBoundOnly() {
     PeerMessages.Aggregate sent = new PeerMessages.Aggregate(Address.parse("[::1]:7001", false),
-      List.of("01ARZ3NDEKTSV4RRFFQ69G5FAV", "01BX5ZZKBKACTAV9WEVGEMMVRZ"), 16_384);
+      KeyBytes.of("01ARZ3NDEKTSV4RRFFQ69G5FAV", "01BX5ZZKBKACTAV9WEVGEMMVRZ"), 16_384);
     assertEquals(sent, acrossJvms(PeerMessages.AGGREGATE_CODEC, sent));
   }
 

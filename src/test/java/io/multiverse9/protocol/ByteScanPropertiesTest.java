@@ -57,7 +57,12 @@ class ByteScanPropertiesTest {
     // SPEC 1.2 written as a pattern: Crockford base32 without I L O U, the first character 0-7, either case
     String expected = ULID.matcher(text).matches() ? text.toUpperCase(Locale.ROOT) : null;
     byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-    assertEquals(expected, Keys.normalize(bytes, 0, bytes.length));
+    // normalised where it is, between bytes it leaves alone; what is no key is left as it was
+    byte[] inPayload = ("@\0" + text + "\0a").getBytes(StandardCharsets.ISO_8859_1);
+    boolean isKey = Keys.normalizeInPlace(inPayload, 2, 2 + bytes.length);
+    assertEquals(expected != null, isKey);
+    assertEquals("@\0" + (isKey ? expected : new String(bytes, StandardCharsets.ISO_8859_1)) + "\0a",
+      new String(inPayload, StandardCharsets.ISO_8859_1));
     assertEquals(expected, Keys.normalize(text));
   }
 

@@ -84,6 +84,6 @@ class TargetParserTest {
 
   /** A target as parsed on its own: the same, but for its place in the parser's table of addresses. */
   private static Target withoutPlace(Target target) {
-    return new Target(target.raw(), target.key(), target.address(), target.error());
+    return new Target(target.bytes(), target.keyAt(), target.address(), target.error());
   }
 }

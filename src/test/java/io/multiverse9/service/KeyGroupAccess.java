@@ -5,16 +5,17 @@ public final class KeyGroupAccess {
 
   private final KeyGroup group;
 
-  public KeyGroupAccess(int capacity) {
-    group = new KeyGroup(capacity);
+  /** A group of keys in {@code bytes} (each 26 bytes, from where it is added), sized for {@code capacity}. */
+  public KeyGroupAccess(byte[] bytes, int capacity) {
+    group = new KeyGroup(bytes, capacity);
   }
 
-  public void add(String key, int slot) {
-    group.add(key, slot);
+  public void add(int at, int slot) {
+    group.add(at, slot);
   }
 
   public int distinctKeys() {
-    return group.keys.size();
+    return group.keys().size();
   }
 
   public int key(int j) {

@@ -31,7 +31,7 @@ class PlacementTest {
 
   @Test
   void thisNodesAddressesArePlacedInStorageAndPeersInTheirOwnGroup() {
-    Placement placement = new Placement(settings, LISTENING, 10);
+    Placement placement = new Placement(settings, LISTENING, new byte[0], 10);
     for (Address self : List.of(ADDR, ADVERTISED, LISTENING, new Address("127.0.0.1", 7001))) {
       assertSame(placement.local(), placement.groupFor(self), self.toString());
     }
@@ -47,7 +47,7 @@ class PlacementTest {
 
   @Test
   void manyAddressesAreEachPlacedAsTheFirstFew() {
-    Placement placement = new Placement(settings, LISTENING, 100);
+    Placement placement = new Placement(settings, LISTENING, new byte[0], 100);
     List<Address> addresses = new ArrayList<>();
     for (int i = 0; i < 20; i++) { // more than an AGGREGATE's placement remembers, of all three kinds
       addresses.add(switch (i % 3) {

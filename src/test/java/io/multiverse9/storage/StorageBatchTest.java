@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsParser;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.protocol.Status;
 import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
@@ -114,8 +115,8 @@ class StorageBatchTest {
       for (int i = 0; i < 40; i++) {
         calls.add(storage.create(Buffer.buffer("value " + i)));
       }
-      calls.add(storage.fetch(List.of("01ARZ3NDEKTSV4RRFFQ69G5FAV")));
-      calls.add(storage.remove(List.of("01ARZ3NDEKTSV4RRFFQ69G5FAV")));
+      calls.add(storage.fetch(KeyBytes.of("01ARZ3NDEKTSV4RRFFQ69G5FAV")));
+      calls.add(storage.remove(KeyBytes.of("01ARZ3NDEKTSV4RRFFQ69G5FAV")));
       calls.add(storage.ping());
       return Future.all(calls).map(all -> new ArrayList<>(all.list()));
     });
@@ -127,7 +128,7 @@ class StorageBatchTest {
     HashSet<Object> keys = new HashSet<>(results.subList(0, 40));
     assertEquals(40, keys.size(), "each CREATE got its own fresh key");
     List<String> created = results.subList(0, 40).stream().map(String.class::cast).toList();
-    List<Buffer> stored = inOneTurn(settings, storage -> storage.fetch(created));
+    List<Buffer> stored = inOneTurn(settings, storage -> storage.fetch(KeyBytes.of(created)));
     for (int i = 0; i < 40; i++) {
       assertEquals("value " + i, stored.get(i).toString(), "the value of the " + i + "th CREATE");
     }
@@ -189,7 +190,7 @@ class StorageBatchTest {
     Settings settings = settings("redis://127.0.0.1:1");
     vertx.deployVerticle(new StorageVerticle(settings, StorageMeters.NONE)).await(30, TimeUnit.SECONDS);
     List<Throwable> failures = inOneTurn(settings, storage -> {
-      List<Future<?>> calls = List.of(storage.create(Buffer.buffer("a")), storage.fetch(List.of(
+      List<Future<?>> calls = List.of(storage.create(Buffer.buffer("a")), storage.fetch(KeyBytes.of(
         "01ARZ3NDEKTSV4RRFFQ69G5FAV")), storage.ping());
       return Future.join(calls).transform(ar -> Future.succeededFuture(
         calls.stream().map(Future::cause).toList()));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsParser;
+import io.multiverse9.protocol.KeyBytes;
 import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
@@ -63,7 +64,7 @@ class ValueSizesTest {
     assertEquals(Set.of("10"), classes(), "a smaller value adds no class");
     call(storage -> storage.create(Buffer.buffer(new byte[70_000])));
     assertEquals(Set.of("10", "17"), classes());
-    assertEquals(1000, ((StorageReply.Values) call(storage -> storage.fetch(List.of(key), 1 << 20))).values()
+    assertEquals(1000, ((StorageReply.Values) call(storage -> storage.fetch(KeyBytes.of(key), 1 << 20))).values()
       .get(0).length());
   }
 
@@ -75,7 +76,7 @@ class ValueSizesTest {
     Poll.until("a class is recorded for the old value", Duration.ofSeconds(10), this::classes,
       found -> found.contains("13"));
     // read within 4 KiB: cut, measured, not held
-    StorageReply over = call(storage -> storage.fetch(List.of(old), 4096));
+    StorageReply over = call(storage -> storage.fetch(KeyBytes.of(old), 4096));
     assertEquals(new StorageReply.OverLimit(5000), over);
   }
 
@@ -85,7 +86,7 @@ class ValueSizesTest {
     String large = call(storage -> storage.create(Buffer.buffer(filled(100_000, 'L'))));
     String small = call(storage -> storage.create(Buffer.buffer(filled(10, 's'))));
     String missing = UlidCreator.getMonotonicUlid().toString();
-    List<String> keys = List.of(small, missing, large, small);
+    KeyBytes keys = KeyBytes.of(small, missing, large, small);
     assertEquals(new StorageReply.OverLimit(100_020), call(storage -> storage.fetch(keys, 50_000)));
     StorageReply within = call(storage -> storage.fetch(keys, 100_020));
     List<Buffer> values = assertInstanceOf(StorageReply.Values.class, within).values();
