@@ -13,6 +13,10 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client commands and bench, each run as a separate JVM: their output and exit codes (SPEC 5 and 6). */
+/**
+ * The client commands and bench: their output and exit codes (SPEC 5 and 6). They run in the test's JVM, as
+ * {@link Main#main} runs them but for its exit, with standard input, output and error swapped for the call; the
+ * launcher's path itself (a JVM of its own: real pipes, bytes written raw to its standard output, the exit code from
+ * {@code System.exit}) is {@link #createFromStdinAndFromAFileIsByteExact} and {@link #errorsExitNonZeroWithAMessage}.
+ */
 @ExtendWith(VertxExtension.class)
 class ClientCommandsTest {
 
@@ -54,14 +63,41 @@ class ClientCommandsTest {
     return runOn(node.port(), stdin, args);
   }
 
-  /** Runs a command against the server at {@code port} of this host. */
-  Run runOn(int port, byte[] stdin, String... args) throws Exception {
+  /**
+   * Runs a command against the server at {@code port} of this host, in this JVM. Only the command's thread and the
+   * Vert.x it makes write to standard output; the test node's log lines may land in the captured standard error.
+   */
+  Run runOn(int port, byte[] stdin, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("-p", Integer.toString(port)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    InputStream stdinBefore = System.in;
+    PrintStream outBefore = System.out;
+    PrintStream errBefore = System.err;
+    int exit;
+    System.setIn(new ByteArrayInputStream(stdin));
+    System.setOut(new PrintStream(out, true));
+    System.setErr(new PrintStream(err, true));
+    try {
+      exit = Main.run(all.toArray(String[]::new));
+    } finally {
+      System.setIn(stdinBefore);
+      System.setOut(outBefore);
+      System.setErr(errBefore);
+      Logging.configure(false); // the command pointed the log at the swapped standard error: back to the real one
+    }
+    return new Run(exit, out.toString(StandardCharsets.ISO_8859_1), err.toString());
+  }
+
+  /** Runs a command as the launcher does, in a JVM of its own, against the test node. */
+  Run runProcess(byte[] stdin, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("-p", Integer.toString(node.port())));
     Path out = dir.resolve("out"), err = dir.resolve("err");
     List<String> command = new ArrayList<>(List.of(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-      "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+      "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(all);
     Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     p.getOutputStream().write(stdin);
@@ -102,8 +138,10 @@ class ClientCommandsTest {
   @Test
   void createFromStdinAndFromAFileIsByteExact() throws Exception {
     byte[] value = {0, (byte) 0xFF, 10, 13, 0, 'z'};
-    String fromStdin = run(value, "create").out().trim();
-    assertEquals(new String(value, StandardCharsets.ISO_8859_1), run("aggregate", fromStdin).out());
+    // through the launcher's path: a pipe in, the value's bytes raw on the JVM's own standard output
+    String fromStdin = runProcess(value, "create").out().trim();
+    assertEquals(new String(value, StandardCharsets.ISO_8859_1),
+      runProcess(new byte[0], "aggregate", fromStdin).out());
     Path file = dir.resolve("value.bin");
     Files.write(file, value);
     String fromFile = run("create", "-f", file.toString()).out().trim();
@@ -115,7 +153,7 @@ class ClientCommandsTest {
     Run bad = run("remove", "NOTAKEY");
     assertEquals(1, bad.exit());
     assertTrue(bad.err().contains("BAD_REQUEST") && bad.err().contains("NOTAKEY"), bad.err());
-    Run empty = run("create");
+    Run empty = runProcess(new byte[0], "create"); // the exit code from System.exit, through the launcher's path
     assertEquals(2, empty.exit());
     assertTrue(empty.err().contains("empty"), empty.err());
     Run wrongToken = run("ping", "--token", "nope");
@@ -243,12 +281,13 @@ class ClientCommandsTest {
     assertTrue(sparse.getDouble("seconds") >= 1.75 && sparse.getDouble("seconds") < 5, sparse.encode());
 
     // A server that stalls is charged for every request that fell due during the stall, not only for the few
-    // in flight when it began: here Redis pauses for 5 s while requests fall due at 1000 per second for 2 s.
+    // in flight when it began: here Redis pauses for 3 s (the bench starts in this JVM at once) while requests
+    // fall due at 1000 per second for 2 s.
     try (RedisServerProcess redis = RedisServerProcess.start(dir, false)) {
       Redis client = Redis.createClient(vertx, redis.uri());
       try {
         // WRITE: bench's AUTH goes through, its SETs wait (Redis 6.2 and later)
-        client.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(5000).arg("WRITE")).await();
+        client.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(3000).arg("WRITE")).await();
         Run stalled = runOn(redis.port(), new byte[0], "bench", "--redis", "--token", redis.password(), "-c", "4",
           "-t", "create", "-n", "2000", "--rate", "1000", "--json");
         assertEquals(0, stalled.exit(), stalled.err());
