@@ -105,6 +105,9 @@ public final class TestCertificates {
   private static void keytool(String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    // a JVM that lives for one key or signature: the C1 compiler alone and the serial collector start it in about
+    // half the CPU time (33 runs over the suite)
+    command.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
