@@ -35,6 +35,8 @@ class ClusterRolesTest {
     ClusterDefaults.apply();
     System.setProperty("mv9.cluster.name", "mv9-test-" + CLUSTER);
     System.setProperty("mv9.cluster.dir", CREDENTIAL.toString());
+    System.setProperty(ClusterJvm.WAIT_BEFORE_JOIN, "1");
+    System.setProperty(ClusterJvm.PARTITION_COUNT, ClusterJvm.PARTITIONS);
     ClosedCluster cluster = ClosedCluster.join(System::getProperty);
     return Vertx.builder().with(cluster.secureEventBus(new VertxOptions())).withClusterManager(cluster.clusterManager())
       .buildClustered().await(120, TimeUnit.SECONDS);
