@@ -55,7 +55,7 @@ public final class Main {
 
   /**
    * What {@link #main} does with {@code args}, up to its exit: the exit code, with standard input, output and error
-   * as they are. Kept apart so that tests can run a client command in their own JVM.
+   * as they are. Kept apart so that tests can run a client command in the test's JVM.
    */
   static int run(String[] args) {
     String first = args.length == 0 ? null : args[0];
