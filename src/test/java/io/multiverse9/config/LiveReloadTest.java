@@ -305,8 +305,10 @@ class LiveReloadTest {
       // the same storage change with a free port applies whole
       int freePort = io.multiverse9.support.NodeProcess.freePort("127.0.0.1");
       write(settings.copy().put("key_prefix", newPrefix).put("addr", "127.0.0.1:" + freePort));
-      Poll.until("the change applied", WAIT,
-        () -> node.settings().keyPrefix().equals(newPrefix) && node.port() == freePort);
+      // the settings are in force once the new listener and storage are up, and "settings applied" once the old
+      // ones stopped: until then the old storage, beside the new, may still take a CREATE (under the old prefix)
+      Poll.until("the change applied", WAIT, () -> node.settings().keyPrefix().equals(newPrefix)
+        && node.port() == freePort && logLines("settings applied") >= 1);
       try (WireClient moved = new WireClient("127.0.0.1", freePort)) {
         String movedKey = moved.call(CREATE, "after the applied change").text();
         assertNotEquals(null, redis.send(Request.cmd(Command.GET).arg(newPrefix + movedKey)).await());
