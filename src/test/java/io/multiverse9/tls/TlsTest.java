@@ -11,6 +11,7 @@ import io.multiverse9.support.TestCertificates;
 import io.multiverse9.support.TestCertificates.Issued;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** TLS on the listener and between peers, with certificates made by the test (issue 7). */
 @ExtendWith(VertxExtension.class)
+@Untimed
 class TlsTest {
 
   @TempDir
