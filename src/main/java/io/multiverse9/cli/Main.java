@@ -46,6 +46,18 @@ public final class Main {
   public static void main(String[] args) {
     Logging.configure(false);
     ClusterDefaults.apply();
+    int code = run(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+    // 0: a command is done, or the node runs on Vert.x threads until the JVM is stopped
+  }
+
+  /**
+   * What {@link #main} does with {@code args}, up to its exit: the exit code, with standard input, output and error
+   * as they are. Kept apart so that tests can run a client command in the test's JVM.
+   */
+  static int run(String[] args) {
     String first = args.length == 0 ? null : args[0];
     if (first != null && LAUNCHER_OPTIONS.contains(first.contains("=") ? first.substring(0, first.indexOf('=')) : first)) {
       // the launcher finds Main-Verticle only in a manifest whose Main-Class is its own; name it instead
@@ -59,18 +71,14 @@ public final class Main {
           cluster = ClosedCluster.join(System::getProperty);
         } catch (ClusterException e) {
           System.err.println("multiverse9: " + e.getMessage());
-          System.exit(2);
+          return 2;
         }
       }
-      int code = new VertxApplication(launcherArgs, new LauncherHooks(settingsFile(args), cluster)).launch();
-      if (code != 0) {
-        System.exit(code);
-      }
-      return; // the node runs on Vert.x threads until the JVM is stopped
+      return new VertxApplication(launcherArgs, new LauncherHooks(settingsFile(args), cluster)).launch();
     }
     if (first != null && !COMMANDS.contains(first) && !OWN_OPTIONS.contains(first)) {
       System.err.println("multiverse9: " + unknown(first));
-      System.exit(2);
+      return 2;
     }
     CommandLine commandLine = new CommandLine(new Main())
       .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO))
@@ -79,10 +87,7 @@ public final class Main {
         System.err.println("multiverse9: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         return 1;
       });
-    int code = commandLine.execute(args);
-    if (code != 0) {
-      System.exit(code);
-    }
+    return commandLine.execute(args);
   }
 
   /** What to say of a first argument that is neither a command of ours nor an option of the launcher's. */

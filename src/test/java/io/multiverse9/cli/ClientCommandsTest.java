@@ -18,14 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client commands and bench, each run as a separate JVM: their output and exit codes (SPEC 5 and 6). */
+/**
+ * The client commands and bench: their output and exit codes (SPEC 5 and 6). They run in the test's JVM
+ * ({@link CommandRun#inThisJvm}); the launcher's path, a JVM of its own, is taken by
+ * {@link #createFromStdinAndFromAFileIsByteExact} and {@link #errorsExitNonZeroWithAMessage}.
+ */
 @ExtendWith(VertxExtension.class)
 class ClientCommandsTest {
 
@@ -35,9 +38,6 @@ class ClientCommandsTest {
 
   @TempDir
   Path dir;
-
-  record Run(int exit, String out, String err) {
-  }
 
   @BeforeAll
   static void startNode(Vertx injected) {
@@ -50,51 +50,52 @@ class ClientCommandsTest {
     node.close();
   }
 
-  Run run(byte[] stdin, String... args) throws Exception {
+  CommandRun run(byte[] stdin, String... args) {
     return runOn(node.port(), stdin, args);
   }
 
-  /** Runs a command against the server at {@code port} of this host. */
-  Run runOn(int port, byte[] stdin, String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("-p", Integer.toString(port)));
-    Path out = dir.resolve("out"), err = dir.resolve("err");
-    List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-      "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(all);
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    p.getOutputStream().write(stdin);
-    p.getOutputStream().close();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command did not finish: " + all);
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
+  /** Runs a command against the server at {@code port} of this host, in this JVM. */
+  CommandRun runOn(int port, byte[] stdin, String... args) {
+    return CommandRun.inThisJvm(stdin, withPort(port, args), StandardCharsets.ISO_8859_1);
   }
 
-  Run run(String... args) throws Exception {
+  /** Runs a command as the launcher does, in a JVM of its own, against the test node. */
+  CommandRun runProcess(byte[] stdin, String... args) throws Exception {
+    return CommandRun.inItsOwnJvm(dir, stdin, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+      withPort(node.port(), args), StandardCharsets.ISO_8859_1);
+  }
+
+  private static List<String> withPort(int port, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("-p", Integer.toString(port)));
+    return all;
+  }
+
+  CommandRun run(String... args) {
     return run(new byte[0], args);
   }
 
   @Test
   void createThenAggregateThenRemove() throws Exception {
-    Run created = run("create", "hello from the command line");
+    CommandRun created = run("create", "hello from the command line");
     assertEquals(0, created.exit(), created.err());
     String key = created.out().trim();
     assertTrue(key.matches("[0-7][0-9A-HJKMNP-TV-Z]{25}"), key);
 
-    Run raw = run("aggregate", key);
+    CommandRun raw = run("aggregate", key);
     assertEquals(0, raw.exit());
     assertEquals("hello from the command line", raw.out(), "one target prints the value raw");
 
-    Run lines = run("aggregate", key, "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    CommandRun lines = run("aggregate", key, "01ARZ3NDEKTSV4RRFFQ69G5FAV");
     assertEquals(1, lines.exit(), "not every target was found");
     List<String> json = lines.out().lines().toList();
     assertEquals("FOUND", new JsonObject(json.get(0)).getString("status"));
     assertEquals("NOT_FOUND", new JsonObject(json.get(1)).getString("status"));
 
-    Run removed = run("remove", key);
+    CommandRun removed = run("remove", key);
     assertEquals(0, removed.exit());
     assertEquals("1", removed.out().trim());
-    Run gone = run("aggregate", key);
+    CommandRun gone = run("aggregate", key);
     assertEquals(1, gone.exit());
     assertTrue(gone.err().contains("NOT_FOUND"), gone.err());
   }
@@ -102,8 +103,10 @@ class ClientCommandsTest {
   @Test
   void createFromStdinAndFromAFileIsByteExact() throws Exception {
     byte[] value = {0, (byte) 0xFF, 10, 13, 0, 'z'};
-    String fromStdin = run(value, "create").out().trim();
-    assertEquals(new String(value, StandardCharsets.ISO_8859_1), run("aggregate", fromStdin).out());
+    // through the launcher's path: a pipe in, the value's bytes raw on the JVM's own standard output
+    String fromStdin = runProcess(value, "create").out().trim();
+    assertEquals(new String(value, StandardCharsets.ISO_8859_1),
+      runProcess(new byte[0], "aggregate", fromStdin).out());
     Path file = dir.resolve("value.bin");
     Files.write(file, value);
     String fromFile = run("create", "-f", file.toString()).out().trim();
@@ -112,23 +115,24 @@ class ClientCommandsTest {
 
   @Test
   void errorsExitNonZeroWithAMessage() throws Exception {
-    Run bad = run("remove", "NOTAKEY");
+    CommandRun bad = run("remove", "NOTAKEY");
     assertEquals(1, bad.exit());
     assertTrue(bad.err().contains("BAD_REQUEST") && bad.err().contains("NOTAKEY"), bad.err());
-    Run empty = run("create");
+    // the exit code from System.exit, through the launcher's path
+    CommandRun empty = runProcess(new byte[0], "create");
     assertEquals(2, empty.exit());
     assertTrue(empty.err().contains("empty"), empty.err());
-    Run wrongToken = run("ping", "--token", "nope");
+    CommandRun wrongToken = run("ping", "--token", "nope");
     assertEquals(1, wrongToken.exit());
     assertTrue(wrongToken.err().contains("FORBIDDEN"), wrongToken.err());
   }
 
   @Test
   void metadataAndPing() throws Exception {
-    Run metadata = run("metadata");
+    CommandRun metadata = run("metadata");
     assertEquals(0, metadata.exit());
     assertEquals(node.settings().name(), new JsonObject(metadata.out()).getString("name"));
-    Run ping = run("ping", "hi");
+    CommandRun ping = run("ping", "hi");
     assertEquals(0, ping.exit());
     assertTrue(ping.out().startsWith("hi: 4 round trips on one connection, min "), ping.out());
   }
@@ -136,7 +140,7 @@ class ClientCommandsTest {
   @Test
   void everyCommandHasHelp() throws Exception {
     for (String command : List.of("create", "remove", "aggregate", "metadata", "ping", "bench", "run", "setup")) {
-      Run help = run(command, "--help");
+      CommandRun help = run(command, "--help");
       assertEquals(0, help.exit(), command);
       assertTrue(help.out().startsWith("Usage: multiverse9 " + command), help.out());
       assertTrue(help.out().lines().count() > 3, "a description and the options: " + help.out());
@@ -145,8 +149,8 @@ class ClientCommandsTest {
 
   @Test
   void benchRunsAShortLoadAndReportsSaneJson() throws Exception {
-    Run bench = run("bench", "-c", "4", "-n", "2000", "-P", "4", "-d", "32", "-t", "ping,create,aggregate,remove",
-      "--keys", "5", "--json");
+    CommandRun bench = run("bench", "-c", "4", "-n", "2000", "-P", "4", "-d", "32", "-t",
+      "ping,create,aggregate,remove", "--keys", "5", "--json");
     assertEquals(0, bench.exit(), bench.err());
     List<JsonObject> results = bench.out().lines().map(JsonObject::new).toList();
     assertEquals(List.of("ping", "create", "aggregate", "remove"), results.stream().map(r -> r.getString("op")).toList());
@@ -163,7 +167,7 @@ class ClientCommandsTest {
 
   @Test
   void benchSoakReportsEachIntervalAndTheNodeMemoryAtTheEnd() throws Exception {
-    Run bench = run("bench", "-c", "2", "-P", "2", "-t", "create", "--duration", "3s", "--report-every", "1s",
+    CommandRun bench = run("bench", "-c", "2", "-P", "2", "-t", "create", "--duration", "3s", "--report-every", "1s",
       "--json");
     assertEquals(0, bench.exit(), bench.err());
     List<JsonObject> lines = bench.out().lines().map(JsonObject::new).toList();
@@ -183,7 +187,7 @@ class ClientCommandsTest {
   @Test
   void benchWarmsUpBeforeMeasuringAndReportsOnlyTheMeasuredRequests() throws Exception {
     long before = storedKeys();
-    Run bench = run("bench", "-c", "2", "-P", "2", "-t", "create", "-n", "300", "--warmup", "1s", "--json");
+    CommandRun bench = run("bench", "-c", "2", "-P", "2", "-t", "create", "-n", "300", "--warmup", "1s", "--json");
     assertEquals(0, bench.exit(), bench.err());
     JsonObject result = new JsonObject(bench.out().strip());
     assertEquals(300L, result.getLong("requests"), result.encode());
@@ -196,30 +200,30 @@ class ClientCommandsTest {
   @Test
   void benchReportsTheCpuEachNamedProcessSpentPerMeasuredRequest() throws Exception {
     long nodeJvm = ProcessHandle.current().pid(); // the node of these tests runs in the test's JVM
-    Run bench = run("bench", "-c", "2", "-t", "aggregate", "--keys", "50", "-n", "3000", "--cpu", "node=" + nodeJvm,
-      "--json");
+    CommandRun bench = run("bench", "-c", "2", "-t", "aggregate", "--keys", "50", "-n", "3000", "--cpu",
+      "node=" + nodeJvm, "--json");
     assertEquals(0, bench.exit(), bench.err());
     JsonObject cpu = new JsonObject(bench.out().strip()).getJsonObject("cpu_us_per_request");
     assertEquals(List.of("node", "bench"), List.copyOf(cpu.fieldNames()), cpu.encode());
     assertTrue(cpu.getDouble("node") > 0 && cpu.getDouble("bench") > 0, "both spent CPU: " + cpu.encode());
 
-    Run text = run("bench", "-c", "1", "-t", "ping", "-n", "100", "--cpu", "node=" + nodeJvm);
+    CommandRun text = run("bench", "-c", "1", "-t", "ping", "-n", "100", "--cpu", "node=" + nodeJvm);
     assertTrue(text.out().contains("CPU per request: node "), text.out());
   }
 
   @Test
   void benchRefusesACpuOptionItCannotRead() throws Exception {
-    Run noSuchProcess = run("bench", "-t", "ping", "--cpu", "node=2147483647");
+    CommandRun noSuchProcess = run("bench", "-t", "ping", "--cpu", "node=2147483647");
     assertEquals(2, noSuchProcess.exit());
     assertTrue(noSuchProcess.err().contains("--cpu: there is no process 2147483647"), noSuchProcess.err());
-    Run malformed = run("bench", "-t", "ping", "--cpu", "node");
+    CommandRun malformed = run("bench", "-t", "ping", "--cpu", "node");
     assertEquals(2, malformed.exit());
     assertTrue(malformed.err().contains("--cpu takes NAME=PID[,PID...]"), malformed.err());
   }
 
   @Test
   void benchRefusesAWarmupOfNothing() throws Exception {
-    Run bench = run("bench", "-t", "ping", "--warmup", "0s");
+    CommandRun bench = run("bench", "-t", "ping", "--warmup", "0s");
     assertEquals(2, bench.exit());
     assertTrue(bench.err().contains("--warmup must be longer than 0"), bench.err());
   }
@@ -227,7 +231,7 @@ class ClientCommandsTest {
   @Test
   void benchPacedSendsAtTheRateAndTimesEachRequestFromWhenItWasDue() throws Exception {
     // 1000 requests at 1000 per second take a second; unpaced, 4 connections finish them in a few milliseconds
-    Run paced = run("bench", "-c", "4", "-t", "ping", "-n", "1000", "--rate", "1000", "--json");
+    CommandRun paced = run("bench", "-c", "4", "-t", "ping", "-n", "1000", "--rate", "1000", "--json");
     assertEquals(0, paced.exit(), paced.err());
     JsonObject result = new JsonObject(paced.out().strip());
     assertEquals(1000L, result.getLong("requests"), result.encode());
@@ -236,21 +240,22 @@ class ClientCommandsTest {
 
     // Below one request per connection: 10 requests at 5 per second over 50 connections end after 2 s, not
     // when the last connection's first request would fall due (9.8 s)
-    Run slow = run("bench", "-c", "50", "-t", "ping", "-n", "10", "--rate", "5", "--json");
+    CommandRun slow = run("bench", "-c", "50", "-t", "ping", "-n", "10", "--rate", "5", "--json");
     assertEquals(0, slow.exit(), slow.err());
     JsonObject sparse = new JsonObject(slow.out().strip());
     assertEquals(10L, sparse.getLong("requests"), sparse.encode());
     assertTrue(sparse.getDouble("seconds") >= 1.75 && sparse.getDouble("seconds") < 5, sparse.encode());
 
     // A server that stalls is charged for every request that fell due during the stall, not only for the few
-    // in flight when it began: here Redis pauses for 5 s while requests fall due at 1000 per second for 2 s.
+    // in flight when it began: here Redis pauses for 3 s (the bench starts in this JVM at once) while requests
+    // fall due at 1000 per second for 2 s.
     try (RedisServerProcess redis = RedisServerProcess.start(dir, false)) {
       Redis client = Redis.createClient(vertx, redis.uri());
       try {
         // WRITE: bench's AUTH goes through, its SETs wait (Redis 6.2 and later)
-        client.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(5000).arg("WRITE")).await();
-        Run stalled = runOn(redis.port(), new byte[0], "bench", "--redis", "--token", redis.password(), "-c", "4",
-          "-t", "create", "-n", "2000", "--rate", "1000", "--json");
+        client.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(3000).arg("WRITE")).await();
+        CommandRun stalled = runOn(redis.port(), new byte[0], "bench", "--redis", "--token", redis.password(),
+          "-c", "4", "-t", "create", "-n", "2000", "--rate", "1000", "--json");
         assertEquals(0, stalled.exit(), stalled.err());
         JsonObject measured = new JsonObject(stalled.out().strip());
         assertEquals(0L, measured.getLong("errors"), measured.encode());
@@ -265,7 +270,7 @@ class ClientCommandsTest {
   @Test
   void benchMeasuresRedisItselfWithTheSameLoadGenerator() throws Exception {
     try (RedisServerProcess redis = RedisServerProcess.start(dir, false)) {
-      Run bench = runOn(redis.port(), new byte[0], "bench", "--redis", "--token", redis.password(), "-c", "4",
+      CommandRun bench = runOn(redis.port(), new byte[0], "bench", "--redis", "--token", redis.password(), "-c", "4",
         "-P", "4", "-n", "500",
         "-t", "ping,create,aggregate", "--keys", "10", "--json");
       assertEquals(0, bench.exit(), bench.err());
@@ -285,23 +290,23 @@ class ClientCommandsTest {
   void benchToldTheWrongKindOfServerSaysSoBeforeItRuns() throws Exception {
     try (RedisServerProcess redis = RedisServerProcess.start(dir, false)) {
       // Redis waits for the end of a line that a node's frames never send: no answer, not a 30 s stalled run
-      Run nodeExpected = runOn(redis.port(), new byte[0], "bench", "-c", "2", "-t", "ping", "-n", "10");
+      CommandRun nodeExpected = runOn(redis.port(), new byte[0], "bench", "-c", "2", "-t", "ping", "-n", "10");
       assertEquals(1, nodeExpected.exit(), nodeExpected.err());
       assertTrue(nodeExpected.err().contains("no answer to PING in 5 s; is it a multiverse9 node? (bench --redis"),
         nodeExpected.err());
     }
     // a node closes a connection that sends what is not a frame
-    Run redisExpected = run("bench", "--redis", "-c", "2", "-t", "ping", "-n", "10");
+    CommandRun redisExpected = run("bench", "--redis", "-c", "2", "-t", "ping", "-n", "10");
     assertEquals(1, redisExpected.exit(), redisExpected.err());
     assertTrue(redisExpected.err().contains("is it a Redis server?"), redisExpected.err());
   }
 
   @Test
   void benchRefusesWhatRedisCannotBeAskedAndARateOfNothing() throws Exception {
-    Run remove = run("bench", "--redis", "-t", "remove");
+    CommandRun remove = run("bench", "--redis", "-t", "remove");
     assertEquals(2, remove.exit());
     assertTrue(remove.err().contains("--redis measures ping, create and aggregate"), remove.err());
-    Run zero = run("bench", "-t", "ping", "--rate", "0");
+    CommandRun zero = run("bench", "-t", "ping", "--rate", "0");
     assertEquals(2, zero.exit());
     assertTrue(zero.err().contains("--rate must be 1 or more"), zero.err());
   }

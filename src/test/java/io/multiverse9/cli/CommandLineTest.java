@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What a person typing commands sees: unknown commands, the version, errors as one line, ping's round trips. */
 @ExtendWith(VertxExtension.class)
+@Untimed
 class CommandLineTest {
 
   @TempDir

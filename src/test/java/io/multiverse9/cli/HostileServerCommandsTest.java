@@ -13,17 +13,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client commands against a server that lies: a real socket in the test answers what a hostile or broken
- * node could, and the real CLI runs in a JVM of its own with the launcher's heap (-Xmx1g) (issue 29).
+ * node could, and the real CLI runs in the test's JVM, or, where the heap matters, in a JVM of its own with the
+ * launcher's heap (-Xmx1g) (issue 29).
  */
 class HostileServerCommandsTest {
 
@@ -31,9 +30,6 @@ class HostileServerCommandsTest {
 
   @TempDir
   Path dir;
-
-  record Run(int exit, String out, String err) {
-  }
 
   /** What the server does with each connection, given its streams; it has read the first request's bytes. */
   interface Behaviour {
@@ -69,26 +65,21 @@ class HostileServerCommandsTest {
     return header;
   }
 
-  /** Runs the CLI as the launcher does (its heap included) against {@code port}. */
-  Run cli(int port, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-XX:+UseSerialGC",
-      "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    command.addAll(List.of("-p", Integer.toString(port)));
-    Path out = dir.resolve("out");
-    Path err = dir.resolve("err");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    p.getOutputStream().close();
-    boolean finished = p.waitFor(120, TimeUnit.SECONDS);
-    if (!finished) {
-      p.destroyForcibly();
-    }
-    assertTrue(finished, "the command did not finish: " + args[0]);
-    // the test's classpath has SLF4J without a provider, which says so on every start; the launcher's jar does not
-    String said = Files.readString(err).lines().filter(line -> !line.startsWith("SLF4J:"))
-      .collect(java.util.stream.Collectors.joining("\n"));
-    return new Run(p.exitValue(), Files.readString(out), said);
+  /** Runs the CLI against {@code port} in the test's JVM. */
+  CommandRun cli(int port, String... args) {
+    return CommandRun.inThisJvm(new byte[0], withPort(port, args), StandardCharsets.UTF_8);
+  }
+
+  /** Runs the CLI against {@code port} as the launcher does, in a JVM of its own with the launcher's heap. */
+  CommandRun launcherCli(int port, String... args) throws Exception {
+    return CommandRun.inItsOwnJvm(dir, new byte[0], List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+      withPort(port, args), StandardCharsets.UTF_8);
+  }
+
+  private static List<String> withPort(int port, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("-p", Integer.toString(port)));
+    return all;
   }
 
   @Test
@@ -101,7 +92,7 @@ class HostileServerCommandsTest {
         out.write(chunk);
       }
     })) {
-      Run metadata = cli(server.getLocalPort(), "metadata");
+      CommandRun metadata = cli(server.getLocalPort(), "metadata");
       assertEquals(1, metadata.exit(), metadata.err());
       assertEquals(1, metadata.err().strip().lines().count(), "one line: " + metadata.err());
       assertTrue(metadata.err().contains("943718400 bytes") && metadata.err().contains("--max-answer-bytes"),
@@ -120,16 +111,18 @@ class HostileServerCommandsTest {
         in.readNBytes(FrameHeader.BYTES + 4); // the next PING: header and "PONG"
       }
     })) {
-      Run refused = cli(server.getLocalPort(), "ping", "-c", "1", "--max-answer-bytes", "99");
+      CommandRun refused = cli(server.getLocalPort(), "ping", "-c", "1", "--max-answer-bytes", "99");
       assertEquals(1, refused.exit(), refused.err());
       assertTrue(refused.err().contains("100 bytes, more than 99") && refused.err().contains("--max-answer-bytes"),
         refused.err());
-      Run taken = cli(server.getLocalPort(), "ping", "-c", "1", "--max-answer-bytes", "100");
+      CommandRun taken = cli(server.getLocalPort(), "ping", "-c", "1", "--max-answer-bytes", "100");
       assertEquals(0, taken.exit(), taken.err());
-      Run tooMuch = cli(server.getLocalPort(), "ping", "--max-answer-bytes", Long.toString(900L << 20));
+      // bounded by the heap the launcher gives the CLI (1 GiB: 89 MiB at most), not by the test JVM's
+      CommandRun tooMuch = launcherCli(server.getLocalPort(), "ping", "--max-answer-bytes",
+        Long.toString(900L << 20));
       assertEquals(2, tooMuch.exit(), tooMuch.err());
       assertTrue(tooMuch.err().contains("--max-answer-bytes") && tooMuch.err().contains("heap"), tooMuch.err());
-      Run help = cli(server.getLocalPort(), "aggregate", "--help");
+      CommandRun help = cli(server.getLocalPort(), "aggregate", "--help");
       assertTrue(help.out().contains("--max-answer-bytes"), help.out());
     }
   }
@@ -143,7 +136,7 @@ class HostileServerCommandsTest {
       out.flush();
       in.transferTo(OutputStream.nullOutputStream()); // until the client hangs up
     })) {
-      Run failed = cli(server.getLocalPort(), "metadata");
+      CommandRun failed = cli(server.getLocalPort(), "metadata");
       assertEquals(1, failed.exit(), failed.err());
       assertEscaped(failed.err());
       assertTrue(failed.err().contains("INTERNAL: no \\e[2J\\e]0;pwned\\u0007\\u009b31m here"), failed.err());
@@ -154,11 +147,11 @@ class HostileServerCommandsTest {
       out.flush();
       in.transferTo(OutputStream.nullOutputStream());
     })) {
-      Run pinged = cli(server.getLocalPort(), "ping", "-c", "1");
+      CommandRun pinged = cli(server.getLocalPort(), "ping", "-c", "1");
       assertEquals(0, pinged.exit(), pinged.err());
       assertEscaped(pinged.out());
       assertTrue(pinged.out().startsWith("no \\e[2J"), pinged.out());
-      Run created = cli(server.getLocalPort(), "create", "v");
+      CommandRun created = cli(server.getLocalPort(), "create", "v");
       assertEscaped(created.out() + created.err());
     }
   }
@@ -173,7 +166,7 @@ class HostileServerCommandsTest {
   @Test
   void aServerThatNeverAnswersIsGivenUpOnNamingTheClientsOption() throws Exception {
     try (ServerSocket server = server((in, out) -> in.transferTo(OutputStream.nullOutputStream()))) {
-      Run silent = cli(server.getLocalPort(), "ping", "--timeout", "1");
+      CommandRun silent = cli(server.getLocalPort(), "ping", "--timeout", "1");
       assertEquals(1, silent.exit(), silent.err());
       assertTrue(silent.err().contains("--timeout") && !silent.err().contains("limits."), silent.err());
     }

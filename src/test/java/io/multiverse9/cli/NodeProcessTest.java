@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.support.Poll;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The commands as a user runs them: a real JVM per node, real signals, real exit codes (SPEC 5). */
+@Untimed
 class NodeProcessTest {
 
   static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");

@@ -13,6 +13,7 @@ import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VertxExtension.class)
+@Untimed
 class ClosedClusterTest {
 
   static final String TOKEN = "closed-cluster-token";

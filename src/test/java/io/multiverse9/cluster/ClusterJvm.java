@@ -24,6 +24,19 @@ import java.util.regex.Pattern;
  */
 final class ClusterJvm implements AutoCloseable {
 
+  /**
+   * Hazelcast's master waits this many seconds (5 by default) after a join request for more to come, so as to take
+   * them in one go: on loopback, with members that start one by one, 1 s lets each in 4 s sooner.
+   */
+  static final String WAIT_BEFORE_JOIN = "hazelcast.wait.seconds.before.join";
+  /**
+   * Hazelcast spreads its maps (here only Vert.x's event-bus subscriptions) over 271 partitions by default, and
+   * migrates them each time a member joins or leaves: 31 do the same for the tests' few entries in a fraction of
+   * the time (the restart of ClusterSplitKillTest's storage JVM: 11 s to 5 s). Every member of a test has it.
+   */
+  static final String PARTITION_COUNT = "hazelcast.partition.count";
+  static final String PARTITIONS = "31";
+
   private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+),");
 
   private final Process process;
@@ -52,7 +65,8 @@ final class ClusterJvm implements AutoCloseable {
 
   static ClusterJvm start(Path dir, List<String> properties, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-XX:+ExitOnOutOfMemoryError", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+      "-XX:+ExitOnOutOfMemoryError", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-D" + WAIT_BEFORE_JOIN + "=1", "-D" + PARTITION_COUNT + "=" + PARTITIONS));
     command.addAll(properties);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.multiverse9.cli.Main;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SPEC 3: clustered on an interface other than loopback without the cluster's certificate, a node does not start. */
+@Untimed
 class ClusterRefusalTest {
 
   @TempDir

@@ -8,6 +8,7 @@ import io.multiverse9.cli.ClusterDefaults;
 import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * Two clustered Vert.x instances on loopback (Hazelcast, TCP-IP join, a closed cluster: TLS event bus): one runs
  * only the node's listener, the other only its storage. A CREATE received by the first is stored by the second's StorageVerticle.
  */
+@Untimed
 class ClusterRolesTest {
 
   /** A member of the test's closed cluster, with the private certificate of a directory of the test's own. */
@@ -35,6 +37,8 @@ class ClusterRolesTest {
     ClusterDefaults.apply();
     System.setProperty("mv9.cluster.name", "mv9-test-" + CLUSTER);
     System.setProperty("mv9.cluster.dir", CREDENTIAL.toString());
+    System.setProperty(ClusterJvm.WAIT_BEFORE_JOIN, "1");
+    System.setProperty(ClusterJvm.PARTITION_COUNT, ClusterJvm.PARTITIONS);
     ClosedCluster cluster = ClosedCluster.join(System::getProperty);
     return Vertx.builder().with(cluster.secureEventBus(new VertxOptions())).withClusterManager(cluster.clusterManager())
       .buildClustered().await(120, TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Redis.
  */
 @ExtendWith(VertxExtension.class)
+@Untimed
 class ClusterSplitKillTest {
 
   @TempDir

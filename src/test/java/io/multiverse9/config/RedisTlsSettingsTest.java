@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.TestCertificates;
+import io.multiverse9.support.Untimed;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code redis.tls}: a setting that cannot work stops the start in one line naming the field (issue 29). */
+@Untimed
 class RedisTlsSettingsTest {
 
   @TempDir

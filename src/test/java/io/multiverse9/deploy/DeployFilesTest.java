@@ -13,6 +13,7 @@ import io.multiverse9.config.Settings;
 import io.multiverse9.config.SettingsJson;
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.support.NodeProcess;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What can be checked of deploy/ without a Docker engine or a cluster: the files parse, they hold what they must,
  * and every settings file in them is one the node accepts.
  */
+@Untimed
 class DeployFilesTest {
 
   static final Path DEPLOY = Path.of("deploy");

@@ -2,6 +2,7 @@ package io.multiverse9.docs;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.multiverse9.support.Untimed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * is the contract), every relative link in their Markdown leads to a file that exists, and to a heading that
  * exists when it names one, and every test class (or method) they name exists.
  */
+@Untimed
 class DocsStandAloneTest {
 
   static final Path ROOT = Path.of("").toAbsolutePath().normalize();

@@ -8,6 +8,7 @@ import io.multiverse9.cli.Main;
 import io.multiverse9.config.SettingsParser;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -34,6 +35,7 @@ import picocli.CommandLine;
  * the form of {@code redis_uri} is written one way in the README, docs/SETTINGS.md and {@code setup --help}.
  */
 @ExtendWith(VertxExtension.class)
+@Untimed
 class ReadmeTest {
 
   static final Path README = Path.of("README.md");

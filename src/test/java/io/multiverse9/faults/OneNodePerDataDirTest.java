@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.multiverse9.storage.DataDirLock;
 import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.TestNode;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the next one.
  */
 @ExtendWith(VertxExtension.class)
+@Untimed
 class OneNodePerDataDirTest {
 
   static final int OK = 0;

@@ -40,7 +40,7 @@ class PeerAnswerBoundsTest {
 
   static final int AGGREGATE = 3, PING = 5, CREATE = 1;
   static final int OK = 0, FOUND = 0, UNAVAILABLE = 4, UNAVAILABLE_STATUS = 5;
-  static final int PEER_TIMEOUT_MS = 2000;
+  static final int PEER_TIMEOUT_MS = 1000;
   static final String ASKED = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
   static final String NOT_ASKED = "01ARZ3NDEKTSV4RRFFQ69G5FAW";
   static final long MIB = 1024 * 1024;

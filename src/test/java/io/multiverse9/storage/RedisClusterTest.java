@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.multiverse9.support.RedisClusterGroup;
 import io.multiverse9.support.TestNode;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Storage on a three-master Redis Cluster built by the test from redis-server processes ({@code redis.type}). */
+@Untimed
 class RedisClusterTest {
 
   @TempDir

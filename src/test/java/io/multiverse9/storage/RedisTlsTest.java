@@ -12,6 +12,7 @@ import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.Poll;
 import io.multiverse9.support.TestCertificates;
 import io.multiverse9.support.TestNode;
+import io.multiverse9.support.Untimed;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate, and the server requires a client certificate ({@code tls-auth-clients yes}, Redis's default).
  */
 @ExtendWith(VertxExtension.class)
+@Untimed
 class RedisTlsTest {
 
   @TempDir

@@ -11,6 +11,7 @@ import io.multiverse9.support.NodeProcess;
 import io.multiverse9.support.TestCertificates;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the test's CA stands for a public one: the front node's JVM trusts it as one of its own CAs.
  */
 @ExtendWith(VertxExtension.class)
+@Untimed
 class PeerCertificateNameTest {
 
   @TempDir

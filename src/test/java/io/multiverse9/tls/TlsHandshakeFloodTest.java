@@ -43,7 +43,7 @@ class TlsHandshakeFloodTest {
 
   static final int SILENT = 200;
   static final int MAX_CONNECTIONS = 50;
-  static final int HANDSHAKE_TIMEOUT_MS = 5_000;
+  static final int HANDSHAKE_TIMEOUT_MS = 3_000;
   /** Open files that are not client connections may come and go meanwhile (a Redis connection, a jar). */
   static final int SLACK = 8;
 

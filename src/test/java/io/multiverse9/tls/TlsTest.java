@@ -7,19 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.multiverse9.client.ClientOptions;
 import io.multiverse9.client.Mv9Client;
 import io.multiverse9.protocol.EntryStatus;
+import io.multiverse9.support.TestCertificates;
+import io.multiverse9.support.TestCertificates.Issued;
 import io.multiverse9.support.TestNode;
 import io.multiverse9.support.TestRedis;
+import io.multiverse9.support.Untimed;
 import io.multiverse9.support.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.core.net.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,41 +30,52 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** TLS on the listener and between peers, with certificates made by the test (issue 7). */
 @ExtendWith(VertxExtension.class)
+@Untimed
 class TlsTest {
 
   @TempDir
   Path dir;
+  @TempDir
+  static Path certificates;
   Vertx vertx;
   // made once: generating a key pair takes a while
-  static final SelfSignedCertificate nodeA = SelfSignedCertificate.create("node-a");
-  static final SelfSignedCertificate nodeB = SelfSignedCertificate.create("node-b");
-  static final SelfSignedCertificate client = SelfSignedCertificate.create("client");
-  static final SelfSignedCertificate stranger = SelfSignedCertificate.create("stranger");
+  static Issued nodeA;
+  static Issued nodeB;
+  static Issued client;
+  static Issued stranger;
   Path bundle;
+
+  @BeforeAll
+  static void makeCertificates() throws Exception {
+    nodeA = TestCertificates.selfSigned(certificates, "node-a");
+    nodeB = TestCertificates.selfSigned(certificates, "node-b");
+    client = TestCertificates.selfSigned(certificates, "client");
+    stranger = TestCertificates.selfSigned(certificates, "stranger");
+  }
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
     // the network's trusted certificates: both nodes and the client (each self-signed, so each its own CA)
     bundle = dir.resolve("network-ca.pem");
-    Files.writeString(bundle, Files.readString(Path.of(nodeA.certificatePath()))
-      + Files.readString(Path.of(nodeB.certificatePath())) + Files.readString(Path.of(client.certificatePath())));
+    Files.writeString(bundle, Files.readString(nodeA.cert()) + Files.readString(nodeB.cert())
+      + Files.readString(client.cert()));
   }
 
-  static JsonObject tls(SelfSignedCertificate cert, Path ca) {
-    JsonObject tls = new JsonObject().put("cert", cert.certificatePath()).put("key", cert.privateKeyPath());
+  static JsonObject tls(Issued cert, Path ca) {
+    JsonObject tls = new JsonObject().put("cert", cert.cert().toString()).put("key", cert.key().toString());
     return ca == null ? tls : tls.put("ca", ca.toString());
   }
 
-  JsonObject closed(SelfSignedCertificate cert, Path ca) {
+  JsonObject closed(Issued cert, Path ca) {
     return TestNode.settings(TestRedis.get().uri()).put("tls", tls(cert, ca)).put("trust_loopback", false)
       .put("perms", new JsonObject().put("open_metadata", false).put("open_interactions", false));
   }
 
-  Mv9Client connect(int port, SelfSignedCertificate trust, SelfSignedCertificate as) throws Exception {
+  Mv9Client connect(int port, Issued trust, Issued as) throws Exception {
     return Mv9Client.connect(vertx, new ClientOptions().withAddress("127.0.0.1", port)
-        .withTls(new ClientOptions.Tls(trust.certificatePath(), as == null ? null : as.certificatePath(),
-          as == null ? null : as.privateKeyPath())))
+        .withTls(new ClientOptions.Tls(trust.cert().toString(), as == null ? null : as.cert().toString(),
+          as == null ? null : as.key().toString())))
       .await(20, TimeUnit.SECONDS);
   }
 
