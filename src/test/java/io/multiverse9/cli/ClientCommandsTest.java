@@ -295,7 +295,7 @@ class ClientCommandsTest {
       assertTrue(nodeExpected.err().contains("no answer to PING in 5 s; is it a multiverse9 node? (bench --redis"),
         nodeExpected.err());
     }
-    // a node closes a connection that sends what is not a frame
+    // a node speaks RESP and answers PING, but not ECHO: bench --redis asks ECHO and is told "unknown command"
     CommandRun redisExpected = run("bench", "--redis", "-c", "2", "-t", "ping", "-n", "10");
     assertEquals(1, redisExpected.exit(), redisExpected.err());
     assertTrue(redisExpected.err().contains("is it a Redis server?"), redisExpected.err());
