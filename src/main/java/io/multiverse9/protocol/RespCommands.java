@@ -45,9 +45,11 @@ final class RespCommands implements FormDecoder {
   private Kind kind;
   private Opcode opcode;
   private String name;
-  /** The arguments as the payload of the equivalent binary frame, or {@code null} when they are not kept. */
-  private Buffer payload;
+  /** REMOVE's and AGGREGATE's arguments as the 0x00-separated payload of the binary form; {@code null} otherwise. */
+  private Buffer joined;
+  /** The first two arguments: what the other commands read (CREATE's value, AUTH's user and token...). */
   private Buffer firstArgument;
+  private Buffer secondArgument;
   private int arguments;
   /** The non-fatal answer the request gets once it has been read past, or {@code null}. */
   private ProtocolException refusal;
@@ -63,8 +65,9 @@ final class RespCommands implements FormDecoder {
     kind = null;
     opcode = null;
     name = null;
-    payload = null;
+    joined = null;
     firstArgument = null;
+    secondArgument = null;
     arguments = 0;
     refusal = null;
     header(State.COUNT);
@@ -186,7 +189,7 @@ final class RespCommands implements FormDecoder {
       if (refused != null) {
         refusal = new ProtocolException(refused.status(), Form.RESP, false, refused.getMessage());
       } else if (opcode == Opcode.REMOVE || opcode == Opcode.AGGREGATE) {
-        payload = Buffer.buffer();
+        joined = Buffer.buffer();
       }
       return;
     }
@@ -203,25 +206,23 @@ final class RespCommands implements FormDecoder {
     arguments++;
     if (arguments == 1) {
       firstArgument = argument;
+    } else if (arguments == 2) {
+      secondArgument = argument;
     }
-    if (payload == null) {
-      // a single-argument command keeps its first argument; AUTH keeps its last, the token
-      if (opcode == Opcode.AUTH && arguments == 2) {
-        payload = argument;
-      }
+    if (joined == null) {
       return;
     }
-    if (argument.length() == 0 || indexOfZero(argument) >= 0) {
+    if (argument.length() == 0 || TextCommands.indexOf(argument, (byte) 0) >= 0) {
       refusal = new ProtocolException(Status.BAD_REQUEST, Form.RESP, false, opcode + " argument " + arguments
         + (argument.length() == 0 ? " is empty" : " holds a 0x00 byte") + ", which no key or target can; nothing "
         + "was done");
-      payload = null;
+      joined = null;
       return;
     }
-    if (payload.length() > 0) {
-      payload.appendByte((byte) 0);
+    if (joined.length() > 0) {
+      joined.appendByte((byte) 0);
     }
-    payload.appendBuffer(argument);
+    joined.appendBuffer(argument);
   }
 
   /** The request is whole: it goes to the listener, or its refusal does. */
@@ -277,8 +278,9 @@ final class RespCommands implements FormDecoder {
     }
     Buffer body = switch (opcode) {
       case CREATE, PING -> firstArgument;
-      case AUTH -> arguments == 2 ? payload : firstArgument;
-      default -> payload;
+      case AUTH -> arguments == 2 ? secondArgument : firstArgument;
+      case REMOVE, AGGREGATE -> joined;
+      case METADATA -> null;
     };
     decoder.listener().onRequest(Request.resp(opcode, quoted, body == null ? Buffer.buffer(0) : body));
   }
@@ -348,14 +350,5 @@ final class RespCommands implements FormDecoder {
   @Override
   public void onOverflow() {
     tooLarge("the request is longer than");
-  }
-
-  private static int indexOfZero(Buffer buffer) {
-    for (int i = 0; i < buffer.length(); i++) {
-      if (buffer.getByte(i) == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -40,7 +40,8 @@ final class TextCommands {
     return Buffer.buffer(bytes);
   }
 
-  private static int indexOf(Buffer buffer, byte b) {
+  /** Where {@code b} first is in {@code buffer}, or -1: also the RESP form's check of an argument. */
+  static int indexOf(Buffer buffer, byte b) {
     for (int i = 0; i < buffer.length(); i++) {
       if (buffer.getByte(i) == b) {
         return i;

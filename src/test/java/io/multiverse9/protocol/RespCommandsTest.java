@@ -183,10 +183,10 @@ class RespCommandsTest {
   @Test
   void wrongArgumentsAreABadRequestWithTheConnectionOpen() {
     Buffer stream = resp("CREATE").appendBuffer(resp("CREATE", "a", "b")).appendBuffer(resp("AUTH", "bob", "t"))
-      .appendBuffer(resp("AUTH")).appendBuffer(resp("PING", "a", "b")).appendBuffer(resp("AGGREGATE", "K1", ""))
+      .appendBuffer(resp("AUTH")).appendBuffer(resp("AUTH", "default", "t", "x")).appendBuffer(resp("PING", "a", "b")).appendBuffer(resp("AGGREGATE", "K1", ""))
       .appendBuffer(resp("REMOVE", "K\0K")).appendBuffer(resp("METADATA", "x")).appendBuffer(resp("PING"));
     List<String> expected = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 9; i++) {
       expected.add("ERROR BAD_REQUEST RESP");
     }
     expected.add("RESP PING ");
