@@ -72,7 +72,7 @@ public final class LoadGenerator {
   private static final Dialect REDIS = new Dialect(RedisAnswers.INSTANCE, RedisCommand.encode("ECHO", "bench"),
     "ECHO", "a Redis server? (bench without --redis measures a node)");
   /** A server that does not answer the check in this time is not the kind of server bench was told it is. */
-  private static final long PING_SECONDS = 5;
+  private static final long CHECK_SECONDS = 5;
 
   private final NetClient client;
   private final List<Connected> connections;
@@ -118,9 +118,9 @@ public final class LoadGenerator {
         .map(socket -> new LoadConnection(vertx, socket, dialect.framing(), pipeline))
         .compose(c -> auth == null ? Future.succeededFuture(c)
           : c.ask(auth).recover(e -> Future.failedFuture("AUTH refused: " + e.getMessage())).map(ok -> c))
-        .compose(c -> c.ask(dialect.check()).timeout(PING_SECONDS, TimeUnit.SECONDS)
+        .compose(c -> c.ask(dialect.check()).timeout(CHECK_SECONDS, TimeUnit.SECONDS)
           .recover(e -> Future.failedFuture((e instanceof TimeoutException ? "no answer to " + dialect.checkName()
-            + " in " + PING_SECONDS + " s" : dialect.checkName() + " failed (" + e.getMessage() + ")")
+            + " in " + CHECK_SECONDS + " s" : dialect.checkName() + " failed (" + e.getMessage() + ")")
             + "; is it " + dialect.kind()))
           .map(ok -> c))
         .map(c -> new Connected(c, context))

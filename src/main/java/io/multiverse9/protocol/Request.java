@@ -8,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
  *
  * @param opcode the opcode, or {@code null} when the request names none that v1 knows
  * @param code the binary opcode as sent, or -1 for a text line or a RESP array
- * @param text the command as sent (quoted for messages), or {@code null} for a binary frame
+ * @param text the command name as sent, or {@code null} for a binary frame
  * @param payload the payload; for REMOVE and AGGREGATE a 0x00-separated list
  * @param form how the request arrived
  * @param known the answer when the form's decoder already knows it (the connection-time commands of Redis
@@ -35,8 +35,11 @@ public record Request(Opcode opcode, int code, String text, Buffer payload, Form
     return new Request(null, -1, command, EMPTY, Form.RESP, reply);
   }
 
-  /** What the client sent as the opcode, for error messages: {@code 0x0009} or the command name. */
+  /**
+   * What the client sent as the opcode, for error messages: {@code 0x0009} or the command name, quoted (it is the
+   * client's: quoted here, when a message needs it, not for every request).
+   */
   public String command() {
-    return text != null ? text : String.format("0x%04X", code);
+    return text != null ? Keys.quote(text) : String.format("0x%04X", code);
   }
 }

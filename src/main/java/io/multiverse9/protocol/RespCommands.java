@@ -231,38 +231,37 @@ final class RespCommands implements FormDecoder {
       decoder.listener().onError(refusal);
       return;
     }
-    String quoted = Keys.quote(name);
     switch (kind) {
-      case OPCODE -> command(quoted);
+      case OPCODE -> command();
       case HELLO -> {
         // HELLO 2 alone is agreed to, as Redis does: a client that fell back from RESP3 sends it and needs its map;
         // any other version, or options (AUTH, SETNAME: commands of their own here), is refused
         boolean two = arguments == 1 && firstArgument.toString(StandardCharsets.ISO_8859_1).equals("2");
-        answer(quoted, two ? new Reply.Hello()
+        answer(two ? new Reply.Hello()
           : new Reply.Line("-NOPROTO this node speaks RESP2 only; carry on without HELLO"));
       }
       case CLIENT -> {
         String sub = firstArgument == null ? "" : firstArgument.toString(StandardCharsets.ISO_8859_1);
         boolean known = sub.equalsIgnoreCase("SETNAME") || sub.equalsIgnoreCase("SETINFO");
-        answer(quoted, known ? new Reply.Line("+OK") : new Reply.Line("-ERR CLIENT " + Keys.quote(sub)
+        answer(known ? new Reply.Line("+OK") : new Reply.Line("-ERR CLIENT " + Keys.quote(sub)
           + " is not supported; this node takes CLIENT SETNAME and CLIENT SETINFO (and ignores them)"));
       }
       case SELECT -> {
         boolean zero = arguments == 1 && firstArgument.toString(StandardCharsets.ISO_8859_1).equals("0");
-        answer(quoted, zero ? new Reply.Line("+OK")
+        answer(zero ? new Reply.Line("+OK")
           : new Reply.Line("-ERR this node has one database, 0: SELECT 0 is the only SELECT it takes"));
       }
       case QUIT -> {
         // as Redis: what was sent after QUIT is not carried out
         decoder.stop();
-        answer(quoted, new Reply.Goodbye());
+        answer(new Reply.Goodbye());
       }
-      case UNKNOWN -> decoder.listener().onRequest(Request.resp(null, quoted, Buffer.buffer(0)));
+      case UNKNOWN -> decoder.listener().onRequest(Request.resp(null, name, Buffer.buffer(0)));
     }
   }
 
   /** One of the node's commands, with its arguments checked as the binary form's payload would be. */
-  private void command(String quoted) {
+  private void command() {
     String wrong = switch (opcode) {
       case CREATE -> arguments == 1 ? null : "CREATE takes one argument, the value";
       case PING -> arguments <= 1 ? null : "PING takes at most one argument, the bytes to echo";
@@ -282,11 +281,11 @@ final class RespCommands implements FormDecoder {
       case REMOVE, AGGREGATE -> joined;
       case METADATA -> null;
     };
-    decoder.listener().onRequest(Request.resp(opcode, quoted, body == null ? Buffer.buffer(0) : body));
+    decoder.listener().onRequest(Request.resp(opcode, name, body == null ? Buffer.buffer(0) : body));
   }
 
-  private void answer(String quoted, Reply reply) {
-    decoder.listener().onRequest(Request.answered(quoted, reply));
+  private void answer(Reply reply) {
+    decoder.listener().onRequest(Request.answered(name, reply));
   }
 
   /** Reads and drops {@code remaining} bytes of an element not kept, a chunk at a time, then its CR LF. */

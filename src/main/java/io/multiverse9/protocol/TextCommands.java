@@ -27,7 +27,7 @@ final class TextCommands {
       }
       rest = spacesToZeros(rest);
     }
-    return Request.text(opcode, Keys.quote(command), rest);
+    return Request.text(opcode, command, rest);
   }
 
   private static Buffer spacesToZeros(Buffer args) {
